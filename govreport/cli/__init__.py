@@ -1,0 +1,94 @@
+"""The ``govreport`` command line.
+
+Each sub-command lives in its own module (``govreport/cli/<name>.py``) exposing ``HELP`` (one line),
+``add_arguments(parser)`` and ``run(args) -> int``. Only the chosen command's module is imported, so
+``govreport check`` never pays for matplotlib, nbconvert or Playwright.
+
+Exit status: 0 success; 1 the command ran and found errors (failed checks, failed renders);
+2 a user mistake (bad input, unknown agency, missing dependency), reported in one message without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+
+#: command name -> (module, one-line help). Order is the order shown by ``govreport --help``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "run every consistency rule over a dataset and print the findings"),
+    "stats": ("stats", "print the statistics of one agency-year (channel shares, rates)"),
+    "agencies": ("agencies", "list the agencies and years in a dataset"),
+    "template": ("template", "write an Excel template laid out like the official tables"),
+    "import": ("import_", "validate a filled-in Excel/CSV template and add it to the dataset"),
+    "synth": ("synth", "write a clearly labelled synthetic dataset (for tests and benchmarks)"),
+    "render": ("render", "render an agency-year's report to HTML and PDF"),
+    "snapshot": ("snapshot", "render page 1 of a report's PDF to PNG"),
+    "batch": ("batch", "render every agency-year of a dataset, incrementally, in parallel"),
+    "compare": ("compare", "render the cross-agency comparison report"),
+    "export": ("export", "export the dataset as open data (CSV or JSON) with a data dictionary"),
+    "ingest": ("ingest", "read published reports (text/HTML, any encoding) into the dataset"),
+    "audit": ("audit", "ingest published reports and check them"),
+}
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _available() -> dict[str, tuple[str, str]]:
+    from importlib.util import find_spec
+
+    return {name: v for name, v in COMMANDS.items() if find_spec(f"{__name__}.{v[0]}") is not None}
+
+
+def _top_parser(commands: dict[str, tuple[str, str]]) -> argparse.ArgumentParser:
+    listing = "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in commands.items())
+    parser = argparse.ArgumentParser(
+        prog="govreport",
+        description="Compute, check and render 政府信息公开工作年度报告.",
+        epilog=f"commands:\n{listing}\n\nRun `govreport COMMAND --help` for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"govreport {__version__}")
+    parser.add_argument("command", nargs="?", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = _available()
+    top = _top_parser(commands)
+    if not argv or argv[0].startswith("-"):
+        top.parse_args(argv)
+        top.print_help()
+        return EXIT_USAGE if not argv else EXIT_OK
+    name, rest = argv[0], argv[1:]
+    if name not in commands:
+        top.print_usage(sys.stderr)
+        close = [c for c in commands if c.startswith(name[:2])]
+        print(f"govreport: unknown command {name!r}" + (f"; did you mean {' or '.join(close)}?" if close else ""),
+              file=sys.stderr)
+        return EXIT_USAGE
+    module = importlib.import_module(f"{__name__}.{commands[name][0]}")
+    parser = argparse.ArgumentParser(prog=f"govreport {name}", description=commands[name][1])
+    module.add_arguments(parser)
+    args = parser.parse_args(rest)
+    return run_guarded(module.run, args)
+
+
+def run_guarded(func, args) -> int:
+    """Run a command; a :class:`GovreportError` becomes one message on stderr and exit status 2."""
+    from ..errors import GovreportError
+
+    try:
+        return int(func(args) or 0)
+    except GovreportError as exc:
+        print(f"govreport: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("govreport: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,54 @@
+"""Argument helpers shared by the sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA = "data"
+DEFAULT_AGENCY = "五原县民政局"
+DEFAULT_YEAR = 2020
+
+
+def add_data(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
+    if positional:
+        parser.add_argument("data", nargs="?", default=DEFAULT_DATA, type=Path,
+                            help=f"dataset directory (default: {DEFAULT_DATA})")
+    else:
+        parser.add_argument("--data", default=DEFAULT_DATA, type=Path,
+                            help=f"dataset directory (default: {DEFAULT_DATA})")
+
+
+def add_agency_year(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument("--agency", required=required, help="agency id or full Chinese name")
+    parser.add_argument("--year", type=int, required=required, help="report year")
+
+
+def print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+    sys.stdout.write("\n")
+
+
+def parse_years(text: str | None) -> list[int] | None:
+    """'2019-2023' or '2019,2021' -> list of years."""
+    if not text:
+        return None
+    from ..errors import ParameterError
+
+    years: list[int] = []
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-", 1))
+                if b < a:
+                    raise ValueError
+                years.extend(range(a, b + 1))
+            elif part:
+                years.append(int(part))
+    except ValueError:
+        raise ParameterError(f"not a year range: {text!r}", hint="write e.g. 2019-2023 or 2019,2021") from None
+    return years

@@ -1,0 +1,454 @@
+"""The official report formats as data: sections, tables, rows and columns with their exact labels.
+
+Two formats exist (see ``docs/spec`` and the shared spec): the 2019 trial format (国办公开办函〔2019〕60号,
+report years 2019–2020) and the 2021 format (国办公开办函〔2021〕30号, report years 2021 on). A report
+may also be narrative-only (format ``none``), like the seed.
+
+Tables are identified by ``(version, table)``: e.g. ``("2021", "t2a")``. Table 3 and 4 keep their ids
+across versions; Table 3's rows differ only in （六）其他处理. ``fee`` holds the 信息处理费 figures that
+reports give in section 六 (not an official table; modelled like one so the same machinery applies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+
+
+class ValueType(StrEnum):
+    COUNT = "count"  # non-negative integer
+    SIGNED = "signed"  # integer, may be negative (2019 本年增/减)
+    DECIMAL = "decimal"  # non-negative decimal (money)
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """A row or a column of a table. ``group`` entries are headers that carry no data (R5, R13)."""
+
+    id: str
+    label: str
+    parent: str | None = None
+    group: bool = False
+    short: str | None = None  # label used in findings when ``label`` is long
+
+    @property
+    def name(self) -> str:
+        return self.short or self.label
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Axis):
+    unit: str = "件"
+    value_type: ValueType = ValueType.COUNT
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    version: str
+    id: str
+    title: str  # caption as printed
+    ref: str  # how a reviewer names the table: 表二（第二十条第（一）项）, 表三, 表四
+    rows: tuple[Axis, ...]
+    columns: tuple[Column, ...]
+    row_header_label: str = "信息内容"
+    corner_note: str | None = None
+    unit: str = "件"
+
+    @property
+    def data_rows(self) -> tuple[Axis, ...]:
+        return tuple(r for r in self.rows if not r.group)
+
+    @property
+    def data_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.group)
+
+    @property
+    def group_rows(self) -> tuple[Axis, ...]:
+        return tuple(r for r in self.rows if r.group)
+
+    @property
+    def group_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.group)
+
+    def row(self, row_id: str) -> Axis:
+        return _index(self.rows)[row_id]
+
+    def column(self, col_id: str) -> Column:
+        return _index(self.columns)[col_id]
+
+    def has_row(self, row_id: str) -> bool:
+        return row_id in _index(self.rows)
+
+    def has_column(self, col_id: str) -> bool:
+        return col_id in _index(self.columns)
+
+    def children(self, axis: str, parent: str) -> tuple[Axis, ...]:
+        items = self.rows if axis == "row" else self.columns
+        return tuple(a for a in items if a.parent == parent)
+
+    def place(self, row_id: str | None = None, col_id: str | None = None) -> str:
+        """A cell, row or column named in the report's own words, e.g. 表三 “（七）总计” 行 “自然人” 列."""
+        text = self.ref
+        if row_id is not None and self.row(row_id).label:
+            text += f" “{self.row(row_id).name}” 行"
+        if col_id is not None:
+            col = self.column(col_id)
+            label = col.name
+            if col.parent and self.column(col.parent).group and col.parent != "applicant":
+                label = f"{self.column(col.parent).name}·{label}"
+            text += f" “{label}” 列"
+        return text
+
+
+@cache
+def _index_cached(items: tuple[Axis, ...]) -> dict[str, Axis]:
+    return {a.id: a for a in items}
+
+
+def _index(items: tuple[Axis, ...]) -> dict:
+    return _index_cached(items)
+
+
+@dataclass(frozen=True, slots=True)
+class FormatSpec:
+    version: str  # "2019" or "2021"
+    title: str
+    doc_no: str
+    first_year: int
+    last_year: int | None
+    tables: tuple[TableSpec, ...]
+    sections: tuple[str, ...] = field(default=())
+
+    def table(self, table_id: str) -> TableSpec:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(f"format {self.version} has no table {table_id!r}")
+
+    def has_table(self, table_id: str) -> bool:
+        return any(t.id == table_id for t in self.tables)
+
+    def applies_to(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+
+SECTIONS: tuple[str, ...] = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+
+SECTION_TOPICS: tuple[str, ...] = ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")
+
+
+def _t3_rows(version: str) -> tuple[Axis, ...]:
+    head = (
+        Axis("new_received", "一、本年新收政府信息公开申请数量", short="一、本年新收"),
+        Axis("carried_over", "二、上年结转政府信息公开申请数量", short="二、上年结转"),
+        Axis("results", "三、本年度办理结果", group=True),
+        Axis("granted", "（一）予以公开", parent="results"),
+        Axis(
+            "partial",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            parent="results",
+            short="（二）部分公开",
+        ),
+        Axis("denied", "（三）不予公开", parent="results", group=True),
+        Axis("denied_state_secret", "1.属于国家秘密", parent="denied", short="（三）1.属于国家秘密"),
+        Axis(
+            "denied_law_forbidden",
+            "2.其他法律行政法规禁止公开",
+            parent="denied",
+            short="（三）2.其他法律行政法规禁止公开",
+        ),
+        Axis(
+            "denied_three_safety",
+            "3.危及“三安全一稳定”",
+            parent="denied",
+            short="（三）3.危及“三安全一稳定”",
+        ),
+        Axis("denied_third_party", "4.保护第三方合法权益", parent="denied", short="（三）4.保护第三方合法权益"),
+        Axis("denied_internal", "5.属于三类内部事务信息", parent="denied", short="（三）5.属于三类内部事务信息"),
+        Axis("denied_process", "6.属于四类过程性信息", parent="denied", short="（三）6.属于四类过程性信息"),
+        Axis("denied_enforcement_file", "7.属于行政执法案卷", parent="denied", short="（三）7.属于行政执法案卷"),
+        Axis("denied_admin_query", "8.属于行政查询事项", parent="denied", short="（三）8.属于行政查询事项"),
+        Axis("unable", "（四）无法提供", parent="results", group=True),
+        Axis("unable_not_held", "1.本机关不掌握相关政府信息", parent="unable", short="（四）1.本机关不掌握相关政府信息"),
+        Axis(
+            "unable_needs_creation",
+            "2.没有现成信息需要另行制作",
+            parent="unable",
+            short="（四）2.没有现成信息需要另行制作",
+        ),
+        Axis("unable_unclear", "3.补正后申请内容仍不明确", parent="unable", short="（四）3.补正后申请内容仍不明确"),
+        Axis("not_processed", "（五）不予处理", parent="results", group=True),
+        Axis("np_petition", "1.信访举报投诉类申请", parent="not_processed", short="（五）1.信访举报投诉类申请"),
+        Axis("np_repeat", "2.重复申请", parent="not_processed", short="（五）2.重复申请"),
+        Axis("np_publication", "3.要求提供公开出版物", parent="not_processed", short="（五）3.要求提供公开出版物"),
+        Axis("np_mass", "4.无正当理由大量反复申请", parent="not_processed", short="（五）4.无正当理由大量反复申请"),
+        Axis(
+            "np_confirm",
+            "5.要求行政机关确认或重新出具已获取信息",
+            parent="not_processed",
+            short="（五）5.要求行政机关确认或重新出具已获取信息",
+        ),
+    )
+    if version == "2019":
+        other: tuple[Axis, ...] = (Axis("other_handling", "（六）其他处理", parent="results"),)
+    else:
+        other = (
+            Axis("other_handling", "（六）其他处理", parent="results", group=True),
+            Axis(
+                "oh_no_correction",
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                parent="other_handling",
+                short="（六）1.申请人无正当理由逾期不补正",
+            ),
+            Axis(
+                "oh_unpaid_fee",
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                parent="other_handling",
+                short="（六）2.申请人逾期未按收费通知要求缴纳费用",
+            ),
+            Axis("oh_other", "3.其他", parent="other_handling", short="（六）3.其他"),
+        )
+    tail = (
+        Axis("results_total", "（七）总计", parent="results"),
+        Axis("carried_forward", "四、结转下年度继续办理", short="四、结转下年度继续办理"),
+    )
+    return head + other + tail
+
+
+T3_COLUMNS: tuple[Column, ...] = (
+    Column("applicant", "申请人情况", group=True),
+    Column("natural_person", "自然人", parent="applicant"),
+    Column("legal_or_org", "法人或其他组织", parent="applicant", group=True),
+    Column("commercial", "商业企业", parent="legal_or_org"),
+    Column("research", "科研机构", parent="legal_or_org"),
+    Column("public_welfare", "社会公益组织", parent="legal_or_org"),
+    Column("legal_service", "法律服务机构", parent="legal_or_org"),
+    Column("other_org", "其他", parent="legal_or_org"),
+    Column("total", "总计", parent="applicant"),
+)
+
+T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def _t3(version: str) -> TableSpec:
+    return TableSpec(
+        version=version,
+        id="t3",
+        title="三、收到和处理政府信息公开申请情况",
+        ref="表三",
+        rows=_t3_rows(version),
+        columns=T3_COLUMNS,
+        row_header_label="",
+        corner_note=T3_CORNER,
+    )
+
+
+def _t4_columns() -> tuple[Column, ...]:
+    cols: list[Column] = [Column("review", "行政复议", group=True)]
+    outcome = (("maintained", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
+               ("pending", "尚未审结"), ("total", "总计"))
+    cols += [Column(f"review_{k}", lab, parent="review") for k, lab in outcome]
+    cols += [
+        Column("litigation", "行政诉讼", group=True),
+        Column("direct", "未经复议直接起诉", parent="litigation", group=True),
+    ]
+    cols += [Column(f"direct_{k}", lab, parent="direct") for k, lab in outcome]
+    cols += [Column("after_review", "复议后起诉", parent="litigation", group=True)]
+    cols += [Column(f"after_review_{k}", lab, parent="after_review") for k, lab in outcome]
+    return tuple(cols)
+
+
+def _t4(version: str) -> TableSpec:
+    return TableSpec(
+        version=version,
+        id="t4",
+        title="四、政府信息公开行政复议、行政诉讼情况",
+        ref="表四",
+        rows=(Axis("value", ""),),
+        columns=_t4_columns(),
+        row_header_label="",
+    )
+
+
+def _fee(version: str) -> TableSpec:
+    return TableSpec(
+        version=version,
+        id="fee",
+        title="信息处理费",
+        ref="信息处理费",
+        rows=(Axis("processing_fee", "政府信息公开信息处理费"),),
+        columns=(
+            Column("notices", "发出收费通知书件数", unit="件"),
+            Column("billed", "应收金额（单位：元）", unit="元", value_type=ValueType.DECIMAL, short="应收金额"),
+            Column("collected", "实收金额（单位：元）", unit="元", value_type=ValueType.DECIMAL, short="实收金额"),
+        ),
+        row_header_label="项目",
+    )
+
+
+def _art20(version: str, item: str, title_no: str, rows: tuple[Axis, ...], cols: tuple[Column, ...]) -> TableSpec:
+    return TableSpec(
+        version=version,
+        id=item,
+        title=f"第二十条第（{title_no}）项",
+        ref=f"表二（第二十条第（{title_no}）项）",
+        rows=rows,
+        columns=cols,
+    )
+
+
+_PREV = Column("prev_items", "上一年项目数量", unit="项")
+_DELTA = Column("delta_items", "本年增/减", unit="项", value_type=ValueType.SIGNED)
+_DECISIONS_2019 = Column("decisions", "处理决定数量", unit="件")
+_DECISIONS_2021 = Column("decisions", "本年处理决定数量", unit="件")
+
+FORMAT_2019 = FormatSpec(
+    version="2019",
+    title="中华人民共和国政府信息公开工作年度报告格式（试行）",
+    doc_no="国办公开办函〔2019〕60号",
+    first_year=2019,
+    last_year=2020,
+    sections=SECTIONS,
+    tables=(
+        _art20(
+            "2019",
+            "t2a",
+            "一",
+            (Axis("regulations", "规章"), Axis("normative_docs", "规范性文件")),
+            (
+                Column("new_made", "本年新制作数量"),
+                Column("new_published", "本年新公开数量"),
+                Column("total_published", "对外公开总数量"),
+            ),
+        ),
+        _art20(
+            "2019",
+            "t2b",
+            "五",
+            (Axis("licensing", "行政许可"), Axis("other_services", "其他对外管理服务事项")),
+            (_PREV, _DELTA, _DECISIONS_2019),
+        ),
+        _art20(
+            "2019",
+            "t2c",
+            "六",
+            (Axis("penalty", "行政处罚"), Axis("coercion", "行政强制")),
+            (_PREV, _DELTA, _DECISIONS_2019),
+        ),
+        _art20("2019", "t2d", "八", (Axis("admin_fees", "行政事业性收费"),), (_PREV, _DELTA)),
+        _art20(
+            "2019",
+            "t2e",
+            "九",
+            (Axis("central_procurement", "政府集中采购"),),
+            (
+                Column("projects", "采购项目数量", unit="个"),
+                Column("amount", "采购总金额", unit="万元", value_type=ValueType.DECIMAL),
+            ),
+        ),
+        _t3("2019"),
+        _t4("2019"),
+        _fee("2019"),
+    ),
+)
+
+FORMAT_2021 = FormatSpec(
+    version="2021",
+    title="中华人民共和国政府信息公开工作年度报告格式",
+    doc_no="国办公开办函〔2021〕30号",
+    first_year=2021,
+    last_year=None,
+    sections=SECTIONS,
+    tables=(
+        _art20(
+            "2021",
+            "t2a",
+            "一",
+            (Axis("regulations", "规章"), Axis("normative_docs", "行政规范性文件")),
+            (
+                Column("issued", "本年制发件数"),
+                Column("repealed", "本年废止件数"),
+                Column("in_force", "现行有效件数"),
+            ),
+        ),
+        _art20("2021", "t2b", "五", (Axis("licensing", "行政许可"),), (_DECISIONS_2021,)),
+        _art20("2021", "t2c", "六", (Axis("penalty", "行政处罚"), Axis("coercion", "行政强制")), (_DECISIONS_2021,)),
+        _art20(
+            "2021",
+            "t2d",
+            "八",
+            (Axis("admin_fees", "行政事业性收费"),),
+            (Column("amount", "本年收费金额（单位：万元）", unit="万元", value_type=ValueType.DECIMAL, short="本年收费金额"),),
+        ),
+        _t3("2021"),
+        _t4("2021"),
+        _fee("2021"),
+    ),
+)
+
+FORMATS: dict[str, FormatSpec] = {"2019": FORMAT_2019, "2021": FORMAT_2021}
+
+#: Report-level format field values. ``none`` = narrative-only report; ``hybrid`` = tables of both versions.
+REPORT_FORMATS: tuple[str, ...] = ("2019", "2021", "hybrid", "none")
+
+ART20_TABLES: tuple[str, ...] = ("t2a", "t2b", "t2c", "t2d", "t2e")
+
+
+def format_for_year(year: int) -> FormatSpec | None:
+    """The format in force for a report year (None before 2019)."""
+    for spec in FORMATS.values():
+        if spec.applies_to(year):
+            return spec
+    return None
+
+
+def table_spec(version: str, table_id: str) -> TableSpec:
+    try:
+        return FORMATS[version].table(table_id)
+    except KeyError:
+        raise KeyError(f"no table {table_id!r} in format {version!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class CellKey:
+    version: str
+    table: str
+    row: str
+    column: str
+
+
+@cache
+def cell_catalog() -> tuple[CellKey, ...]:
+    """Every (version, table, row, column) the model knows, group headers included, in document order.
+
+    The position of a key in this tuple is its integer ``cell_id``, used by the vectorised engine.
+    """
+    keys: list[CellKey] = []
+    for spec in FORMATS.values():
+        for t in spec.tables:
+            for r in t.rows:
+                for c in t.columns:
+                    keys.append(CellKey(spec.version, t.id, r.id, c.id))
+    return tuple(keys)
+
+
+@cache
+def cell_ids() -> dict[tuple[str, str, str, str], int]:
+    return {(k.version, k.table, k.row, k.column): i for i, k in enumerate(cell_catalog())}
+
+
+def table_order() -> dict[tuple[str, str], int]:
+    """Document order of tables, for sorting."""
+    order: dict[tuple[str, str], int] = {}
+    for spec in FORMATS.values():
+        for i, t in enumerate(spec.tables):
+            order[(spec.version, t.id)] = i
+    return order

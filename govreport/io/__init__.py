@@ -1,0 +1,1 @@
+"""Input and output: the dataset's CSV layout, encodings, the Parquet cache, narratives, Excel."""

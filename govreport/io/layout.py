@@ -1,0 +1,174 @@
+"""The on-disk layout of a dataset directory, declared as data.
+
+::
+
+    data/
+      agencies.csv            one row per agency
+      reports.csv             one row per agency-year: format, period, proactive total
+      cells.csv               one row per agency-year-table-row-column (official tables + 信息处理费)
+      channels.csv            one row per agency-year-channel figure
+      categories.csv          one row per agency-year-content-category figure
+      narratives/<agency_id>/<year>.md   the narrative sections, Markdown
+      sources/                copies of published reports the figures were transcribed from
+
+Every CSV is UTF-8 (a BOM, GBK or GB18030 is also read), comma-separated, with a header row.
+A figure column holds a number, nothing (blank: not reported) or 不适用 (also ``/`` or ``—``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # free text, may be empty
+    ID = "id"  # required identifier: non-empty, no surrounding spaces
+    YEAR = "year"  # integer year
+    INT = "int"  # required integer (e.g. seq)
+    DATE = "date"  # ISO date YYYY-MM-DD, may be empty
+    FIGURE = "figure"  # number / blank / 不适用
+    CHOICE = "choice"  # one of ``choices`` (empty allowed when ``required`` is False)
+    BOOL = "bool"  # yes/no/empty
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    kind: Kind = Kind.TEXT
+    required: bool = False  # the column must exist in the file
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpec:
+    name: str  # file name inside the dataset directory
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    doc: str = ""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+AGENCIES = FileSpec(
+    "agencies.csv",
+    (
+        Field("agency_id", Kind.ID, True, doc="stable ASCII id, e.g. 150821-minzhengju (region code + slug)"),
+        Field("name", Kind.ID, True, doc="full Chinese name, e.g. 五原县民政局"),
+        Field("kind", Kind.CHOICE, True, ("department", "government", "other"),
+              doc="department: due 31 Jan; government: due 31 Mar; other: local rules"),
+        Field("level", Kind.CHOICE, True, ("national", "province", "prefecture", "county", "township")),
+        Field("region", doc="administrative region path, e.g. 内蒙古自治区/巴彦淖尔市/五原县"),
+        Field("region_code", doc="GB/T 2260 code of the region"),
+        Field("superior", doc="the government the agency belongs to"),
+        Field("short_name"),
+        Field("address"),
+        Field("postcode"),
+        Field("phone"),
+        Field("fax"),
+        Field("email"),
+        Field("office", doc="the office that compiles the report"),
+    ),
+    key=("agency_id",),
+    doc="one row per agency",
+)
+
+REPORTS = FileSpec(
+    "reports.csv",
+    (
+        Field("agency_id", Kind.ID, True),
+        Field("year", Kind.YEAR, True, doc="report year (the year the figures describe)"),
+        Field("format", Kind.CHOICE, True, ("2019", "2021", "hybrid", "none"),
+              doc="table format the report uses; none = narrative-only report"),
+        Field("period_start", Kind.DATE, doc="first day of the statistical period as stated"),
+        Field("period_end", Kind.DATE, doc="last day of the statistical period as stated"),
+        Field("data_cutoff", Kind.DATE, doc="day the counts stop, when earlier than period_end"),
+        Field("published", Kind.DATE, doc="publication date, if known"),
+        Field("proactive_total", Kind.FIGURE, doc="stated total of proactively disclosed items", unit="see unit"),
+        Field("proactive_qualifier", Kind.CHOICE, False, ("", "余", "多", "约", "近", "以上")),
+        Field("proactive_unit", doc="unit of the stated total, e.g. 条"),
+        Field("channels_overlap", Kind.BOOL, doc="yes: channel figures count the same items more than once"),
+        Field("source", doc="where the figures were transcribed from"),
+        Field("notes"),
+    ),
+    key=("agency_id", "year"),
+    doc="one row per agency-year",
+)
+
+CELLS = FileSpec(
+    "cells.csv",
+    (
+        Field("agency_id", Kind.ID, True),
+        Field("year", Kind.YEAR, True),
+        Field("version", Kind.CHOICE, True, ("2019", "2021"), doc="table layout: 2019 trial or 2021 format"),
+        Field("table", Kind.ID, True, doc="t2a t2b t2c t2d t2e (2019 only) t3 t4 fee"),
+        Field("row", Kind.ID, True, doc="row id of the table (see govreport.formats)"),
+        Field("column", Kind.ID, True, doc="column id of the table"),
+        Field("value", Kind.FIGURE, True, doc="the figure; unit given by the table column", unit="per column"),
+        Field("note", doc="where a figure stated in prose came from"),
+    ),
+    key=("agency_id", "year", "version", "table", "row", "column"),
+    doc="one row per agency-year-table-row-column; a cell absent from the file is blank",
+)
+
+CHANNELS = FileSpec(
+    "channels.csv",
+    (
+        Field("agency_id", Kind.ID, True),
+        Field("year", Kind.YEAR, True),
+        Field("seq", Kind.INT, True, doc="order in the report, from 1"),
+        Field("channel", Kind.ID, True, doc="canonical channel id (govreport.channels)"),
+        Field("label", Kind.ID, True, doc="the channel as written in the report"),
+        Field("value", Kind.FIGURE, True, unit="see unit"),
+        Field("qualifier", Kind.CHOICE, False, ("", "余", "多", "约", "近", "以上")),
+        Field("unit", doc="条, 篇, 期, ..."),
+        Field("host", Kind.CHOICE, False, ("", "own", "superior"), doc="website: own or a superior's site"),
+        Field("account", doc="named account, e.g. the WeChat account's name"),
+        Field("note"),
+    ),
+    key=("agency_id", "year", "seq"),
+    doc="one row per agency-year-channel figure",
+)
+
+CATEGORIES = FileSpec(
+    "categories.csv",
+    (
+        Field("agency_id", Kind.ID, True),
+        Field("year", Kind.YEAR, True),
+        Field("seq", Kind.INT, True),
+        Field("category", Kind.ID, True, doc="canonical content category (govreport.channels.CATEGORIES)"),
+        Field("label", Kind.ID, True),
+        Field("value", Kind.FIGURE, True, unit="see unit"),
+        Field("qualifier", Kind.CHOICE, False, ("", "余", "多", "约", "近", "以上")),
+        Field("unit"),
+        Field("note"),
+    ),
+    key=("agency_id", "year", "seq"),
+    doc="one row per agency-year-content-category figure",
+)
+
+FILES: tuple[FileSpec, ...] = (AGENCIES, REPORTS, CELLS, CHANNELS, CATEGORIES)
+FILE_BY_NAME: dict[str, FileSpec] = {f.name: f for f in FILES}
+
+NARRATIVES_DIR = "narratives"
+SOURCES_DIR = "sources"
+CACHE_DIR = ".cache"
+SYNTHETIC_MARKER = "SYNTHETIC.txt"
+
+
+def narrative_path(agency_id: str, year: int) -> str:
+    return f"{NARRATIVES_DIR}/{agency_id}/{year}.md"

@@ -1,0 +1,108 @@
+"""Reading text files whatever Excel or a web mirror saved them as: UTF-8 (with or without BOM),
+GBK/GB18030, Big5. Writing text files atomically (write aside, then rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import EncodingError
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def decode_bytes(raw: bytes, *, file: str = "<input>", candidates: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Decode ``raw``; returns ``(text, encoding)``.
+
+    Order: a BOM decides; then strict UTF-8; then ``candidates``; then GB18030 (a superset of GBK);
+    then whatever charset-normalizer finds most plausible among Chinese encodings (Big5 included).
+    """
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(enc), enc
+    utf8_error: UnicodeDecodeError | None = None
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    for enc in candidates:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    guess = _guess_chinese(raw)
+    if guess is not None:
+        return raw.decode(guess), guess
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    pos = utf8_error.start if utf8_error else 0
+    line = raw.count(b"\n", 0, pos) + 1
+    col = pos - (raw.rfind(b"\n", 0, pos) + 1) + 1
+    raise EncodingError(
+        f"cannot decode the file as UTF-8, GB18030/GBK or Big5 (first bad byte 0x{raw[pos]:02x})",
+        file=file,
+        line=line,
+        column=f"byte {col}",
+        hint="save the file as UTF-8 (in Excel: 另存为 → CSV UTF-8 (逗号分隔))",
+    )
+
+
+def _guess_chinese(raw: bytes) -> str | None:
+    """Choose between GB18030 and Big5 when both decode: prefer the one charset-normalizer ranks higher."""
+    decodable = []
+    for enc in ("gb18030", "big5"):
+        try:
+            raw.decode(enc)
+            decodable.append(enc)
+        except UnicodeDecodeError:
+            continue
+    if len(decodable) <= 1:
+        return decodable[0] if decodable else None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=["gb18030", "big5"]).best()
+    if best is None:
+        return "gb18030"
+    return "big5" if best.encoding.startswith("big5") else "gb18030"
+
+
+def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        from ..errors import NotFoundError
+
+        raise NotFoundError(f"{p}: no such file", hint="check the path") from None
+    return decode_bytes(raw, file=str(p))
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success rename it over ``target``, else delete it."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(target: str | os.PathLike[str], text: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)

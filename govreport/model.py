@@ -1,0 +1,214 @@
+"""The data model of one annual report: one agency, one year.
+
+These are plain immutable dataclasses. A :class:`Report` is built from the tidy frames of a
+:class:`~govreport.dataset.Dataset` (``Dataset.report``), from an Excel template
+(:mod:`govreport.io.xlsx`) or from a published text (:mod:`govreport.ingest`), and is turned back into
+tidy rows by :func:`govreport.io.frames.report_to_frames`. Every figure is a :class:`~govreport.values.Figure`
+so that a reported 0, a blank and 不适用 stay distinct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .formats import FORMATS, TableSpec, table_spec
+from .values import Figure, Mark
+
+
+class AgencyKind(StrEnum):
+    DEPARTMENT = "department"  # 政府部门: report due 31 January
+    GOVERNMENT = "government"  # 人民政府 (its 主管部门 publishes): due 31 March
+    OTHER = "other"  # township/street, public institution: local rules
+
+    @property
+    def label(self) -> str:
+        return {"department": "政府部门", "government": "人民政府", "other": "其他机关单位"}[self.value]
+
+
+class Level(StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+
+    @property
+    def label(self) -> str:
+        return {
+            "national": "国家级",
+            "province": "省级",
+            "prefecture": "市级",
+            "county": "县级",
+            "township": "乡级",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    id: str
+    name: str
+    kind: AgencyKind
+    level: Level
+    region: str = ""  # e.g. 内蒙古自治区/巴彦淖尔市/五原县
+    region_code: str = ""  # GB/T 2260 code, e.g. 150821
+    superior: str = ""  # the government the agency belongs to
+    short_name: str = ""
+    address: str = ""
+    postcode: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    office: str = ""  # the office that compiles the report
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Statistical period and the optional earlier data cut-off."""
+
+    start: dt.date | None
+    end: dt.date | None
+    cutoff: dt.date | None = None  # counts stop here when earlier than ``end`` (seed: 28 Dec)
+
+    def text(self) -> str:
+        if self.start is None or self.end is None:
+            return "未载明"
+        return f"{_cn_date(self.start)}至{_cn_date(self.end)}"
+
+
+def _cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelFigure:
+    """One channel of the proactive-disclosure breakdown."""
+
+    channel: str  # canonical id, see govreport.channels
+    label: str  # as written in the report
+    figure: Figure
+    qualifier: str = ""  # 余/多/约/近/以上
+    unit: str = "条"
+    host: str = ""  # website: own | superior
+    account: str = ""  # named account, e.g. 五原县民政局
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFigure:
+    category: str
+    label: str
+    figure: Figure
+    qualifier: str = ""
+    unit: str = "条"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Proactive:
+    """主动公开: the stated total and two independent breakdowns of it."""
+
+    total: Figure = field(default_factory=Figure.blank)
+    total_qualifier: str = ""
+    unit: str = "条"
+    channels: tuple[ChannelFigure, ...] = ()
+    categories: tuple[CategoryFigure, ...] = ()
+    channels_overlap: bool | None = None  # None: the report does not say
+
+
+@dataclass(frozen=True, slots=True)
+class TableData:
+    """The figures of one official table. Cells not present are blank."""
+
+    spec: TableSpec
+    cells: dict[tuple[str, str], Figure] = field(default_factory=dict)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def get(self, row: str, column: str) -> Figure:
+        return self.cells.get((row, column), Figure(Mark.BLANK))
+
+    def __getitem__(self, key: tuple[str, str]) -> Figure:
+        return self.get(*key)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.cells
+
+    def _repr_html_(self) -> str:
+        from .display import table_html
+
+        return table_html(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str  # '' for the opening paragraphs
+    body: str  # Markdown
+    level: int = 2
+
+
+class ReportFormat(StrEnum):
+    F2019 = "2019"
+    F2021 = "2021"
+    HYBRID = "hybrid"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return {
+            "2019": "2019年试行格式",
+            "2021": "2021年格式",
+            "hybrid": "混用2019与2021年格式",
+            "none": "未使用统一表格（纯文字报告）",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    agency: Agency
+    year: int
+    format: ReportFormat
+    period: Period
+    published: dt.date | None = None
+    proactive: Proactive = field(default_factory=Proactive)
+    tables: tuple[TableData, ...] = ()
+    sections: tuple[Section, ...] = ()
+    source: str = ""  # where the figures were transcribed from
+    notes: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency.name}{self.year}年政府信息公开工作年度报告"
+
+    def table(self, table_id: str, version: str | None = None) -> TableData:
+        """The table with this id (of ``version`` if given); an empty table of the year's format if absent."""
+        for t in self.tables:
+            if t.spec.id == table_id and (version is None or t.spec.version == version):
+                return t
+        v = version or self.table_version(table_id)
+        return TableData(table_spec(v, table_id))
+
+    def table_version(self, table_id: str) -> str:
+        for t in self.tables:
+            if t.spec.id == table_id:
+                return t.spec.version
+        if self.format in (ReportFormat.F2019, ReportFormat.F2021):
+            return self.format.value
+        return "2019" if self.year <= 2020 else "2021"
+
+    @property
+    def versions(self) -> frozenset[str]:
+        return frozenset(t.spec.version for t in self.tables if t.spec.id != "fee")
+
+    def figure(self, table_id: str, row: str, column: str) -> Figure:
+        return self.table(table_id).get(row, column)
+
+    def _repr_html_(self) -> str:
+        from .display import report_html
+
+        return report_html(self)
+
+
+def known_versions() -> tuple[str, ...]:
+    return tuple(FORMATS)
