@@ -111,8 +111,9 @@ class Dataset:
         pos = self._report_pos(agency_id, int(year))
         if pos is None:
             have = self.years(agency_id)
+            name = self.agencies["name"].iloc[self._agency_index[agency_id]]
             raise NotFoundError(
-                f"no report for {agency} in {year}",
+                f"no report for {name} ({agency_id}) in {year}",
                 hint=f"years with data for this agency: {', '.join(map(str, have)) or 'none'}",
             )
         sections = self.sections_of(agency_id, int(year))

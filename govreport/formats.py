@@ -177,7 +177,12 @@ def _t3_rows(version: str) -> tuple[Axis, ...]:
         Axis("denied_enforcement_file", "7.属于行政执法案卷", parent="denied", short="（三）7.属于行政执法案卷"),
         Axis("denied_admin_query", "8.属于行政查询事项", parent="denied", short="（三）8.属于行政查询事项"),
         Axis("unable", "（四）无法提供", parent="results", group=True),
-        Axis("unable_not_held", "1.本机关不掌握相关政府信息", parent="unable", short="（四）1.本机关不掌握相关政府信息"),
+        Axis(
+            "unable_not_held",
+            "1.本机关不掌握相关政府信息",
+            parent="unable",
+            short="（四）1.本机关不掌握相关政府信息",
+        ),
         Axis(
             "unable_needs_creation",
             "2.没有现成信息需要另行制作",
@@ -386,7 +391,15 @@ FORMAT_2021 = FormatSpec(
             "t2d",
             "八",
             (Axis("admin_fees", "行政事业性收费"),),
-            (Column("amount", "本年收费金额（单位：万元）", unit="万元", value_type=ValueType.DECIMAL, short="本年收费金额"),),
+            (
+                Column(
+                    "amount",
+                    "本年收费金额（单位：万元）",
+                    unit="万元",
+                    value_type=ValueType.DECIMAL,
+                    short="本年收费金额",
+                ),
+            ),
         ),
         _t3("2021"),
         _t4("2021"),

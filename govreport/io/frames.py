@@ -148,7 +148,7 @@ def report_to_text_frames(report: Report) -> dict[str, pd.DataFrame]:
             "period_start": _d(report.period.start), "period_end": _d(report.period.end),
             "data_cutoff": _d(report.period.cutoff), "published": _d(report.published),
             "proactive_total": p.total.text(), "proactive_qualifier": p.total_qualifier,
-            "proactive_unit": p.unit if not p.total.mark == Mark.BLANK or p.channels else "",
+            "proactive_unit": p.unit if p.total.mark != Mark.BLANK or p.channels else "",
             "channels_overlap": "" if p.channels_overlap is None else ("yes" if p.channels_overlap else "no"),
             "source": report.source, "notes": report.notes,
         }],

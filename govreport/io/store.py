@@ -161,7 +161,7 @@ def _attach_cell_ids(cells: pd.DataFrame, display: str) -> pd.DataFrame:
 
 def _unknown_cell(row: pd.Series, display: str) -> UnknownReferenceError:
     line = int(row[LINE])
-    v, t, r, c = (None if pd.isna(row[a]) else str(row[a]) for a in _AXES)
+    v, t, r, _ = (None if pd.isna(row[a]) else str(row[a]) for a in _AXES)
     raw = {a: row[a] for a in _AXES}
     if v not in FORMATS:
         return UnknownReferenceError(f"unknown version {raw['version']!r}", file=display, line=line, column="version",
