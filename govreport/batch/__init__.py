@@ -1,0 +1,1 @@
+"""Render every agency-year of a dataset: scheduling, incremental state, the index page."""

@@ -1,0 +1,254 @@
+"""``reports_out/index.html``: every agency-year with links, check status and key figures, plus coverage.
+
+One self-contained page: inline CSS and a small inline script for sorting and filtering (the table
+is complete without the script). Every string from the data is escaped. The page carries no time
+stamp, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+
+OUTPUT_FILES = {"report.html": "公开版", "report.pdf": "PDF", "review.html": "审核版"}
+
+
+@dataclass(frozen=True, slots=True)
+class EntryStatus:
+    """What the batch knows of one agency-year's outputs."""
+
+    outputs: tuple[str, ...] = ()  # file names present under <agency_id>/<year>/
+    failed: str = ""  # the reason of the last failure, if it failed
+
+
+@dataclass(frozen=True, slots=True)
+class IndexInput:
+    panel: pd.DataFrame  # govreport.stats.panel(ds)
+    findings: pd.DataFrame  # CheckResult.findings
+    status: dict[tuple[str, int], EntryStatus] = field(default_factory=dict)
+    agencies: pd.DataFrame | None = None  # for coverage: every agency, even without reports
+    years: tuple[int, ...] = ()
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def collect_status(out_dir: Path, keys: list[tuple[str, int]], failures: dict[tuple[str, int], str] | None = None
+                   ) -> dict[tuple[str, int], EntryStatus]:
+    """Which output files exist for each agency-year (I/O, kept out of the page builder)."""
+    failures = failures or {}
+    status = {}
+    for agency_id, year in keys:
+        d = out_dir / agency_id / str(year)
+        present = tuple(name for name in OUTPUT_FILES if (d / name).exists())
+        status[(agency_id, year)] = EntryStatus(present, failures.get((agency_id, year), ""))
+    return status
+
+
+def _e(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _num(v: object, digits: int = 0) -> tuple[str, str]:
+    """(display text, sort key) of a figure; blank shows as — and sorts last."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "—", ""
+    f = float(v)
+    text = f"{f:.{digits}f}" if digits else (str(int(f)) if f.is_integer() else f"{f:g}")
+    return text, repr(f)
+
+
+def _rate(v: object, status: str) -> tuple[str, str]:
+    if status == "none_handled":
+        return "不适用", ""
+    text, key = _num(v, 2)
+    return (f"{text}%" if key else "—"), key
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC",sans-serif;margin:24px;color:#222}
+h1{font-size:22px} h2{font-size:18px;margin-top:32px}
+.prov{color:#666;font-size:12px}
+.filters{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
+.filters label{font-size:13px}
+table{border-collapse:collapse;font-size:13px}
+th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}
+th{background:#eef2f7;cursor:pointer;white-space:nowrap}
+th[aria-sort=ascending]::after{content:" ▲"} th[aria-sort=descending]::after{content:" ▼"}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.err{color:#b00020;font-weight:bold} .warn{color:#a66300} .ok{color:#1b7f3b}
+.cov td{text-align:center;min-width:48px}
+.cov .rendered{background:#dff3e4} .cov .data{background:#fff4d6} .cov .failed{background:#fde2e2}
+.cov .none{background:#f2f2f2;color:#999}
+#count{font-size:13px;color:#444}
+"""
+
+_JS = """
+(function(){
+  var table=document.getElementById('reports'); if(!table) return;
+  var body=table.tBodies[0]; var rows=Array.prototype.slice.call(body.rows);
+  function filter(){
+    var q=document.getElementById('f-agency').value.trim().toLowerCase();
+    var region=document.getElementById('f-region').value;
+    var year=document.getElementById('f-year').value;
+    var status=document.getElementById('f-status').value; var shown=0;
+    rows.forEach(function(r){
+      var ok=(!q||r.dataset.agency.toLowerCase().indexOf(q)>=0)&&(!region||r.dataset.region===region)
+        &&(!year||r.dataset.year===year)&&(!status||r.dataset.status===status);
+      r.hidden=!ok; if(ok) shown++;
+    });
+    document.getElementById('count').textContent='显示 '+shown+' / '+rows.length+' 条';
+  }
+  ['f-agency','f-region','f-year','f-status'].forEach(function(id){
+    var el=document.getElementById(id); el.addEventListener('input',filter); el.addEventListener('change',filter);
+  });
+  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
+    th.addEventListener('click',function(){
+      var asc=th.getAttribute('aria-sort')!=='ascending';
+      Array.prototype.forEach.call(table.tHead.rows[0].cells,function(h){h.removeAttribute('aria-sort');});
+      th.setAttribute('aria-sort',asc?'ascending':'descending');
+      var numeric=th.dataset.type==='num';
+      rows.sort(function(a,b){
+        var x=a.cells[i].dataset.sort, y=b.cells[i].dataset.sort;
+        if(x===undefined) x=a.cells[i].textContent; if(y===undefined) y=b.cells[i].textContent;
+        if(x===''&&y==='') return 0; if(x==='') return 1; if(y==='') return -1;
+        var c=numeric?(parseFloat(x)-parseFloat(y)):x.localeCompare(y,'zh-Hans-CN');
+        return asc?c:-c;
+      });
+      rows.forEach(function(r){body.appendChild(r);});
+    });
+  });
+  filter();
+})();
+"""
+
+_COLUMNS = (
+    ("机关", "text"), ("地区", "text"), ("年度", "num"), ("格式", "text"), ("核验", "text"),
+    ("主动公开总数", "num"), ("本年新收申请", "num"), ("实质公开率", "num"), ("复议纠错率", "num"),
+    ("诉讼纠错率", "num"), ("报告", "text"),
+)
+_FORMAT = {"2019": "2019试行", "2021": "2021", "hybrid": "混用", "none": "纯文字"}
+
+
+def _check_counts(findings: pd.DataFrame) -> dict[tuple[str, int], tuple[int, int]]:
+    if len(findings) == 0:
+        return {}
+    f = findings.assign(agency_id=findings["agency_id"].astype(str), year=findings["year"].astype(int))
+    g = f.groupby(["agency_id", "year"])["severity"]
+    errors = g.apply(lambda s: int((s == "error").sum()))
+    warnings = g.apply(lambda s: int((s == "warning").sum()))
+    return {k: (int(errors[k]), int(warnings[k])) for k in errors.index}
+
+
+def build_index(data: IndexInput) -> str:
+    """The index page as a string (pure)."""
+    p = data.panel.sort_values(["name", "agency_id", "year"], kind="stable")
+    counts = _check_counts(data.findings)
+    regions = sorted({str(r) for r in p["region"] if str(r)})
+    years = sorted({int(y) for y in p["year"]})
+    rows = []
+    for r in p.itertuples(index=False):
+        key = (str(r.agency_id), int(r.year))
+        errors, warnings = counts.get(key, (0, 0))
+        st = data.status.get(key, EntryStatus())
+        if st.failed:
+            state, check_html = "failed", f'<span class="err" title="{_e(st.failed)}">生成失败</span>'
+        elif errors:
+            state, check_html = "errors", f'<span class="err">错误 {errors}</span>'
+        elif warnings:
+            state, check_html = "warnings", f'<span class="warn">警告 {warnings}</span>'
+        else:
+            state, check_html = "passed", '<span class="ok">通过</span>'
+        if errors and warnings:
+            check_html += f' <span class="warn">警告 {warnings}</span>'
+        links = " ".join(
+            f'<a href="{_e(r.agency_id)}/{int(r.year)}/{name}">{label}</a>'
+            for name, label in OUTPUT_FILES.items() if name in st.outputs
+        ) or "未生成"
+        total, total_key = _num(r.proactive_total)
+        received, received_key = _num(r.received)
+        dr, dr_key = _rate(r.disclosure_rate, r.disclosure_rate_status)
+        rr, rr_key = _rate(r.review_correction_rate, _status_of(r, "review"))
+        lr, lr_key = _rate(r.litigation_correction_rate, _status_of(r, "litigation"))
+        agency_text = f"{r.name} {r.agency_id}"
+        rows.append(
+            f'<tr data-agency="{_e(agency_text)}" data-region="{_e(r.region)}" data-year="{int(r.year)}" '
+            f'data-status="{state}">'
+            f'<td>{_e(r.name)}</td><td>{_e(r.region)}</td><td class="num" data-sort="{int(r.year)}">{int(r.year)}</td>'
+            f"<td>{_e(_FORMAT.get(str(r.format), r.format))}</td>"
+            f'<td data-sort="{errors * 1000 + warnings:06d}">{check_html}</td>'
+            f'<td class="num" data-sort="{total_key}">{_e(total)}</td>'
+            f'<td class="num" data-sort="{received_key}">{_e(received)}</td>'
+            f'<td class="num" data-sort="{dr_key}">{_e(dr)}</td>'
+            f'<td class="num" data-sort="{rr_key}">{_e(rr)}</td>'
+            f'<td class="num" data-sort="{lr_key}">{_e(lr)}</td>'
+            f"<td>{links}</td></tr>"
+        )
+    head = "".join(f'<th data-type="{t}" scope="col">{_e(label)}</th>' for label, t in _COLUMNS)
+    region_opts = "".join(f'<option value="{_e(x)}">{_e(x)}</option>' for x in regions)
+    year_opts = "".join(f'<option value="{y}">{y}</option>' for y in years)
+    prov = " · ".join(f"{_e(k)}: {_e(v)}" for k, v in {"govreport": __version__, **data.provenance}.items())
+    return (
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="govreport {_e(__version__)}">'
+        "<title>政府信息公开工作年度报告索引</title>"
+        f"<style>{_CSS}</style></head><body>"
+        "<h1>政府信息公开工作年度报告索引</h1>"
+        f'<p class="prov">{prov}</p>'
+        '<div class="filters">'
+        '<label>机关 <input id="f-agency" type="search" placeholder="名称或编号"></label>'
+        f'<label>地区 <select id="f-region"><option value="">全部</option>{region_opts}</select></label>'
+        f'<label>年度 <select id="f-year"><option value="">全部</option>{year_opts}</select></label>'
+        '<label>核验 <select id="f-status"><option value="">全部</option><option value="errors">有错误</option>'
+        '<option value="warnings">有警告</option><option value="passed">通过</option>'
+        '<option value="failed">生成失败</option></select></label>'
+        '<span id="count"></span></div>'
+        f'<table id="reports"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"{_coverage(data, years)}"
+        f"<script>{_JS}</script></body></html>\n"
+    )
+
+
+def _status_of(r, route: str) -> str:
+    return str(getattr(r, f"{route}_correction_rate_status", "missing"))
+
+
+def _coverage(data: IndexInput, years: list[int]) -> str:
+    """Agencies × years: report rendered, data only, failed, or no data."""
+    all_years = sorted(set(years) | set(data.years))
+    if not all_years:
+        return ""
+    agencies = data.agencies if data.agencies is not None else data.panel[["agency_id", "name"]].drop_duplicates()
+    have = {(str(a), int(y)) for a, y in zip(data.panel["agency_id"], data.panel["year"], strict=True)}
+    head = "".join(f"<th>{y}</th>" for y in all_years)
+    body = []
+    for a in agencies.sort_values(["name", "agency_id"]).itertuples(index=False):
+        cells = []
+        for y in all_years:
+            key = (str(a.agency_id), y)
+            st = data.status.get(key)
+            if key not in have:
+                cells.append('<td class="none" title="无数据">无数据</td>')
+            elif st and st.failed:
+                cells.append(f'<td class="failed" title="{_e(st.failed)}">失败</td>')
+            elif st and "report.html" in st.outputs:
+                cells.append(f'<td class="rendered"><a href="{_e(a.agency_id)}/{y}/report.html">已生成</a></td>')
+            else:
+                cells.append('<td class="data" title="有数据，未生成报告">未生成</td>')
+        body.append(f"<tr><th scope=\"row\">{_e(a.name)}</th>{''.join(cells)}</tr>")
+    return (
+        '<h2>覆盖情况</h2><p class="prov">已生成：报告已生成；未生成：有数据但尚无报告；失败：上次生成失败；'
+        "无数据：该年度无数据。</p>"
+        f'<table class="cov" id="coverage"><thead><tr><th>机关</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def provenance_json(data: IndexInput) -> str:
+    return json.dumps(data.provenance, ensure_ascii=False, sort_keys=True)
