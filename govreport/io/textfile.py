@@ -22,7 +22,16 @@ def decode_bytes(raw: bytes, *, file: str = "<input>", candidates: tuple[str, ..
     """
     for bom, enc in _BOMS:
         if raw.startswith(bom):
-            return raw.decode(enc), enc
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError:  # a BOM, then bytes that are not that encoding
+                bare = {"utf-8-sig": "utf-8"}.get(enc, "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be")
+                try:
+                    raw[len(bom):].decode(bare)
+                    pos = len(bom)
+                except UnicodeDecodeError as exc:
+                    pos = len(bom) + exc.start
+                raise _undecodable(raw, pos, file, f"not valid {bare} after its byte-order mark") from None
     utf8_error: UnicodeDecodeError | None = None
     try:
         return raw.decode("utf-8"), "utf-8"
@@ -40,11 +49,29 @@ def decode_bytes(raw: bytes, *, file: str = "<input>", candidates: tuple[str, ..
         return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         pass
+    # Point at the bad byte: the encoding that reads the most lines is taken to be the file's encoding,
+    # and the first byte it cannot read is reported (UTF-8 first on a tie).
     pos = utf8_error.start if utf8_error else 0
+    best: tuple[int, int] | None = None
+    for priority, enc in enumerate(("utf-8", "gb18030", "big5")):
+        readable, first, offset = 0, None, 0
+        for line in raw.split(b"\n"):
+            try:
+                line.decode(enc)
+                readable += 1
+            except UnicodeDecodeError as exc:
+                first = offset + exc.start if first is None else first
+            offset += len(line) + 1
+        if first is not None and (best is None or (readable, -priority) > best):
+            best, pos = (readable, -priority), first
+    raise _undecodable(raw, pos, file, "cannot decode the file as UTF-8, GB18030/GBK or Big5")
+
+
+def _undecodable(raw: bytes, pos: int, file: str, what: str) -> EncodingError:
     line = raw.count(b"\n", 0, pos) + 1
     col = pos - (raw.rfind(b"\n", 0, pos) + 1) + 1
-    raise EncodingError(
-        f"cannot decode the file as UTF-8, GB18030/GBK or Big5 (first bad byte 0x{raw[pos]:02x})",
+    return EncodingError(
+        f"{what} (first bad byte 0x{raw[pos:pos + 1].hex() or 'end of file'})",
         file=file,
         line=line,
         column=f"byte {col}",

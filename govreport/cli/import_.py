@@ -1,0 +1,71 @@
+"""``govreport import``: validate a filled-in Excel/CSV template and add it to the dataset, all or nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._common import add_data
+
+HELP = "validate a filled-in Excel/CSV template and add it to the dataset"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="the filled-in template (.xlsx, or its data sheet saved as .csv)")
+    add_data(parser)
+    parser.add_argument("--replace", action="store_true",
+                        help="replace the agency-year if the dataset already has it (a correction)")
+    parser.add_argument("--accept-errors", action="store_true",
+                        help="add the report even if the consistency checks find errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import GovreportError
+    from ..io import layout
+    from ..io.template_read import DatasetAgencies, carry_over_notes, read_template
+    from ..io.update import add_reports
+
+    root = Path(args.data)
+    ds = None
+    if (root / layout.REPORTS.name).exists():
+        from ..dataset import load
+
+        ds = load(root, use_cache=False)  # no cache write: a refused import leaves the directory as it was
+    elif root.exists() and not root.is_dir():
+        raise GovreportError(f"{root}: not a directory", hint="pass the dataset directory with --data")
+    known = DatasetAgencies(ds) if ds is not None else {}
+    report = read_template(args.file, agencies=known)
+    name = f"{report.agency.name}（{report.agency.id}）{report.year}年"
+    existing = ds is not None and report.agency.id in known and ds.has_report(report.agency.id, report.year)
+    if existing and not args.replace:
+        raise GovreportError(f"数据集 {root} 已有{name}的报告，未导入",
+                             hint="核对单位和年度；确要用本文件更正现有数据时加 --replace", code="exists")
+    if existing:
+        report = carry_over_notes(report, ds.report(report.agency.id, report.year))
+
+    from ..checks import check_report
+
+    result = check_report(report)
+    if result.errors:
+        text = result.to_text().rstrip()
+        if text:
+            print(text)
+        if not args.accept_errors:
+            print(f"govreport: {name}：校验发现 {result.errors} 个错误，未导入，数据目录未改动；"
+                  "请改正后重新导入（确需照原样导入时加 --accept-errors）", file=sys.stderr)
+            return 1
+        print(f"govreport: warning: 校验发现 {result.errors} 个错误，按 --accept-errors 照原样导入", file=sys.stderr)
+    elif result.warnings:
+        text = result.to_text().rstrip()
+        if text:
+            print(text)
+    add_reports(root, [report], replace=args.replace, source_name=str(args.file))
+    cells = [f for t in report.tables for f in t.cells.values()]
+    values = sum(1 for f in cells if f.is_value)
+    p = report.proactive
+    verb = "已更正" if existing else "已导入"
+    print(f"{verb}：{name}，{report.format.label}；"
+          f"表格单元格 {len(cells)} 个（数值 {values}，不适用 {len(cells) - values}），"
+          f"主动公开渠道 {len(p.channels)} 项，栏目分类 {len(p.categories)} 项 → {root}")
+    return 0

@@ -1,0 +1,67 @@
+"""``govreport template``: write an Excel data-entry template laid out like the official tables."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._common import add_data
+
+HELP = "write an Excel template laid out like the official tables"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--agency", required=True, help="agency id or full Chinese name (a new agency is allowed)")
+    parser.add_argument("--year", type=int, required=True, help="report year")
+    add_data(parser)
+    parser.add_argument("--format", choices=("2019", "2021"), default=None,
+                        help="table layout (default: the one the data already uses, else the one in force that year)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output .xlsx (default: govreport-template-<agency>-<year>.xlsx)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import NotFoundError, ParameterError
+    from ..formats import format_for_year
+    from ..io.xlsx import write_template
+
+    if not 1990 <= args.year <= 2100:
+        raise ParameterError(f"not a plausible report year: {args.year}", hint="pass a year like 2021")
+    agency = report = None
+    key = str(args.agency).strip()
+    if not key:
+        raise ParameterError("--agency is empty", hint="pass the agency id or its full Chinese name")
+    if Path(args.data).is_dir():
+        from ..dataset import load
+
+        ds = load(args.data)
+        try:
+            agency_id = ds.agency_id(key)
+        except NotFoundError:
+            agency_id = None
+            print(f"govreport: note: 数据集 {args.data} 中没有单位 {key!r}；模板中的单位信息请由填报单位填写",
+                  file=sys.stderr)
+        if agency_id is not None:
+            agency = ds.agency(agency_id)
+            key = agency_id
+            if ds.has_report(agency_id, args.year):
+                report = ds.report(agency_id, args.year)
+    else:
+        print(f"govreport: note: 数据集目录 {args.data} 不存在，模板不预填", file=sys.stderr)
+    version = args.format
+    if version is None:
+        used = sorted({t.spec.version for t in report.tables if t.spec.id != "fee"}) if report else []
+        spec = format_for_year(args.year)
+        version = used[0] if len(used) == 1 else (spec.version if spec else "2019")
+    out = args.out or Path(f"govreport-template-{key}-{args.year}.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise ParameterError(f"--out must name an .xlsx file, not {str(out)!r}",
+                             hint="e.g. --out 五原县民政局2021.xlsx")
+    info = write_template(out, year=args.year, version=version, agency=agency,
+                          agency_text="" if agency else key, report=report)
+    for w in info.warnings:
+        print(f"govreport: warning: {w}", file=sys.stderr)
+    what = "已预填现有数据（更正用）" if info.prefilled else ("已填单位信息" if agency else "单位信息待填")
+    print(f"{info.path}\t{version}年格式\t{what}")
+    return 0
