@@ -54,6 +54,12 @@ class TableSpec:
     row_header_label: str = "信息内容"
     corner_note: str | None = None
     unit: str = "件"
+    _rows_by_id: dict[str, Axis] = field(init=False, repr=False, compare=False)
+    _cols_by_id: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows_by_id", {r.id: r for r in self.rows})
+        object.__setattr__(self, "_cols_by_id", {c.id: c for c in self.columns})
 
     @property
     def data_rows(self) -> tuple[Axis, ...]:
@@ -72,16 +78,16 @@ class TableSpec:
         return tuple(c for c in self.columns if c.group)
 
     def row(self, row_id: str) -> Axis:
-        return _index(self.rows)[row_id]
+        return self._rows_by_id[row_id]
 
     def column(self, col_id: str) -> Column:
-        return _index(self.columns)[col_id]
+        return self._cols_by_id[col_id]
 
     def has_row(self, row_id: str) -> bool:
-        return row_id in _index(self.rows)
+        return row_id in self._rows_by_id
 
     def has_column(self, col_id: str) -> bool:
-        return col_id in _index(self.columns)
+        return col_id in self._cols_by_id
 
     def children(self, axis: str, parent: str) -> tuple[Axis, ...]:
         items = self.rows if axis == "row" else self.columns
@@ -99,15 +105,6 @@ class TableSpec:
                 label = f"{self.column(col.parent).name}·{label}"
             text += f" “{label}” 列"
         return text
-
-
-@cache
-def _index_cached(items: tuple[Axis, ...]) -> dict[str, Axis]:
-    return {a.id: a for a in items}
-
-
-def _index(items: tuple[Axis, ...]) -> dict:
-    return _index_cached(items)
 
 
 @dataclass(frozen=True, slots=True)

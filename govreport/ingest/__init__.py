@@ -1,0 +1,22 @@
+"""Reading published 政府信息公开工作年度报告 (text or HTML; simplified, traditional or pinyin-garbled;
+UTF-8, GBK/GB18030 or Big5) back into :class:`~govreport.model.Report` objects, with provenance.
+
+>>> from govreport.ingest import ingest_path, known_agencies
+>>> got = ingest_path("data/sources/150821-minzhengju-2020-mirror.txt", agencies=known_agencies("data"))
+>>> got.report().proactive.total
+Figure(mark=<Mark.VALUE: 0>, value=418.0)
+>>> got.not_read        # what was deliberately left blank, and why
+>>> got.to_json()       # the figures with their sources (character spans, table cells)
+
+Modules: :mod:`.detect` (encodings), :mod:`.normalize` (garbling, OpenCC, width, spam, whitespace),
+:mod:`.html` and :mod:`.tables` (pages and their tables), :mod:`.sections` (headings), :mod:`.text`
+(figures in prose), :mod:`.extract` (assembly).
+"""
+
+from __future__ import annotations
+
+from .extract import Ingested, ingest_bytes, ingest_path, ingest_text, known_agencies
+from .provenance import NotRead, Source
+
+# ``govreport.ingest.normalize`` is the module (its function is ``normalize.normalize``).
+__all__ = ["Ingested", "NotRead", "Source", "ingest_bytes", "ingest_path", "ingest_text", "known_agencies"]

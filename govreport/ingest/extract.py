@@ -1,0 +1,633 @@
+"""Assembling a :class:`~govreport.model.Report` from a published report, with provenance.
+
+``ingest_path`` / ``ingest_bytes`` / ``ingest_text`` return an :class:`Ingested`: the figures read (as
+the parts of a Report), where each came from, what was deliberately not read, and warnings. The agency
+is matched by name against known agencies (an existing dataset's ``agencies.csv``) or derived from the
+name the report gives (kind, level and superior from the name's region part; id = region + agency
+type in pinyin when pypinyin is installed, else a stable hash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import NotFoundError, ParameterError
+from ..formats import table_spec
+from ..model import (
+    Agency,
+    AgencyKind,
+    CategoryFigure,
+    ChannelFigure,
+    Level,
+    Period,
+    Proactive,
+    Report,
+    ReportFormat,
+    Section,
+    TableData,
+)
+from ..values import Figure, Mark
+from . import text as prose
+from .detect import decode
+from .document import Document
+from .normalize import normalize
+from .provenance import NotRead, Source
+from .sections import outline
+from .tables import TableRead, read_grid
+
+TABLE_TITLES = {
+    "t2": "表二（主动公开政府信息情况）",
+    "t3": "表三（收到和处理政府信息公开申请情况）",
+    "t4": "表四（政府信息公开行政复议、行政诉讼情况）",
+}
+_TEXT_TABLE = re.compile(
+    r"^(?:一、)?本年新收政府信息公开申请数量|^结果维持$|^尚未审结$|^第二十条第[（(][一五六八九][)）]项$"
+)
+_PUBLISHED = re.compile(r"(?:发布|成文|印发)(?:时间|日期)：\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(slots=True)
+class Ingested:
+    """Everything read from one published report."""
+
+    file: str
+    encoding: str
+    source_kind: str  # text | html
+    agency: Agency | None
+    agency_match: str  # dataset | given | derived | none
+    year: int | None
+    period: Period
+    format: ReportFormat
+    published: dt.date | None
+    proactive: Proactive
+    tables: tuple[TableData, ...]
+    sections: tuple[Section, ...]
+    sources: dict[tuple, Source]
+    not_read: list[NotRead]
+    warnings: list[str]
+    audience: list[dict[str, Any]] = field(default_factory=list)
+    garbles: int = 0
+    traditional: bool = False
+    removed_lines: tuple[str, ...] = ()
+    notes: str = ""
+
+    def report(self, source: str | None = None) -> Report:
+        """The Report; raises :class:`ParameterError` when the agency or the year could not be read."""
+        if self.agency is None:
+            raise ParameterError(f"{self.file}: the agency could not be read from the report",
+                                 hint="pass --agency with the agency's id or full Chinese name")
+        if self.year is None:
+            raise ParameterError(f"{self.file}: the report year could not be read from the report",
+                                 hint="pass --year, e.g. --year 2020")
+        return Report(
+            agency=self.agency, year=self.year, format=self.format, period=self.period, published=self.published,
+            proactive=self.proactive, tables=self.tables, sections=self.sections,
+            source=source if source is not None else self.file, notes=self.notes,
+        )
+
+    def source_of(self, key: tuple) -> Source | None:
+        return self.sources.get(key)
+
+    # ----------------------------------------------------------------------------------------- JSON
+
+    def to_json(self) -> dict[str, Any]:
+        def src(key: tuple) -> dict[str, Any] | None:
+            s = self.sources.get(key)
+            return s.to_json() if s is not None else None
+
+        a = self.agency
+        agency: dict[str, Any] | None = None
+        if a is not None:
+            agency = {
+                "id": a.id, "name": a.name, "kind": a.kind.value, "level": a.level.value, "region": a.region,
+                "region_code": a.region_code, "superior": a.superior, "address": a.address, "postcode": a.postcode,
+                "phone": a.phone, "fax": a.fax, "email": a.email, "office": a.office, "matched": self.agency_match,
+                "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
+                            if k[0] == "agency"},
+            }
+        p = self.proactive
+        channels = [
+            {"seq": i, "label": c.label, "channel": c.channel, "value": _num(c.figure), "qualifier": c.qualifier,
+             "unit": c.unit, "host": c.host, "account": c.account, "note": c.note, "source": src(("channel", i))}
+            for i, c in enumerate(p.channels, start=1)
+        ]
+        categories = [
+            {"seq": i, "label": c.label, "category": c.category, "value": _num(c.figure), "qualifier": c.qualifier,
+             "unit": c.unit, "note": c.note, "source": src(("category", i))}
+            for i, c in enumerate(p.categories, start=1)
+        ]
+
+        def cells(ids: tuple[str, ...]) -> list[dict[str, Any]]:
+            out = []
+            for t in self.tables:
+                if t.spec.id not in ids:
+                    continue
+                for r in t.spec.rows:
+                    for c in t.spec.columns:
+                        if (r.id, c.id) in t.cells:
+                            fig = t.cells[(r.id, c.id)]
+                            out.append({
+                                "version": t.spec.version, "table": t.spec.id, "row": r.id, "column": c.id,
+                                "place": t.spec.place(r.id if r.label else None, c.id),
+                                "value": _num(fig), "mark": fig.mark.name.lower(),
+                                "note": t.notes.get((r.id, c.id), ""),
+                                "source": src(("cell", t.spec.version, t.spec.id, r.id, c.id)),
+                            })
+            return out
+
+        return {
+            "file": self.file,
+            "encoding": self.encoding,
+            "kind": self.source_kind,
+            "normalisation": {"pinyin_removed": self.garbles, "traditional_to_simplified": self.traditional,
+                              "removed_lines": list(self.removed_lines)},
+            "agency": agency,
+            "year": self.year,
+            "year_source": src(("year",)),
+            "format": self.format.value,
+            "period": {
+                "start": _d(self.period.start), "end": _d(self.period.end), "cutoff": _d(self.period.cutoff),
+                "source": src(("period",)), "cutoff_source": src(("cutoff",)),
+            },
+            "published": _d(self.published),
+            "published_source": src(("published",)),
+            "proactive": {
+                "total": _num(p.total), "qualifier": p.total_qualifier, "unit": p.unit,
+                "source": src(("proactive_total",)),
+                "channels_overlap": p.channels_overlap,
+                "channels": channels,
+                "categories": categories,
+                "audience": self.audience,
+            },
+            "article20": cells(("t2a", "t2b", "t2c", "t2d", "t2e")),
+            "applications": cells(("t3",)),
+            "reviews": cells(("t4",)),
+            "fees": cells(("fee",)),
+            "sections": [{"heading": s.heading, "body": s.body} for s in self.sections],
+            "not_read": [n.to_json() for n in self.not_read],
+            "warnings": list(self.warnings),
+        }
+
+
+def _num(fig: Figure) -> float | int | str | None:
+    if fig.mark is Mark.NA:
+        return "不适用"
+    if fig.mark is Mark.BLANK or fig.value is None:
+        return None
+    return int(fig.value) if float(fig.value).is_integer() else fig.value
+
+
+def _d(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# ------------------------------------------------------------------------------------------- entry
+
+
+def ingest_path(path: str | os.PathLike[str], *, agency: str | None = None, year: int | None = None,
+                agencies: tuple[Agency, ...] = (), display: str | None = None) -> Ingested:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError(f"{p}: no such file", hint="check the path of the report") from None
+    except IsADirectoryError:
+        raise ParameterError(f"{p}: is a directory", hint="pass the report files themselves") from None
+    return ingest_bytes(raw, display or str(path), agency=agency, year=year, agencies=agencies)
+
+
+def ingest_bytes(raw: bytes, file: str, *, agency: str | None = None, year: int | None = None,
+                 agencies: tuple[Agency, ...] = ()) -> Ingested:
+    text, encoding = decode(raw, file=file)
+    return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies)
+
+
+def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
+                year: int | None = None, agencies: tuple[Agency, ...] = ()) -> Ingested:
+    from .html import looks_like_html, parse
+
+    f = prose.Findings()
+    grids = []
+    unrecognised = []
+    hints: tuple[str, ...] = ()
+    if looks_like_html(text, file):
+        page = parse(text, file)
+        plain, plain_lines, kind = page.plain, page.plain_lines, "html"
+        grids, unrecognised = page.grids, page.unrecognised
+        if page.title_hints:
+            hints = tuple(normalize("\n".join(page.title_hints), drop_spam=False).text.split("\n"))
+    else:
+        plain, plain_lines, kind = text, None, "text"
+    norm = normalize(plain)
+    doc = Document(file, plain, norm, plain_lines)
+    ol = outline(doc, hints)
+
+    # --- title, agency name, year, period
+    name_read: str | None = None
+    title_name, title_year = prose.read_title(ol.title) if ol.title else (None, None)
+    title_src = None
+    if ol.title:
+        if ol.title_line is not None:
+            a = doc.starts[ol.title_line]
+            title_src = doc.source(a, a + len(doc.lines[ol.title_line]))
+        else:
+            title_src = Source(file=file, line=1, text=ol.title)
+    if title_name:
+        name_read = title_name
+        f.sources[("agency", "name")] = title_src  # type: ignore[assignment]
+    contact = prose.read_contact(doc, f)
+    if name_read is None:
+        sig = prose.read_signature(doc)
+        if sig:
+            name_read = sig[0]
+            f.sources[("agency", "name")] = sig[1]
+    if name_read is None and contact.get("office"):
+        name_read = prose.agency_prefix(contact["office"])
+        if name_read:
+            f.sources[("agency", "name")] = f.sources[("agency", "office")]
+    period = prose.read_period(doc, f)
+    if year is not None:
+        rep_year: int | None = year
+    elif title_year is not None:
+        rep_year = title_year
+        f.sources[("year",)] = title_src  # type: ignore[assignment]
+    elif period.start is not None and (period.end is None or period.end.year == period.start.year):
+        rep_year = period.start.year
+        f.sources[("year",)] = f.sources[("period",)]
+    else:
+        rep_year = None
+        f.miss("报告年度", "标题和统计期限都没有给出可确定的年度")
+    if rep_year is not None and period.start is not None and period.start.year != rep_year:
+        f.warnings.append(f"统计期限起始年份 {period.start.year} 与报告年度 {rep_year} 不一致")
+
+    # --- agency
+    ag, how = resolve_agency(name_read, contact, agency, agencies, f)
+    is_gov = ag is not None and ag.kind is AgencyKind.GOVERNMENT
+
+    # --- proactive
+    pro = prose.read_proactive(doc, ol, rep_year, period.end, ag.name if ag else (name_read or ""), is_gov, f)
+    channels = tuple(
+        ChannelFigure(channel=ch, label=it.label, figure=Figure.of(it.value), qualifier=it.qualifier, unit=it.unit,
+                      host=host, account=account, note=_item_note(it))
+        for it, ch, host, account in pro.channels
+    )
+    categories = tuple(
+        CategoryFigure(category=cat, label=it.label, figure=Figure.of(it.value), qualifier=it.qualifier,
+                       unit=it.unit, note=_item_note(it))
+        for it, cat in pro.categories
+    )
+    proactive = Proactive(total=pro.total, total_qualifier=pro.qualifier, unit=pro.unit, channels=channels,
+                          categories=categories, channels_overlap=pro.overlap)
+    audience = [
+        {"label": it.label, "value": int(it.value) if it.value.is_integer() else it.value, "unit": it.unit,
+         "qualifier": it.qualifier, "text": it.raw, "source": f.sources[("audience", i)].to_json()}
+        for i, it in enumerate(pro.audience, start=1)
+    ]
+
+    # --- tables (HTML) and the figures stated in prose
+    tables, fmt = _assemble_tables(doc, ol, grids, unrecognised, kind, rep_year, f)
+
+    # --- period with cut-off, publication date
+    cutoff = pro.cutoff
+    final_period = Period(period.start, period.end, cutoff)
+    published = None
+    for line, at in zip(norm.removed_lines, norm.removed_at, strict=True):
+        m = _PUBLISHED.search(line)
+        if m:
+            published = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if published:
+                f.sources[("published",)] = Source(file=file, line=doc.file_line(at), text=m.group(0))
+                break
+    sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
+
+    notes_text = _notes(encoding, norm.garbles, norm.traditional, len(norm.removed_lines), len(f.not_read), kind)
+    return Ingested(
+        file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
+        period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
+        sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
+        audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
+        notes=notes_text,
+    )
+
+
+def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year: int | None,
+                     f: prose.Findings) -> tuple[tuple[TableData, ...], ReportFormat]:
+    """The official tables: cells read from the page's tables, then figures stated in prose for the tables
+    the page does not have (where it has them, the prose only cross-checks them). Also the report format."""
+    tr = TableRead()
+    for grid, k in grids:
+        read_grid(grid, k, rep_year, tr)
+    for grid in unrecognised:
+        f.miss(f"表格{grid.index}", "不是表二、表三或表四，未读取", Source(file=doc.file, line=_grid_line(grid),
+                                                                       text=grid.text()[:60], table=grid.index))
+    f.not_read.extend(tr.not_read)
+    f.warnings.extend(tr.warnings)
+    if kind == "text":
+        for i, line in enumerate(doc.lines):
+            if _TEXT_TABLE.match(line):
+                a = doc.starts[i]
+                f.miss("表格", "纯文本中的表格无法可靠还原行列，未读取", doc.source(a, a + len(line)))
+                break
+    table_versions: dict[str, str] = {}
+    cells: dict[tuple[str, str], dict[tuple[str, str], Figure]] = {}
+    notes: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
+    for (v, t, r, c), (fig, src) in tr.cells.items():
+        table_versions[t] = v
+        cells.setdefault((v, t), {})[(r, c)] = fig
+        f.sources[("cell", v, t, r, c)] = src
+    default_version = "2019" if rep_year is not None and rep_year <= 2020 else "2021"
+    prose_cells: dict[tuple[str, str, str], prose.ProseCell] = {}
+    for reader, tables_of in ((prose.read_applications, ("t3",)), (prose.read_reviews, ("t4",)),
+                              (lambda d, o, ff: prose.read_article20_and_fee(d, o, rep_year, ff),
+                               ("t2a", "t2b", "t2c", "t2d", "t2e", "fee"))):
+        part = prose.Findings()
+        prose_cells.update(reader(doc, ol, part))
+        if not any(t in table_versions for t in tables_of):  # a table read from the page supersedes prose
+            f.not_read.extend(part.not_read)
+            f.warnings.extend(part.warnings)
+    for (t, r, c), pc in prose_cells.items():
+        if t in table_versions:  # the table itself was read: it wins; the prose only cross-checks it
+            v = table_versions[t]
+            have = cells.get((v, t), {}).get((r, c))
+            if have is not None and have != pc.figure:
+                spec = table_spec(v, t)
+                f.warnings.append(f"正文与表格不一致：{spec.place(r, c)} 表格为 {have.text() or '空白'}，"
+                                  f"正文为 {pc.figure.text()}（{pc.note}）")
+            continue
+        v = table_versions.get(t) or default_version
+        if (r, c) not in _spec_cells(v, t):
+            continue
+        cells.setdefault((v, t), {})[(r, c)] = pc.figure
+        notes.setdefault((v, t), {})[(r, c)] = pc.note
+        f.sources[("cell", v, t, r, c)] = pc.source
+    tables = tuple(
+        TableData(table_spec(v, t), figs, notes.get((v, t), {}))
+        for (v, t), figs in sorted(cells.items(), key=lambda kv: _table_rank(kv[0]))
+    )
+    versions = set(table_versions.values())
+    fmt = (ReportFormat.NONE if not versions else ReportFormat.HYBRID if len(versions) > 1
+           else ReportFormat(versions.pop()))
+    _missing_tables(tables, table_versions, kind, f)
+    return tables, fmt
+
+
+
+@lru_cache(maxsize=64)
+def _spec_cells(version: str, table_id: str) -> frozenset[tuple[str, str]]:
+    spec = table_spec(version, table_id)
+    return frozenset((r.id, c.id) for r in spec.rows for c in spec.columns)
+
+
+_PLACEHOLDER = re.compile(r"^［表格(\d+)］$", re.MULTILINE)
+
+
+def _describe_tables(sections: tuple[Section, ...], grids, unrecognised) -> tuple[Section, ...]:
+    """Replace the ``［表格N］`` placeholders of the narrative with what the table is (its figures are data)."""
+    kinds = {g.index: TABLE_TITLES[k] for g, k in grids}
+    kinds.update({g.index: "未识别的表格" for g in unrecognised})
+
+    def text(m: re.Match) -> str:
+        what = kinds.get(int(m.group(1)), "表格")
+        return f"（此处为{what}，数字已读入数据，不在正文中重复。）" if what in TABLE_TITLES.values() else \
+            f"（此处为{what}，未读取。）"
+
+    return tuple(Section(s.heading, _PLACEHOLDER.sub(text, s.body), s.level) if "［表格" in s.body else s
+                 for s in sections)
+
+
+def _grid_line(grid) -> int:
+    for row in grid.rows:
+        for c in row:
+            if c is not None:
+                return c.line
+    return 1
+
+
+def _item_note(it: prose.Item) -> str:
+    """Qualifier remarks, and the item as written when the label is not simply its start."""
+    parts = [it.note] if it.note else []
+    if not it.raw.startswith(it.label) or not _FIGURE_TAIL.fullmatch(it.raw[len(it.label):]):
+        parts.append(f"原文：{it.raw}")
+    return "；".join(parts)
+
+
+_FIGURE_TAIL = re.compile(rf"(?:约|近|超过|逾)?(?:{prose.NUM})万?(?:余|多)?(?:{prose.UNITS})(?:以上)?")
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _table_rank(key: tuple[str, str]) -> tuple[int, str]:
+    from ..formats import table_order
+
+    return (table_order().get(key, 99), key[0])
+
+
+def _missing_tables(tables: tuple[TableData, ...], from_html: dict[str, str], kind: str, f: prose.Findings) -> None:
+    have = {t.spec.id: len(t.cells) for t in tables}
+    if not any(t.startswith("t2") for t in from_html):
+        f.miss(TABLE_TITLES["t2"], "报告中没有该表" + ("，正文中的相关数字见上" if any(
+            k.startswith("t2") for k in have) else "，正文也没有可确定的数字"))
+    for t in ("t3", "t4"):
+        if t in from_html:
+            continue
+        n = have.get(t, 0)
+        if n:
+            f.miss(TABLE_TITLES[t], f"报告中没有该表，只从正文读出 {n} 格，其余各格留空")
+        else:
+            f.miss(TABLE_TITLES[t], "报告中没有该表，正文也没有可确定的数字")
+
+
+def _notes(encoding: str, garbles: int, traditional: bool, removed: int, not_read: int, kind: str) -> str:
+    parts = [f"由 govreport ingest 自动读取（{'网页' if kind == 'html' else '文本'}，编码 {encoding}"]
+    if garbles:
+        parts.append(f"去除镜像网站拼音注音 {garbles} 处")
+    if traditional:
+        parts.append("繁体已转为简体")
+    if removed:
+        parts.append(f"删除网站附加行 {removed} 行")
+    text = "；".join(parts) + "）。"
+    if not_read:
+        text += f"有 {not_read} 项未读取，见 govreport ingest --json 的 not_read。"
+    return text
+
+
+# ------------------------------------------------------------------------------------------ agency
+
+_UNIT = re.compile(
+    r"(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|州|盟|地区|县|旗|区|镇|乡|苏木|街道)"
+    r"(?!场|政|容|域|划|村|镇|直)"  # 市场监督管理局, 区域, 乡村振兴局 … are not region names
+)
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+_DEPARTMENT = re.compile(r"(?:局|委员会|委|办公室|办公厅|办|厅|署|部)$")
+
+
+def split_region(name: str) -> tuple[str, str]:
+    """``巴彦淖尔市五原县民政局`` → (``巴彦淖尔市五原县``, ``民政局``). Region '' when none is named."""
+    last = None
+    for m in _UNIT.finditer(name):
+        if m.end() < len(name):
+            last = m
+    if last is None:
+        return "", name
+    return name[:last.end()], name[last.end():]
+
+
+def derive_agency(name: str) -> tuple[Agency | None, list[str]]:
+    """An Agency for a name not in the dataset: kind, level and superior from the name (with the doubts)."""
+    doubts: list[str] = []
+    region, rest = split_region(name)
+    units = [m.group() for m in _UNIT.finditer(region)]
+    last = units[-1] if units else ""
+    level: Level | None
+    if name.startswith(("国家", "国务院", "中华人民共和国")):
+        level = Level.NATIONAL
+    elif last in ("省", "自治区", "特别行政区") or region in _MUNICIPALITIES:
+        level = Level.PROVINCE
+    elif last in ("市", "州", "自治州", "盟", "地区"):
+        level = Level.PREFECTURE
+        if last == "市" and len(units) == 1:
+            doubts.append(f"“{region}”也可能是县级市，机关层级按地级记录，请核对")
+    elif last in ("县", "自治县", "旗", "自治旗", "区"):
+        level = Level.COUNTY
+    elif last in ("镇", "乡", "苏木", "街道"):
+        level = Level.TOWNSHIP
+    else:
+        return None, ["无法从机关名称判断其层级"]
+    if level is Level.TOWNSHIP or re.search(r"管委会|管理委员会|中心|院|所|站|队$", rest):
+        kind = AgencyKind.OTHER
+    elif rest.endswith("人民政府") or rest == "政府":
+        kind = AgencyKind.GOVERNMENT
+    elif _DEPARTMENT.search(rest):
+        kind = AgencyKind.DEPARTMENT
+    else:
+        kind = AgencyKind.OTHER
+        doubts.append("无法从机关名称判断机关类别，按“其他”记录")
+    superior = ""
+    if kind is AgencyKind.DEPARTMENT and region:
+        superior = f"{region}人民政府"
+    elif len(units) >= 2:
+        parent = region[:_parent_end(region)]
+        superior = f"{parent}人民政府" if parent else ""
+    return Agency(id=agency_slug(region, rest), name=name, kind=kind, level=level, superior=superior,
+                  short_name=name), doubts
+
+
+def _parent_end(region: str) -> int:
+    """End of the second-to-last region unit (the parent region)."""
+    ends = [m.end() for m in _UNIT.finditer(region)]
+    return ends[-2] if len(ends) >= 2 else 0
+
+
+@lru_cache(maxsize=1024)
+def agency_slug(region: str, rest: str) -> str:
+    """A readable ASCII id: pinyin of the region and the agency type (``wuyuanxian-minzhengju``)."""
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:  # pragma: no cover - depends on the environment
+        digest = hashlib.blake2b((region + rest).encode("utf-8"), digest_size=5).hexdigest()
+        return f"agency-{digest}"
+
+    def py(s: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(s)).lower())
+
+    parts = [p for p in (py(region), py(rest)) if p]
+    return "-".join(parts) or "agency"
+
+
+def resolve_agency(name: str | None, contact: dict[str, str], given: str | None, known: tuple[Agency, ...],
+                   f: prose.Findings) -> tuple[Agency | None, str]:
+    by_key: dict[str, Agency] = {}
+    for a in known:
+        by_key.setdefault(a.id, a)
+        by_key.setdefault(a.name, a)
+        if a.short_name:
+            by_key.setdefault(a.short_name, a)
+    agency: Agency | None = None
+    how = "none"
+    if given:
+        if given in by_key:
+            agency, how = by_key[given], "given"
+        elif _ID.match(given):
+            if name is None:
+                f.miss("机关名称", "报告中读不出机关名称，--agency 给的是编号，数据集中没有这个编号")
+                return None, "none"
+            derived, doubts = derive_agency(name)
+            if derived is None:
+                f.miss("机关层级", doubts[0])
+                return None, "none"
+            agency, how = replace(derived, id=given), "given"
+            f.warnings.extend(doubts)
+        else:
+            derived, doubts = derive_agency(given)
+            if derived is None:
+                f.miss("机关层级", doubts[0])
+                return None, "none"
+            agency, how = derived, "given"
+            f.warnings.extend(doubts)
+        if name and agency.name != name:
+            f.warnings.append(f"报告中的机关名称“{name}”与 --agency 指定的“{agency.name}”不同，按 --agency 记录")
+    elif name is None:
+        f.miss("机关名称", "标题、落款和联系方式中都没有可确定的机关名称")
+        return None, "none"
+    elif name in by_key:
+        agency, how = by_key[name], "dataset"
+    elif (near := _near_name(name, known)) is not None:
+        agency, how = near, "dataset"
+        f.warnings.append(f"报告中的机关名称“{name}”按数据集中的“{near.name}”（{near.id}）记录")
+    else:
+        derived, doubts = derive_agency(name)
+        if derived is None:
+            f.miss("机关层级", f"“{name}”：{doubts[0]}")
+            return None, "none"
+        agency, how = derived, "derived"
+        f.warnings.extend(doubts)
+    # contact block: fill what the agency record lacks; report differences
+    updates = {}
+    for key, value in contact.items():
+        current = getattr(agency, key)
+        if not current:
+            updates[key] = value
+        elif current != value:
+            f.warnings.append(f"报告中的{_FIELD_LABELS[key]}“{value}”与数据集中的“{current}”不同，保留数据集中的值")
+    if updates:
+        agency = replace(agency, **updates)
+    return agency, how
+
+
+def _near_name(name: str, known: tuple[Agency, ...]) -> Agency | None:
+    """The one known agency whose name the read name ends with (or is the end of): 巴彦淖尔市五原县民政局."""
+    hits = {a.id: a for a in known if len(a.name) >= 4 and len(name) >= 4
+            and (name.endswith(a.name) or a.name.endswith(name))}
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+_FIELD_LABELS = {"office": "编制机构", "address": "地址", "postcode": "邮编", "phone": "电话", "fax": "传真",
+                 "email": "电子邮箱"}
+
+
+def known_agencies(root: str | os.PathLike[str] | None) -> tuple[Agency, ...]:
+    """The agencies of a dataset directory (empty when there is none)."""
+    if root is None:
+        return ()
+    path = Path(root) / "agencies.csv"
+    if not path.exists():
+        return ()
+    from ..io import layout
+    from ..io.csvstore import read_file
+    from ..io.frames import agency_from_row
+
+    frame = read_file(path, layout.AGENCIES)
+    return tuple(agency_from_row(row) for _, row in frame.iterrows())

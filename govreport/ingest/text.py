@@ -1,0 +1,777 @@
+"""Reading figures from the prose of a normalised report.
+
+Every reader returns what it read together with the :class:`~govreport.ingest.provenance.Source` of
+each item, and a :class:`~govreport.ingest.provenance.NotRead` for each statement it recognised but
+could not turn into a figure with certainty. Nothing is assigned by position, and nothing is guessed:
+
+* a proactive total is a ``主动公开 … N条`` statement; a 累计 figure counts only when the sentence ties it
+  to the report year (otherwise it may be cumulative to date);
+* channel figures come from the ``其中…`` list after the total (or ``通过X发布信息N条`` statements); each
+  item's label is kept as written, minus the leading preposition and trailing publishing verb; items that
+  name several channels, audience figures (关注/订阅/访问/人次…) and unknown labels are not channels;
+* "目前没有依申请公开办理情况"-type statements give 表三 new-received and results totals of 0;
+  "未收到法人或者其他组织…申请" only gives the legal-person columns; "未发生行政复议、行政诉讼" gives the
+  three 表四 totals of 0; "无…纠错案件" gives nothing (no case corrected ≠ no case).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..channels import classify_category, classify_channel
+from ..values import Figure
+from .document import Document
+from .normalize import CJK
+from .provenance import NotRead, Source
+from .sections import Outline
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+UNITS = "万人次|人次|条次|条|篇|件|个|期|场|次|宗|份|项|人|户|起"
+ITEM_UNITS = frozenset({"条", "条次", "篇", "件", "个", "期", "场", "次", "宗", "份", "项", "起"})
+_AUDIENCE_UNITS = frozenset({"人", "人次", "万人次", "户"})
+_AUDIENCE_WORDS = re.compile(r"关注|订阅|粉丝|访问|浏览|点击|阅读|观看|播放|用户|下载|人数|访客|转发量|点赞")
+_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+
+# ----------------------------------------------------------------------------------------- helpers
+
+
+def to_number(text: str, wan: str = "") -> float:
+    v = float(text.replace(",", ""))
+    if wan:
+        v *= 10_000
+        v = round(v, 6)
+    return v
+
+
+def sentences(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for m in _SENTENCE.finditer(doc.text, start, end):
+        a, b = m.span()
+        while a < b and doc.text[a] in " ，、；":
+            a += 1
+        if b > a:
+            yield a, b
+
+
+@dataclass(slots=True)
+class Findings:
+    """What the prose readers found, with provenance."""
+
+    sources: dict[tuple, Source] = field(default_factory=dict)
+    not_read: list[NotRead] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def miss(self, item: str, reason: str, source: Source | None = None) -> None:
+        self.not_read.append(NotRead(item, reason, source))
+
+
+# ------------------------------------------------------------------------------------ title, agency
+
+_TITLE_AFTER = re.compile(
+    r"^(?P<name>.+?)(?:关于)?(?P<year>\d{4})年度?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告"
+)
+_TITLE_BEFORE = re.compile(
+    r"^(?P<year>\d{4})年度?(?P<name>.+?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告"
+)
+AGENCY_SUFFIX = (
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|管委会|委员会|办公室|办公厅|局|厅|委|办|署|"
+    r"中心|院|镇|乡|街道)"
+)
+_AGENCY_PREFIX = re.compile(rf"^(?P<name>[{CJK}（）()]{{2,40}}?{AGENCY_SUFFIX})")
+_EXTEND = re.compile(r"^(?:员会|人民政府|办事处)")
+_SIGNATURE = re.compile(rf"^[{CJK}（）]{{2,40}}{AGENCY_SUFFIX}$")
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+def agency_prefix(text: str) -> str | None:
+    """The agency name an office name starts with: 五原县民政局政务公开领导小组办公室 → 五原县民政局."""
+    m = _AGENCY_PREFIX.match(text)
+    if not m:
+        return None
+    name = m.group("name")
+    ext = _EXTEND.match(text, len(name))
+    if ext:
+        name += ext.group()
+    if name.startswith(("我", "本")):
+        return None
+    return name
+
+
+def read_title(title: str) -> tuple[str | None, int | None]:
+    t = title.strip().strip("《》")
+    for rx in (_TITLE_BEFORE, _TITLE_AFTER):
+        m = rx.match(t)
+        if m:
+            name = m.group("name").strip("的 ")
+            return (name or None), int(m.group("year"))
+    return None, None
+
+
+def read_signature(doc: Document) -> tuple[str, Source] | None:
+    """An agency name on its own line followed by a date line near the end of the report."""
+    lines = doc.lines
+    for i in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
+        if _DATE_LINE.match(lines[i]) and i > 0 and _SIGNATURE.match(lines[i - 1]):
+            a = doc.starts[i - 1]
+            return lines[i - 1], doc.source(a, a + len(lines[i - 1]))
+    return None
+
+
+# ----------------------------------------------------------------------------------------- contact
+
+_OFFICE = re.compile(
+    rf"(?:可与|请与|可联系|联系单位[：:]|联系部门[：:]|联系机构[：:])(?P<office>[{CJK}（）]{{4,50}}?)(?:联系|[，。（])"
+)
+_ADDRESS = re.compile(r"(?:联系|通讯|通信|办公)?地址[：:]\s*(?P<v>[^）)\n；;。，]+)")
+_POSTCODE = re.compile(r"(?:邮编|邮政编码)[：:]\s*(?P<v>\d{6})(?!\d)")
+_PHONE_NUM = r"(?:\d{3,4}\s*[-—－–]\s*)?\d{7,8}(?:\s*[-—－–]\s*\d{1,4})?|1\d{10}"
+_PHONE = re.compile(rf"(?:联系)?电话(?P<fax>[/、]传真)?[：:]\s*(?P<v>{_PHONE_NUM})(?P<tail>[（(]传真[)）])?")
+_FAX = re.compile(rf"传真(?:电话)?[：:]\s*(?P<v>{_PHONE_NUM})")
+_EMAIL = re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail|电子邮件)[：:]\s*(?P<v>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+                    re.IGNORECASE)
+_DASHES = re.compile(r"\s*[-—－–]\s*")
+
+
+def _phone(text: str) -> str:
+    return _DASHES.sub("-", text.strip())
+
+
+def read_contact(doc: Document, f: Findings) -> dict[str, str]:
+    text = doc.text
+    out: dict[str, str] = {}
+
+    def put(field_: str, value: str, a: int, b: int) -> None:
+        if field_ in out:
+            return
+        out[field_] = value
+        f.sources[("agency", field_)] = doc.source(a, b)
+
+    m = _OFFICE.search(text)
+    if m and not m.group("office").startswith(("我", "本")):
+        put("office", m.group("office"), *m.span("office"))
+    m = _ADDRESS.search(text)
+    if m:
+        put("address", m.group("v").strip(), *m.span("v"))
+    m = _POSTCODE.search(text)
+    if m:
+        put("postcode", m.group("v"), *m.span("v"))
+    m = _PHONE.search(text)
+    if m:
+        put("phone", _phone(m.group("v")), *m.span("v"))
+        if m.group("fax") or m.group("tail"):
+            put("fax", _phone(m.group("v")), m.start("v"), m.end())
+    m = _FAX.search(text)
+    if m:
+        put("fax", _phone(m.group("v")), *m.span("v"))
+    m = _EMAIL.search(text)
+    if m:
+        put("email", m.group("v"), *m.span("v"))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ period
+
+_PERIOD_KEY = re.compile(r"统计(?:期限|时限|时间段|时间|区间|周期|时段|期间|截止时间|口径)|所列数据")
+_LOOSE_DATE = r"\d{4}年?(?:\d{1,2}月\d{1,2}|\d{1,2}月?\d{1,2}|\d{2,4})日"
+_MD_DATE = r"\d{1,2}月\d{1,2}日"
+_RANGE = re.compile(
+    rf"(?:自|从|为|是|：)?\s*(?P<a>{_LOOSE_DATE})(?:起)?\s*(?:至|到|—|－|-|~|～)\s*"
+    rf"(?P<b>{_LOOSE_DATE}|{_MD_DATE})(?:止)?"
+)
+_START_ONLY = re.compile(rf"(?:自|从)\s*(?P<a>{_LOOSE_DATE})起?")
+_FULL_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_MD = re.compile(r"^(\d{1,2})月(\d{1,2})日$")
+
+
+def parse_loose_date(text: str, year: int | None = None) -> dt.date | None:
+    """A date as written, also with 年 or 月 dropped (``202011日`` = 2020-01-01, ``20201231日`` = 2020-12-31).
+
+    Returns None when the digits allow more than one date (``2020111日``) or none.
+    """
+    m = _FULL_DATE.match(text)
+    if m:
+        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _MD.match(text)
+    if m:
+        return _date(year, int(m.group(1)), int(m.group(2))) if year else None
+    m = re.match(r"^(\d{4})年?(.*)日$", text)
+    if not m:
+        return None
+    y, rest = int(m.group(1)), m.group(2)
+    if "月" in rest:
+        mo, d = rest.split("月", 1)
+        return _date(y, int(mo), int(d)) if mo.isdigit() and d.isdigit() else None
+    if not rest.isdigit():
+        return None
+    found = {dd for k in (1, 2) if 0 < k < len(rest) for dd in [_date(y, int(rest[:k]), int(rest[k:]))] if dd}
+    return found.pop() if len(found) == 1 else None
+
+
+def _date(y: int | None, m: int, d: int) -> dt.date | None:
+    if y is None:
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+@dataclass(slots=True)
+class PeriodRead:
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def read_period(doc: Document, f: Findings) -> PeriodRead:
+    text = doc.text
+    out = PeriodRead()
+    for km in _PERIOD_KEY.finditer(text):
+        sent_end = min((i for i in (text.find("。", km.end()), text.find("\n", km.end())) if i >= 0),
+                       default=len(text))
+        window_end = min(sent_end, km.end() + 60)
+        m = _RANGE.search(text, km.end(), window_end)
+        if m:
+            a = parse_loose_date(m.group("a"))
+            b = parse_loose_date(m.group("b"), a.year if a else None)
+            src = doc.source(m.start("a"), m.end("b"))
+            if a is None or b is None:
+                f.miss("统计期限", "统计期限的日期写法残缺，无法唯一确定", src)
+                if a is not None:
+                    out.start = a
+                    f.sources[("period",)] = src
+                return out
+            if b < a:
+                f.miss("统计期限", "统计期限的结束日期早于开始日期", src)
+                return out
+            out.start, out.end = a, b
+            f.sources[("period",)] = src
+            return out
+        m = _START_ONLY.search(text, km.end(), window_end)
+        if m:
+            a = parse_loose_date(m.group("a"))
+            src = doc.source(m.start("a"), m.end("a"))
+            if a is None:
+                f.miss("统计期限", "统计期限的日期写法残缺，无法唯一确定", src)
+                return out
+            out.start = a
+            f.sources[("period",)] = src
+            f.miss("统计期限结束日期", "报告只写明起始日期，未写结束日期", src)
+            return out
+        f.miss("统计期限", "提到统计期限但未能读出日期", doc.source(km.start(), window_end))
+        return out
+    f.miss("统计期限", "报告未载明统计期限")
+    return out
+
+
+# --------------------------------------------------------------------------------------- proactive
+
+_TOTAL = re.compile(
+    rf"主动(?:公开|发布)(?:了)?(?:各类|政务|政府|相关|各项)?(?:信息|政务信息|政府信息)?(?:内容)?[，：]?"
+    rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_TOTAL_LOOSE = re.compile(
+    rf"(?:公开|发布)(?:各类|政务|政府|相关)?信息(?:共计|共|合计|累计|总计|计|达)?[，：]?"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_CUMULATIVE = re.compile(r"截至目前|截止目前|至今|建站以来|开通以来|上线以来|历年|成立以来|累计至今")
+_ANNUAL = re.compile(r"全年|本年|今年|年度|年内|\d{4}年")
+_DATE_RANGE = re.compile(
+    rf"(?P<a>\d{{4}}年\d{{1,2}}月\d{{1,2}}日|{_MD_DATE})\s*(?:至|到|—|－|-|~|～)\s*"
+    rf"(?P<b>\d{{4}}年\d{{1,2}}月\d{{1,2}}日|{_MD_DATE})"
+)
+_UNTIL = re.compile(r"(?:截至|截止)(?:到)?\s*(?P<b>\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)")
+_ITEM = re.compile(
+    rf"(?P<label>[^，；。！？\n]*?)(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_LIST_START = re.compile(r"^(?:其中|按|从|包括|涉及|主要包括|具体为|分别为|分别是)")
+_LEAD = re.compile(
+    r"^(?:其中|另外|此外|同时|并|还|全年|本年|今年|年内|分别)?[，：]?(?:通过|利用|在|经由|经|依托|借助|于|用|以)?"
+)
+_TRAIL = re.compile(
+    r"(?:(?:共计|共|合计|累计|计)?(?:主动)?(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|发送|登载|张贴)(?:了)?"
+    r"(?:各类|政务|政府|相关|工作)?(?:信息|稿件|文章|内容)?)?(?:共计|共|合计|累计|计|达|为|有)?[，：]?$"
+)
+_VERB_INSIDE = re.compile(r"(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|张贴)(?=..)")
+_PLACE_TRAIL = re.compile(r"(?<=..)(?:上|中|内)$")
+_OVERLAP = re.compile(r"同步(?:发布|推送|公开|更新|转载)|均(?:已)?(?:同步)?(?:在|通过)|同时(?:在|通过)|一并(?:在|通过)")
+_SPLIT_PARTS = re.compile(r"[、和及与]|以及")
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
+_ACCOUNT = re.compile(
+    r"^(?P<name>.{2,30}?)(?:政务微信公众号|微信公众号|官方微信|政务微信|微信号|公众号|政务微博|官方微博|微博|抖音号|抖音|"
+    r"头条号|视频号)"
+)
+_GENERIC_ACCOUNT = re.compile(r"^(?:政务|官方|本局|我局|本单位|我单位|单位|部门|各类|各|县|市|区|局|本|我)$")
+_OWN_SITE = re.compile(r"本局|我局|本单位|我单位|局门户|局网站|单位网站|部门网站|官网|官方网站|局官网")
+_GOV_SITE = re.compile(r"政府|政务网")
+
+
+@dataclass(slots=True)
+class Item:
+    label: str  # as written, cleaned
+    raw: str  # the whole item as written
+    value: float
+    qualifier: str
+    unit: str
+    span: tuple[int, int]
+    note: str = ""
+
+
+@dataclass(slots=True)
+class ProactiveRead:
+    total: Figure = field(default_factory=Figure.blank)
+    qualifier: str = ""
+    unit: str = "条"
+    cutoff: dt.date | None = None
+    channels: list[tuple[Item, str, str, str]] = field(default_factory=list)  # item, channel, host, account
+    categories: list[tuple[Item, str]] = field(default_factory=list)
+    audience: list[Item] = field(default_factory=list)
+    overlap: bool | None = None
+
+
+def _qualifier(m: re.Match) -> tuple[str, str]:
+    """(qualifier, note) from the qualifier groups of a figure match."""
+    pre, post, over = m.group("pre") or "", m.group("post") or "", m.group("over") or ""
+    note = ""
+    if pre in ("超过", "逾"):
+        note = f"原文“{pre}”"
+        pre = "以上"
+    if pre and post:
+        return pre, f"原文“{pre}…{post}”"
+    return (pre or post or over), note
+
+
+def _clean_label(label: str) -> str:
+    s = _LEAD.sub("", label.strip(" 、"), count=1)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _TRAIL.sub("", s)
+        s = _PLACE_TRAIL.sub("", s)
+    return s.strip(" ，：、")
+
+
+def _channel_classes(label: str) -> set[str]:
+    classes = {c for part in _SPLIT_PARTS.split(label) if part for c in [classify_channel(part)] if c}
+    if len(classes) > 1:
+        classes.discard("other")
+    if classes & {"wechat", "weibo", "short_video", "news_app"}:
+        classes.discard("new_media")
+    return classes
+
+
+def read_proactive(doc: Document, outline: Outline, year: int | None, period_end: dt.date | None,
+                   agency_name: str, agency_is_government: bool, f: Findings) -> ProactiveRead:
+    out = ProactiveRead()
+    scopes = outline.scopes("proactive") + outline.scopes("overview") + outline.scopes("opening")
+    if not outline.scopes("proactive"):
+        scopes = [(0, len(doc.text))]
+    found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
+    for a, b in scopes:
+        for sa, sb in sentences(doc, a, b):
+            for m in _TOTAL.finditer(doc.text, sa, sb):
+                if m.group("unit") not in ITEM_UNITS:
+                    continue
+                sentence = doc.text[sa:m.end()]
+                if "累计" in sentence or _CUMULATIVE.search(sentence):
+                    annual = _DATE_RANGE.search(sentence) or (_ANNUAL.search(sentence)
+                                                              and not _CUMULATIVE.search(sentence))
+                    if not annual:
+                        f.miss("主动公开总数", "该数字为累计数（未限定本年度），不作为本年度总数",
+                               doc.source(m.start(), m.end()))
+                        continue
+                found = (m, sa, sb)
+                break
+            if found:
+                break
+        if found:
+            break
+    list_start = list_end = None
+    if found:
+        m, sa, sb = found
+        q, note = _qualifier(m)
+        out.total = Figure.of(to_number(m.group("num"), m.group("wan") or ""))
+        out.qualifier, out.unit = q, m.group("unit")
+        src = doc.source(m.start(), m.end())
+        f.sources[("proactive_total",)] = src
+        if note:
+            f.warnings.append(f"主动公开总数：{note}，记作“{q}”")
+        cut = _cutoff(doc.text[sa:sb], year, period_end)
+        if cut is not None:
+            out.cutoff = cut[0]
+            f.sources[("cutoff",)] = doc.source(sa + cut[1][0], sa + cut[1][1])
+        # the breakdown: the rest of the sentence, then following sentences that start a list
+        list_start, list_end = m.end(), sb
+        nxt = sb
+        for _ in range(3):
+            tail = doc.text[nxt:nxt + 12].lstrip("，。 \n")
+            if not _LIST_START.match(tail):
+                break
+            n_end = doc.text.find("。", nxt)
+            n_end = len(doc.text) if n_end < 0 else n_end + 1
+            line_end = doc.text.find("\n", nxt + 1)
+            if 0 <= line_end < n_end:
+                n_end = line_end
+            list_end = nxt = n_end
+    else:
+        f.miss("主动公开总数", "报告未载明本年度主动公开信息总数")
+    if list_start is not None:
+        _read_items(doc, list_start, list_end, out, agency_name, agency_is_government, f, explicit_only=False)
+    if not out.channels:
+        for a, b in scopes:
+            _read_items(doc, a, b, out, agency_name, agency_is_government, f, explicit_only=True,
+                        skip=(list_start, list_end))
+    # overlap: stated next to the total and its breakdown (the sentence after the list included)
+    if found:
+        after = doc.text.find("。", (list_end or found[2]) + 1)
+        end = len(doc.text) if after < 0 else after + 1
+        line_end = doc.text.find("\n", (list_end or found[2]) + 1)
+        if 0 <= line_end < end:
+            end = line_end
+        mo = _OVERLAP.search(doc.text, found[1], end)
+        if mo:
+            out.overlap = True
+            f.sources[("overlap",)] = doc.source(mo.start(), mo.end())
+    if out.overlap is None and out.channels and out.total.is_value and not out.qualifier:
+        exact = all(not it.qualifier and it.unit == out.unit for it, *_ in out.channels)
+        if exact and sum(it.value for it, *_ in out.channels) == out.total.value:
+            out.overlap = False
+    return out
+
+
+def _cutoff(sentence: str, year: int | None, period_end: dt.date | None
+            ) -> tuple[dt.date, tuple[int, int]] | None:
+    """The day the counts of ``sentence`` stop, when earlier than the period's end, and its span."""
+    m = _DATE_RANGE.search(sentence) or _UNTIL.search(sentence)
+    if m is None:
+        return None
+    start_year = None
+    if "a" in m.groupdict():
+        a = parse_loose_date(m.group("a"), year)
+        start_year = a.year if a else None
+    end = parse_loose_date(m.group("b"), start_year or year)
+    if end is None:
+        return None
+    if period_end is not None:
+        return (end, m.span()) if end < period_end else None
+    return (end, m.span()) if (end.month, end.day) != (12, 31) else None
+
+
+def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_name: str, is_gov: bool,
+                f: Findings, *, explicit_only: bool, skip: tuple[int | None, int | None] = (None, None)) -> None:
+    text = doc.text
+    for sa, sb in sentences(doc, start, end) if explicit_only else [(start, end)]:
+        if skip[0] is not None and skip[1] is not None and sa < skip[1] and sb > skip[0]:
+            continue
+        for m in _ITEM.finditer(text, sa, sb):
+            raw_label = m.group("label")
+            if explicit_only and not re.match(r"^(?:其中|另外|此外|同时|并|还)?[，：]?(?:通过|利用|依托|借助|在)",
+                                              raw_label.strip()):
+                continue
+            if explicit_only and _TOTAL.search(text, m.start(), m.end()):
+                continue
+            label = _clean_label(raw_label)
+            q, note = _qualifier(m)
+            a = m.start() + (len(raw_label) - len(raw_label.lstrip(" ，：")))
+            item = Item(label, text[a:m.end()].strip(), to_number(m.group("num"), m.group("wan") or ""), q,
+                        m.group("unit"), (a, m.end()), note)
+            if m.group("wan"):
+                item.note = (item.note + "；" if item.note else "") + f"原文“{m.group('num')}万”"
+            src = doc.source(a, m.end())
+            if not label:
+                continue
+            if "分别" in raw_label:
+                f.miss(f"“{label}”", "一个数字对应多个渠道（“分别”），无法逐一对应", src)
+                continue
+            if _AUDIENCE_WORDS.search(label) or m.group("unit") in _AUDIENCE_UNITS:
+                out.audience.append(item)
+                f.sources[("audience", len(out.audience))] = src
+                continue
+            if m.group("unit") not in ITEM_UNITS:
+                f.miss(f"“{label}”", f"单位“{m.group('unit')}”不是信息条数", src)
+                continue
+            classes = _channel_classes(label)
+            if len(classes) > 1:
+                f.miss(f"“{label}”", "一个数字对应多个渠道，无法拆分", src)
+                continue
+            if classes:
+                if _VERB_INSIDE.search(label) and classify_category(label.split("发布")[-1]):
+                    f.miss(f"“{label}”", "渠道与内容栏目混在一项中，无法确定属于哪种分类", src)
+                    continue
+                channel = classes.pop()
+                host, account = _host_account(label, channel, agency_name, is_gov)
+                out.channels.append((item, channel, host, account))
+                f.sources[("channel", len(out.channels))] = src
+                continue
+            category = classify_category(label)
+            if category:
+                out.categories.append((item, category))
+                f.sources[("category", len(out.categories))] = src
+                continue
+            if not explicit_only:
+                f.miss(f"“{label}”", "既不是已知的发布渠道，也不是已知的内容栏目", src)
+
+
+def _host_account(label: str, channel: str, agency_name: str, is_gov: bool) -> tuple[str, str]:
+    host = account = ""
+    if channel == "website":
+        if (agency_name and agency_name in label) or _OWN_SITE.search(label):
+            host = "own"
+        elif _GOV_SITE.search(label):
+            host = "own" if is_gov else "superior"
+    if channel in ("wechat", "weibo", "short_video", "news_app"):
+        q = _QUOTED.search(label)
+        if q:
+            account = q.group(1)
+        else:
+            m = _ACCOUNT.match(label)
+            if m and not _GENERIC_ACCOUNT.match(m.group("name")):
+                account = m.group("name")
+    return host, account
+
+
+# ----------------------------------------------------------------------- applications and reviews
+
+_NEG_APP = re.compile(
+    r"(?P<neg>没有|暂无|尚未|均未|无(?!法|正当|需|关|偿)|未(?!按|能|经|予))(?P<verb>收到|接到|受理|接收|发生|产生|办理|处理)?(?:过)?(?P<gap>[^，。；\n]{0,18}?)"
+    r"(?P<obj>依申请公开|政府信息公开申请|信息公开申请|公开申请|申请公开|申请)(?P<after>[^，。；\n]{0,8})"
+)
+_APP_DISQUALIFY = re.compile(r"超期|逾期|答复|收费|补正|延期|复议|诉讼|投诉|举报|纠错|撤销|败诉|不予|无法|重复")
+_NP = re.compile(r"自然人|公民|个人")
+_ORG = re.compile(r"法人|其他组织|企业|单位")
+T3_ORG_COLUMNS = ("commercial", "research", "public_welfare", "legal_service", "other_org")
+
+_APP_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:新)?(?:收到|受理|接到|接收)(?:各类)?(?:政府信息公开|依申请公开|信息公开)?申请(?:共计|共)?"
+                r"(?P<n>\d+)(?:件|条|个|宗|份|次)"), "new_received"),
+    (re.compile(r"上一?年(?:度)?(?:结转|转结)(?:的)?(?:申请)?(?P<n>\d+)件"), "carried_over"),
+    (re.compile(r"结转(?:至)?下一?年度?(?:继续办理)?(?P<n>\d+)件"), "carried_forward"),
+    (re.compile(r"(?<!不)(?:予以公开|同意公开)(?P<n>\d+)件"), "granted"),
+    (re.compile(r"(?<!不予)部分公开(?P<n>\d+)件"), "partial"),
+    (re.compile(r"(?<!按时)(?<!按期)(?:共)?办结(?:申请)?(?P<n>\d+)件"), "results_total"),
+)
+_NP_COUNT = re.compile(r"自然人(?:申请|提出)?(?P<n>\d+)件")
+_ORG_COUNT = re.compile(r"法人(?:或|或者|和)?其他组织(?:申请|提出)?(?P<n>\d+)件")
+
+_NEG_REVIEW = re.compile(
+    r"(?P<neg>没有|暂无|尚未|均未|无|未)(?:发生|收到|出现|产生|涉及|有|被)?(?P<gap>[^，。；\n]{0,24}?)"
+    r"(?P<obj>行政复议|行政诉讼|复议|诉讼)"
+)
+_CORRECTED = re.compile(r"纠错|纠正|撤销|败诉|确认违法|被改变")
+_NEG_CORRECTED = re.compile(r"(?:没有|暂无|无|未)[^，。；]{0,20}?(?:被)?(?:纠错|纠正|撤销|败诉|确认违法)")
+_REVIEW_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:未经复议)?直接(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
+     "direct_total"),
+    (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"), "after_review_total"),
+    (re.compile(r"行政复议(?:案件|申请)?(?:共计|共)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
+)
+_LITIGATION_COUNT = re.compile(r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件)?(?:共计|共)?(?P<n>\d+)(?:件|起|宗)")
+_REVIEW_DETAIL = (
+    (re.compile(r"(?:结果)?维持(?:原)?(?:行政行为|决定)?(?P<n>\d+)(?:件|起)"), "maintained"),
+    (re.compile(r"(?:结果)?纠正(?P<n>\d+)(?:件|起)"), "corrected"),
+    (re.compile(r"其他结果(?P<n>\d+)(?:件|起)"), "other"),
+    (re.compile(r"(?:尚未审结|正在审理|正在办理|未审结)(?:中)?(?P<n>\d+)(?:件|起)"), "pending"),
+)
+_SUBJECT = re.compile(
+    r"^(?:我局|本局|我单位|本单位|我委|本委|我办|本办|我镇|本镇|我乡|我街道|我区|我县|我市|我院|我厅)"
+)
+
+CellKey = tuple[str, str, str]  # table, row, column
+
+
+@dataclass(slots=True)
+class ProseCell:
+    figure: Figure
+    note: str
+    source: Source
+
+
+def _note(doc: Document, outline: Outline, sa: int, sb: int) -> str:
+    part = outline.section_of(sa)
+    where = "正文"
+    if part is not None and part.number:
+        where += "一二三四五六七八九十"[part.number - 1] if part.number <= 10 else str(part.number)
+    sentence = _SUBJECT.sub("", doc.text[sa:sb].strip().rstrip("。；"))
+    return f"{where}：{sentence}"
+
+
+class _CellSink:
+    def __init__(self, f: Findings) -> None:
+        self.cells: dict[CellKey, ProseCell] = {}
+        self.conflicts: set[CellKey] = set()
+        self.f = f
+
+    def put(self, key: CellKey, value: float, note: str, src: Source) -> None:
+        if key in self.conflicts:
+            return
+        old = self.cells.get(key)
+        if old is not None and old.figure.value != value:
+            self.conflicts.add(key)
+            del self.cells[key]
+            self.f.miss(f"{key[0]} {key[1]} {key[2]}", "正文对同一项给出了不同的数字", src)
+            return
+        if old is None:
+            self.cells[key] = ProseCell(Figure.of(value), note, src)
+
+
+def _scoped(doc: Document, outline: Outline, topic: str) -> list[tuple[int, int]]:
+    spans = outline.scopes(topic)
+    return spans or [(0, len(doc.text))]
+
+
+def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, ProseCell]:
+    sink = _CellSink(f)
+    text = doc.text
+    for a, b in _scoped(doc, outline, "applications"):
+        for sa, sb in sentences(doc, a, b):
+            s = text[sa:sb]
+            if "申请" not in s:
+                continue
+            note = _note(doc, outline, sa, sb)
+            src = doc.source(sa, sb)
+            counted = False
+            for rx, row in _APP_COUNTS:
+                for m in rx.finditer(s):
+                    clause = s[max(0, m.start() - 12):m.end()]
+                    if row == "new_received" and re.search(r"含|包括|上年结转", clause):
+                        f.miss("表三 本年新收申请数", "正文的收到申请数包含上年结转，口径与表三不同", src)
+                        continue
+                    sink.put(("t3", row, "total"), float(m.group("n")), note, src)
+                    counted = True
+                    if row == "new_received":
+                        tail = s[m.end():m.end() + 40]
+                        mn = _NP_COUNT.search(tail)
+                        if mn:
+                            sink.put(("t3", "new_received", "natural_person"), float(mn.group("n")), note, src)
+                        mo = _ORG_COUNT.search(tail)
+                        if mo and int(mo.group("n")) == 0:
+                            for col in T3_ORG_COLUMNS:
+                                sink.put(("t3", "new_received", col), 0.0, note, src)
+                        elif mo:
+                            f.miss("表三 “法人或其他组织” 各列", "正文只给出法人或其他组织合计数，无法分到五类", src)
+            if counted or re.search(r"\d", s):
+                continue
+            for m in _NEG_APP.finditer(s):
+                gap = m.group("gap") or ""
+                if _APP_DISQUALIFY.search(gap + m.group("obj") + (m.group("after") or "")):
+                    continue
+                np_, org = bool(_NP.search(gap)), bool(_ORG.search(gap))
+                if "结转" in gap:
+                    if not np_ and not org:
+                        sink.put(("t3", "carried_over", "total"), 0.0, note, src)
+                    continue
+                verb = m.group("verb") or ""
+                handled = verb in ("办理", "处理") or "办理" in (m.group("after") or "")
+                received_only = verb in ("收到", "接到", "受理", "接收") and not handled
+                if org and not np_:
+                    for col in T3_ORG_COLUMNS:
+                        sink.put(("t3", "new_received", col), 0.0, note, src)
+                    f.miss("表三 “自然人” 列及 “总计” 列",
+                           "正文只说未收到法人或其他组织的申请，没有说明自然人的申请情况", src)
+                    break
+                if np_ and not org:
+                    sink.put(("t3", "new_received", "natural_person"), 0.0, note, src)
+                    f.miss("表三 “法人或其他组织” 各列及 “总计” 列",
+                           "正文只说未收到自然人的申请，没有说明法人或其他组织的申请情况", src)
+                    break
+                sink.put(("t3", "new_received", "total"), 0.0, note, src)
+                if not received_only:
+                    sink.put(("t3", "results_total", "total"), 0.0, note, src)
+                break
+    return sink.cells
+
+
+def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, ProseCell]:
+    sink = _CellSink(f)
+    text = doc.text
+    for a, b in _scoped(doc, outline, "reviews"):
+        for sa, sb in sentences(doc, a, b):
+            s = text[sa:sb]
+            if _NEG_CORRECTED.search(s) and not re.search(r"\d", s):
+                f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", doc.source(sa, sb))
+                continue
+            if "复议" not in s and "诉讼" not in s and "起诉" not in s:
+                continue
+            note = _note(doc, outline, sa, sb)
+            src = doc.source(sa, sb)
+            if re.search(r"\d+(?:件|起|宗)", s):
+                used: list[tuple[int, int]] = []
+                for rx, col in _REVIEW_COUNTS:
+                    for m in rx.finditer(s):
+                        if any(u[0] <= m.start() < u[1] for u in used):
+                            continue
+                        used.append(m.span())
+                        sink.put(("t4", "value", col), float(m.group("n")), note, src)
+                for m in _LITIGATION_COUNT.finditer(s):
+                    if not any(u[0] <= m.start() < u[1] for u in used):
+                        f.miss("表四 行政诉讼", "正文只给出行政诉讼合计数，未区分直接起诉与复议后起诉", src)
+                if "复议" in s and "诉讼" not in s and "起诉" not in s:
+                    for rx, kind in _REVIEW_DETAIL:
+                        for m in rx.finditer(s):
+                            sink.put(("t4", "value", f"review_{kind}"), float(m.group("n")), note, src)
+                continue
+            for m in _NEG_REVIEW.finditer(s):
+                clause_end = min((i for i in (s.find("，", m.end()), s.find("；", m.end())) if i >= 0),
+                                 default=len(s))
+                clause = s[m.start():clause_end]
+                if _CORRECTED.search(clause):
+                    f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", src)
+                    break
+                if "复议" in clause:
+                    sink.put(("t4", "value", "review_total"), 0.0, note, src)
+                if "诉讼" in clause or "起诉" in clause:
+                    sink.put(("t4", "value", "direct_total"), 0.0, note, src)
+                    sink.put(("t4", "value", "after_review_total"), 0.0, note, src)
+                break
+            else:
+                if re.search(r"正在办理|正在审理|审理中", s):
+                    f.miss("表四 尚未审结", "正文提到案件正在办理中，但未给出件数", src)
+    return sink.cells
+
+
+# ---------------------------------------------------------------------- Article 20 and fees (prose)
+
+_ART20_2021: tuple[tuple[re.Pattern, tuple[str, str, str]], ...] = (
+    (re.compile(r"(?:制发|新制发|印发|出台)(?:行政)?规范性文件(?:共)?(?P<n>\d+)件"),
+     ("t2a", "normative_docs", "issued")),
+    (re.compile(r"废止(?:行政)?规范性文件(?:共)?(?P<n>\d+)件"), ("t2a", "normative_docs", "repealed")),
+    (re.compile(r"现行有效(?:的)?(?:行政)?规范性文件(?:共)?(?P<n>\d+)件"), ("t2a", "normative_docs", "in_force")),
+)
+_ART20_BOTH: tuple[tuple[re.Pattern, tuple[str, str, str]], ...] = (
+    (re.compile(r"(?:作出|办理|办结|审批)行政许可(?:事项)?(?:处理)?(?:决定)?(?:共)?(?P<n>\d+)件"),
+     ("t2b", "licensing", "decisions")),
+    (re.compile(r"行政许可(?:处理)?决定(?:共)?(?P<n>\d+)件"), ("t2b", "licensing", "decisions")),
+    (re.compile(r"(?:作出|办理|实施|查处)行政处罚(?:决定|案件)?(?:共)?(?P<n>\d+)(?:件|起)"),
+     ("t2c", "penalty", "decisions")),
+    (re.compile(r"行政处罚(?:处理)?决定(?:共)?(?P<n>\d+)件"), ("t2c", "penalty", "decisions")),
+    (re.compile(r"(?:作出|实施|采取)行政强制(?:措施|决定)?(?:共)?(?P<n>\d+)(?:件|起)"),
+     ("t2c", "coercion", "decisions")),
+)
+_ART20_WORDS = re.compile(r"规范性文件|行政许可|行政处罚|行政强制|处理费|收费")
+_FEE_NONE = re.compile(r"(?:未|没有|无|不)(?:收取|收)(?:任何)?(?:政府信息公开)?(?:信息处理费|处理费|费用)")
+_FEE_AMOUNT = re.compile(r"收取(?:政府信息公开)?信息处理费(?:共)?(?P<n>\d+(?:\.\d+)?)元")
+
+
+def read_article20_and_fee(doc: Document, outline: Outline, year: int | None, f: Findings
+                           ) -> dict[CellKey, ProseCell]:
+    sink = _CellSink(f)
+    text = doc.text
+    patterns = list(_ART20_BOTH) + (list(_ART20_2021) if year is not None and year >= 2021 else [])
+    for sa, sb in sentences(doc, 0, len(text)):
+        s = text[sa:sb]
+        if not _ART20_WORDS.search(s):
+            continue
+        note = _note(doc, outline, sa, sb)
+        for rx, key in patterns:
+            for m in rx.finditer(s):
+                sink.put(key, float(m.group("n")), note, doc.source(sa, sb))
+        if "处理费" in s or "收费" in s:
+            m = _FEE_AMOUNT.search(s)
+            if m:
+                sink.put(("fee", "processing_fee", "collected"), float(m.group("n")), note, doc.source(sa, sb))
+            elif _FEE_NONE.search(s):
+                sink.put(("fee", "processing_fee", "collected"), 0.0, note, doc.source(sa, sb))
+    return sink.cells
