@@ -1,0 +1,1645 @@
+"""The checking engine: one vectorised pass over every agency-year, for every rule of :mod:`govreport.rules`.
+
+>>> import govreport
+>>> from govreport.checks import run
+>>> result = run(govreport.load("data"))
+>>> result.errors, result.warnings
+>>> result.findings            # one row per finding (pandas DataFrame)
+>>> result.for_report("150821-minzhengju", 2020)
+
+How it works. The tidy ``cells`` frame (one row per agency-year-table-row-column, sorted by report) is
+scattered with numpy into one wide float matrix per table version: one row per agency-year that has
+cells of the version, one column per data cell of that version's tables (both matrices live in one
+stacked buffer; group-header cells go to a column nobody reads). In that matrix a blank is NaN and
+不适用 is 0, so a sum over operands is NaN exactly when an operand is blank (the instance is then *not
+assessable*) and 不适用 contributes nothing. A parallel int8 matrix keeps the marks (value, blank,
+不适用, or absent: no row in cells.csv) for the rules that need them. Each rule is then array
+arithmetic over all agency-years at once: an identity whose operands are adjacent rows (or columns) of
+a table is one matrix product with ±1 weights, others add one operand slice at a time; the ``year − 1``
+report of each agency-year is found by a sorted search, so the cross-year rules are the same
+arithmetic over two matrices. R9 (value types) scans the matrices, R5/R13 look only at the group-header
+cells (found once while scattering), the channel rules use ``np.bincount`` over the channels frame and
+the report-level rules the columns of the reports frame. Python objects are made only for the
+instances that fail.
+
+Every instance a rule looks at is counted once per agency-year as passed, failed or not assessable;
+``CheckResult.summary`` sums those counts per rule, and every failure is one row of
+``CheckResult.findings``. A finding names the place in the report's own words (``formats.TableSpec.place``),
+the place in the data (file and line of the total, or of the report row), the expected and found
+values, a Chinese message with the numbers, and a fingerprint (a hash of rule, agency, year and place)
+that stays the same across runs so that a reviewer's decision can be kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import math
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .channels import Qualifier
+from .errors import ParameterError
+from .formats import FORMATS, TableSpec, ValueType, cell_catalog
+from .io import layout
+from .rules import (
+    APPROX_TOLERANCE,
+    RULE_BY_ID,
+    RULES,
+    SEVERITY_LABELS,
+    SUMMABLE_UNITS,
+    TOLERANCE,
+    CellDomain,
+    ChannelSum,
+    CrossYear,
+    NoData,
+    NonNegativeFigures,
+    PartsWithinTotal,
+    ReportPredicate,
+    Rule,
+    SumIdentity,
+    Term,
+    TotalPresent,
+)
+from .values import Mark, format_value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .dataset import Dataset
+    from .model import Report
+
+FINDING_COLUMNS: tuple[str, ...] = (
+    "rule", "severity", "agency_id", "agency", "year", "place", "version", "table", "row", "column",
+    "channel_seq", "file", "line", "expected", "found", "message", "fingerprint",
+)
+SUMMARY_COLUMNS: tuple[str, ...] = ("rule", "title", "severity", "evaluated", "passed", "failed", "not_assessable")
+
+#: Chinese headers of the findings table (HTML, text).
+FINDING_HEADERS: dict[str, str] = {
+    "severity": "级别", "rule": "规则", "agency": "机关", "year": "年度", "place": "位置", "message": "说明",
+    "expected": "应为", "found": "实为", "file": "数据文件", "line": "行",
+}
+SUMMARY_HEADERS: dict[str, str] = {
+    "rule": "规则", "title": "内容", "severity": "级别", "evaluated": "检查项", "passed": "通过", "failed": "未通过",
+    "not_assessable": "无法判定",
+}
+
+_PASS, _FAIL, _NA = 0, 1, 2
+_VALUE, _BLANK, _NAMARK = int(Mark.VALUE), int(Mark.BLANK), int(Mark.NA)
+_KEY = 10_000  # report key = agency code * _KEY + year
+_MANY_TERMS = 4  # sides with more terms than this list only their non-zero terms in messages
+
+
+# ======================================================================================== result
+
+
+@dataclass(frozen=True, eq=False)
+class CheckResult:
+    """The findings of one run, and per-rule counts. Immutable: filtering returns a new result."""
+
+    findings: pd.DataFrame
+    summary: pd.DataFrame
+    reports: pd.DataFrame  # the agency-years checked: agency_id, agency, year
+    counts: np.ndarray  # (agency-years, rules, 3) int32: passed, failed, not assessable per agency-year
+    rule_ids: tuple[str, ...]
+
+    # ------------------------------------------------------------------------------ counts
+
+    def _count(self, severity: str) -> int:
+        return int((self.findings["severity"] == severity).sum())
+
+    @property
+    def errors(self) -> int:
+        return self._count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self._count("warning")
+
+    @property
+    def infos(self) -> int:
+        return self._count("info")
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return self.errors == 0
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    # ------------------------------------------------------------------------------ views
+
+    def for_report(self, agency_id: str, year: int) -> CheckResult:
+        """The findings and counts of one agency-year (by agency id or full Chinese name)."""
+        ids = self.reports["agency_id"].astype(str).to_numpy()
+        names = self.reports["agency"].astype(str).to_numpy()
+        years = self.reports["year"].to_numpy()
+        hit = ((ids == str(agency_id)) | (names == str(agency_id))) & (years == int(year))
+        if not hit.any():
+            from .errors import NotFoundError
+
+            raise NotFoundError(f"no checked report for {agency_id} in {year}",
+                                hint="run the checks over a dataset that holds this agency-year")
+        i = int(np.flatnonzero(hit)[0])
+        aid = ids[i]
+        f = self.findings
+        findings = f[(f["agency_id"] == aid) & (f["year"] == int(year))].reset_index(drop=True)
+        counts = self.counts[i: i + 1]
+        one = self.reports.iloc[i: i + 1].reset_index(drop=True)
+        return CheckResult(findings, _summary(self.rule_ids, counts), one, counts, self.rule_ids)
+
+    # ------------------------------------------------------------------------------ output
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: counts, ``findings`` and ``summary`` as lists of records."""
+        return {
+            "reports": len(self.reports),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+            "ok": self.ok,
+            "findings": _records(self.findings),
+            "summary": _records(self.summary),
+        }
+
+    def summary_line(self) -> str:
+        na = int(self.summary["not_assessable"].sum()) if len(self.summary) else 0
+        return (f"共检查 {len(self.reports)} 份年度报告、{len(self.rule_ids)} 条规则：错误 {self.errors} 条，"
+                f"警告 {self.warnings} 条，提示 {self.infos} 条；因数据空白无法判定 {na} 项。")
+
+    def to_text(self) -> str:
+        """Chinese, human-readable: findings grouped by agency-year, then a one-line summary."""
+        out: list[str] = []
+        f = self.findings
+        if len(f):
+            for (aid, year), group in f.groupby(["agency_id", "year"], sort=False):
+                counts = "，".join(f"{SEVERITY_LABELS[s]} {n} 条" for s in ("error", "warning", "info")
+                                  if (n := int((group["severity"] == s).sum())))
+                out.append(f"{group['agency'].iloc[0]}（{aid}）{year} 年度：{counts}")
+                for r in group.itertuples(index=False):
+                    out.append(f"  [{SEVERITY_LABELS[r.severity]}] {r.rule} {r.place}")
+                    out.append(f"      {r.message}")
+                    where = _where(r.file, r.line)
+                    detail = f"应为 {r.expected or '—'}，实为 {r.found or '—'}"
+                    out.append(f"      {detail}" + (f"（{where}）" if where else ""))
+                out.append("")
+        else:
+            out.append("未发现问题。")
+        out.append(self.summary_line())
+        return "\n".join(out) + "\n"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return (f"<CheckResult: {len(self.reports)} agency-years, {self.errors} errors, {self.warnings} warnings, "
+                f"{self.infos} infos>")
+
+    def _repr_html_(self) -> str:
+        head = f"<p><strong>检查结果</strong>：{html.escape(self.summary_line())}</p>"
+        shown = self.summary[self.summary["evaluated"] > 0]
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" if c != "severity" else
+                             f"<td>{html.escape(SEVERITY_LABELS[str(r[c])])}</td>" for c in SUMMARY_COLUMNS) + "</tr>"
+            for r in shown.to_dict("records")
+        )
+        summary = ("<details><summary>各规则检查情况</summary><table><thead><tr>"
+                   + "".join(f"<th>{SUMMARY_HEADERS[c]}</th>" for c in SUMMARY_COLUMNS)
+                   + f"</tr></thead><tbody>{rows}</tbody></table></details>")
+        return f"<div class=\"govreport-checks\">{head}{findings_html(self.findings)}{summary}</div>"
+
+
+def _where(file: object, line: object) -> str:
+    if not file or (isinstance(file, float) and math.isnan(file)):
+        return ""
+    if line is None or pd.isna(line):
+        return str(file)
+    return f"{file} 第 {int(line)} 行"
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for rec in frame.to_dict("records"):
+        clean: dict[str, Any] = {}
+        for k, v in rec.items():
+            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                clean[k] = None
+            elif isinstance(v, np.integer):
+                clean[k] = int(v)
+            elif isinstance(v, np.floating):
+                clean[k] = float(v)
+            else:
+                clean[k] = v
+        out.append(clean)
+    return out
+
+
+def findings_html(findings: pd.DataFrame) -> str:
+    """An HTML table of findings with Chinese headers; every value from the data is escaped."""
+    if findings is None or len(findings) == 0:
+        return "<p>未发现问题。</p>"
+    cols = ["severity", "rule", "agency", "year", "place", "message", "expected", "found", "file"]
+    head = "".join(f"<th>{FINDING_HEADERS[c]}</th>" for c in cols)
+    body = []
+    for rec in findings.to_dict("records"):
+        cells = []
+        for c in cols:
+            v = rec.get(c, "")
+            if c == "severity":
+                text = SEVERITY_LABELS.get(str(v), str(v))
+                cells.append(f"<td class=\"sev-{html.escape(str(v))}\">{html.escape(text)}</td>")
+                continue
+            if c == "file":
+                text = _where(v, rec.get("line"))
+            else:
+                text = "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f"<table class=\"govreport-findings\"><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _summary(rule_ids: Sequence[str], counts: np.ndarray) -> pd.DataFrame:
+    tot = counts.sum(axis=0, dtype=np.int64) if counts.size else np.zeros((len(rule_ids), 3), dtype=np.int64)
+    rules = [RULE_BY_ID[r] for r in rule_ids]
+    return pd.DataFrame({
+        "rule": [r.id for r in rules],
+        "title": [r.title for r in rules],
+        "severity": [r.severity for r in rules],
+        "evaluated": tot.sum(axis=1).astype(np.int64),
+        "passed": tot[:, _PASS].astype(np.int64),
+        "failed": tot[:, _FAIL].astype(np.int64),
+        "not_assessable": tot[:, _NA].astype(np.int64),
+    }, columns=list(SUMMARY_COLUMNS))
+
+
+# ======================================================================================== catalog lookups
+
+
+@dataclass(frozen=True)
+class _Luts:
+    """Per catalog cell id: its version, its column in the version's matrix, its value type."""
+
+    version: np.ndarray  # cell_id -> version index (int32)
+    local: np.ndarray  # cell_id -> matrix column; group cells -> ``trash`` (a column nobody reads)
+    trash: int
+    width: int  # matrix buffer width: the widest version's data cells + the trash column
+    versions: tuple[str, ...]
+    version_range: tuple[tuple[int, int], ...]  # cell ids [start, end) of each version (contiguous)
+    table_keys: tuple[tuple[str, str], ...]  # (version, table) in catalog order
+    table_cols: dict[tuple[str, str], tuple[int, int]]  # (version, table) -> matrix columns [a, b)
+    vtype: dict[str, np.ndarray]  # version -> value type per matrix column: 0 count, 1 signed, 2 decimal
+    gids: dict[str, np.ndarray]  # version -> catalog cell id of each matrix column
+    col: dict[str, dict[tuple[str, str, str], int]]  # version -> (table, row, column) -> matrix column
+    gid: dict[tuple[str, str, str, str], int]
+
+
+_VT = {ValueType.COUNT: 0, ValueType.SIGNED: 1, ValueType.DECIMAL: 2}
+
+
+@cache
+def _luts() -> _Luts:
+    catalog = cell_catalog()
+    versions = tuple(FORMATS)
+    n = len(catalog)
+    version = np.zeros(n, dtype=np.int32)
+    local = np.zeros(n, dtype=np.int32)
+    gids: dict[str, list[int]] = {v: [] for v in versions}
+    vtypes: dict[str, list[int]] = {v: [] for v in versions}
+    col: dict[str, dict[tuple[str, str, str], int]] = {v: {} for v in versions}
+    gid: dict[tuple[str, str, str, str], int] = {}
+    table_cols: dict[tuple[str, str], list[int]] = {}
+    for i, k in enumerate(catalog):
+        spec = FORMATS[k.version].table(k.table)
+        version[i] = versions.index(k.version)
+        gid[(k.version, k.table, k.row, k.column)] = i
+        table_cols.setdefault((k.version, k.table), [])
+        row, column = spec.row(k.row), spec.column(k.column)
+        if row.group or column.group:
+            local[i] = -1
+            continue
+        local[i] = len(gids[k.version])
+        table_cols[(k.version, k.table)].append(int(local[i]))
+        col[k.version][(k.table, k.row, k.column)] = int(local[i])
+        gids[k.version].append(i)
+        vtypes[k.version].append(_VT[column.value_type])
+    width = max(len(g) for g in gids.values()) + 1
+    trash = width - 1
+    local[local < 0] = trash
+    assert width < 2**15
+    local = local.astype(np.int16)
+    ranges = []
+    for vi in range(len(versions)):
+        ids = np.flatnonzero(version == vi)
+        assert len(ids) and ids[-1] - ids[0] + 1 == len(ids), "catalog versions must be contiguous"
+        ranges.append((int(ids[0]), int(ids[-1]) + 1))
+    spans = {k: ((min(c), max(c) + 1) if c else (0, 0)) for k, c in table_cols.items()}
+    for (v, t), c in table_cols.items():
+        assert c == list(range(*spans[(v, t)])), "a table's data cells must be contiguous in the catalog"
+        spec = FORMATS[v].table(t)
+        grid = [col[v][(t, r.id, cc.id)] for r in spec.data_rows for cc in spec.data_columns]
+        assert grid == c, "a table's data cells must be in row-major order"
+    return _Luts(version, local, trash, width, versions, tuple(ranges), tuple(table_cols), spans,
+                 {v: np.asarray(t, dtype=np.int8) for v, t in vtypes.items()},
+                 {v: np.asarray(g, dtype=np.int64) for v, g in gids.items()}, col, gid)
+
+
+# ======================================================================================== engine context
+
+_AGENCY_ATTRS: dict[tuple[int, int], tuple[Any, Any, np.ndarray, np.ndarray]] = {}
+
+
+def _agency_attributes(agencies: pd.DataFrame, cats: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Name and kind of each agency code (the reports' agency_id categories), cached for the last frames
+    seen: checking one agency-year after another reuses them."""
+    key = (id(agencies), id(cats))
+    hit = _AGENCY_ATTRS.get(key)
+    if hit is not None and hit[0]() is agencies and hit[1]() is cats:
+        return hit[2], hit[3]
+    ag_index = pd.Index(agencies["agency_id"].astype(str))
+    where = ag_index.get_indexer(pd.Index(cats.astype(str)))
+    names = agencies["name"].astype(str).to_numpy()
+    kinds = agencies["kind"].astype(str).to_numpy()
+    out = (np.where(where >= 0, names[np.maximum(where, 0)], ""), np.where(where >= 0, kinds[np.maximum(where, 0)], ""))
+    _AGENCY_ATTRS.clear()
+    _AGENCY_ATTRS[key] = (weakref.ref(agencies), weakref.ref(cats), *out)
+    return out
+
+
+_ABSENT = 3  # mark of a cell with no row in cells.csv (reads as blank); odd like _BLANK
+
+
+class _Matrix:
+    """The figures of one table version: one row per agency-year that has cells of the version.
+
+    ``values``: float64, NaN = blank or absent, 0 = 不适用, else the figure. ``marks``: int8 mark codes,
+    ``_ABSENT`` where cells.csv has no row. Both are views into the engine's stacked buffer.
+    """
+
+    def __init__(self, version: str, rowmap: np.ndarray, values: np.ndarray, marks: np.ndarray) -> None:
+        lut = _luts()
+        self.version = version
+        self.col = lut.col[version]
+        self.gids = lut.gids[version]
+        self.rowmap = rowmap  # report position -> matrix row, -1 when absent
+        self.values = values
+        self.marks = marks
+
+    def index(self, table: str, row: str, column: str) -> int:
+        return self.col[(table, row, column)]
+
+
+class _Engine:
+    def __init__(self, ds: Dataset, rules: tuple[Rule, ...], sel: np.ndarray | None = None) -> None:
+        self.ds = ds
+        self.rules = rules
+        self.rule_index = {r.id: i for i, r in enumerate(rules)}
+        reports = ds.reports
+        self.n = n = len(reports)
+        self.agency_cats = reports["agency_id"].cat.categories
+        self.codes = reports["agency_id"].cat.codes.to_numpy().astype(np.int64)
+        self.years = reports["year"].to_numpy().astype(np.int64)
+        self.keys = self.codes * _KEY + self.years
+        self.order = None if n < 2 or np.all(self.keys[1:] > self.keys[:-1]) else np.argsort(self.keys, kind="stable")
+        self.sel = sel = np.ones(n, dtype=bool) if sel is None else sel
+        self.all_selected = bool(sel.all())
+        self.prev = self._find(self.keys - 1)
+        # the reports whose figures are needed: the selected ones and their previous years
+        need = sel.copy()
+        has_prev = sel & (self.prev >= 0)
+        need[self.prev[has_prev]] = True
+        self.need = need
+        # agency attributes per agency code
+        self.agency_name_by_code, self.agency_kind_by_code = _agency_attributes(ds.agencies, self.agency_cats)
+        self.report_lines = reports["line"].to_numpy() if "line" in reports else np.zeros(n, dtype=np.int64)
+        root = ds.root
+        self.files = {name: (str(Path(root) / spec.name) if root is not None else "")
+                      for name, spec in (("reports", layout.REPORTS), ("cells", layout.CELLS),
+                                         ("channels", layout.CHANNELS))}
+        self.counts = np.zeros((len(rules), 3, n), dtype=np.int32)  # rule, status, report
+        self.findings: list[tuple[tuple, dict[str, Any]]] = []
+        self._cell_keys: np.ndarray | None = None
+        self._cache: dict[str, Any] = {}
+
+    # ---------------------------------------------------------------------------------- positions
+
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        """Position of each report key among the reports, -1 where absent."""
+        if self.n == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        if self.order is None:
+            pos = np.searchsorted(self.keys, keys)
+            pos_c = np.minimum(pos, self.n - 1)
+            return np.where(self.keys[pos_c] == keys, pos_c, -1).astype(np.int64)
+        sorted_keys = self.keys[self.order]
+        pos = np.minimum(np.searchsorted(sorted_keys, keys), self.n - 1)
+        return np.where(sorted_keys[pos] == keys, self.order[pos], -1).astype(np.int64)
+
+    def _codes_of(self, frame: pd.DataFrame) -> np.ndarray:
+        col = frame["agency_id"]
+        if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.equals(self.agency_cats):
+            return col.cat.codes.to_numpy()
+        return self.agency_cats.get_indexer(col.astype(str)).astype(np.int64)
+
+    def frame_positions(self, frame: pd.DataFrame, *, need_pos: bool = True) -> tuple[np.ndarray | None,
+                                                                                        np.ndarray | None]:
+        """Report position of every row of a frame keyed by (agency_id, year), and, when the frame is
+        sorted like the reports (the dataset's canonical order), each report's block of rows
+        (``bounds[p]:bounds[p + 1]``). With ``need_pos=False`` the positions are only computed when the
+        frame is not sorted (callers use the bounds)."""
+        m = len(frame)
+        if m == 0:
+            return np.zeros(0, dtype=np.int32), np.zeros(self.n + 1, dtype=np.int64)
+        codes = self._codes_of(frame)
+        years = frame["year"].to_numpy()
+        if self.order is None and self.n:
+            # runs of equal (agency, year): compare neighbours instead of building keys per row
+            change = np.flatnonzero((codes[1:] != codes[:-1]) | (years[1:] != years[:-1])) + 1
+            starts = np.concatenate([[0], change])
+            run_keys = codes[starts].astype(np.int64) * _KEY + years[starts].astype(np.int64)
+            if np.all(run_keys[1:] > run_keys[:-1]):
+                run_pos = self._find(run_keys)
+                if np.all(run_pos >= 0):
+                    lengths = np.diff(np.concatenate([starts, [m]]))
+                    pos = np.repeat(run_pos.astype(np.int32), lengths) if need_pos else None
+                    bounds = np.zeros(self.n + 1, dtype=np.int64)
+                    counts = np.zeros(self.n, dtype=np.int64)
+                    counts[run_pos] = lengths
+                    bounds[1:] = np.cumsum(counts)
+                    return pos, bounds
+        keys = codes.astype(np.int64) * _KEY + years.astype(np.int64)
+        return self._find(keys).astype(np.int32), None
+
+    def cell_positions(self, idx: np.ndarray) -> np.ndarray:
+        """Report position of some rows of the cells frame."""
+        if self.cell_pos is not None:
+            return self.cell_pos[idx].astype(np.int64)
+        assert self.cell_bounds is not None
+        return np.searchsorted(self.cell_bounds, idx, side="right").astype(np.int64) - 1
+
+    # ---------------------------------------------------------------------------------- bookkeeping
+
+    def tally(self, rule: Rule, pos: np.ndarray, status: np.ndarray | int) -> None:
+        """Count instances, given as (report position, status) pairs, for a rule."""
+        if len(pos) == 0:
+            return
+        c = self.counts[self.rule_index[rule.id]]
+        if np.ndim(status) == 0:
+            c[int(status)] += np.bincount(pos, minlength=self.n).astype(np.int32)
+            return
+        flat = np.bincount(np.asarray(status, dtype=np.int64) * self.n + pos, minlength=self.n * 3)
+        c += flat.reshape(3, self.n).astype(np.int32)
+
+    def tally_rows(self, rule: Rule, pos: np.ndarray, passed: np.ndarray, failed: np.ndarray,
+                   not_assessable: np.ndarray) -> None:
+        """Add per-report counts; ``pos`` holds distinct report positions."""
+        if len(pos) == 0:
+            return
+        c = self.counts[self.rule_index[rule.id]]
+        where: slice | np.ndarray = slice(None) if len(pos) == self.n else pos
+        c[_PASS, where] += passed.astype(np.int32, copy=False)
+        c[_FAIL, where] += failed.astype(np.int32, copy=False)
+        c[_NA, where] += not_assessable.astype(np.int32, copy=False)
+
+    def add(self, rule: Rule, pos: int, *, place: str, message: str, expected: str = "", found: str = "",
+            version: str = "", table: str = "", row: str = "", column: str = "", channel_seq: int | None = None,
+            file: str = "", line: int | None = None, order: tuple = ()) -> None:
+        pos = int(pos)
+        if rule.hint:
+            message += rule.hint
+        code = int(self.codes[pos])
+        aid = str(self.agency_cats[code])
+        year = int(self.years[pos])
+        fp = hashlib.blake2b(f"{rule.id}\x1f{aid}\x1f{year}\x1f{place}".encode(), digest_size=8).hexdigest()
+        rec = {
+            "rule": rule.id, "severity": rule.severity, "agency_id": aid, "agency": str(self.agency_name_by_code[code]),
+            "year": year, "place": place, "version": version, "table": table, "row": row, "column": column,
+            "channel_seq": channel_seq, "file": file, "line": line, "expected": expected, "found": found,
+            "message": message, "fingerprint": fp,
+        }
+        self.findings.append(((pos, self.rule_index[rule.id], *order), rec))
+
+    def report_place(self, pos: int) -> tuple[str, int | None]:
+        return self.files["reports"], (int(self.report_lines[pos]) if self.files["reports"] else None)
+
+    # ---------------------------------------------------------------------------------- cells
+
+    def load_cells(self) -> None:
+        """Scatter the cells frame into one stacked buffer holding a matrix per version.
+
+        Per cell the work is one gather (its matrix column), one add and two scatters: a report's row
+        in the buffer is spread over its block of cells with ``np.repeat`` (the frame is sorted by report).
+        """
+        cells = self.ds.cells
+        lut = _luts()
+        n = self.n
+        cid = cells["cell_id"].to_numpy()
+        self.cell_id = cid
+        self.cell_marks = cells["value_mark"].to_numpy()
+        self.cell_values = cells["value"].to_numpy(dtype=np.float64)
+        self.cell_lines = cells["line"].to_numpy()
+        pos, bounds = self.frame_positions(cells, need_pos=False)
+        self.cell_pos, self.cell_bounds = pos, bounds
+        nv = len(lut.versions)
+        # which versions each report has cells of
+        fast = bounds is not None and nv == 2 and len(cid) > 0
+        if fast:
+            assert bounds is not None
+            lengths = np.diff(bounds)
+            nonempty = lengths > 0
+            first = cid[np.minimum(bounds[:-1], len(cid) - 1)]
+            last = cid[np.maximum(bounds[1:] - 1, 0)]
+            has = [nonempty & (first < lut.version_range[0][1]), nonempty & (last >= lut.version_range[1][0])]
+        else:
+            if pos is None:
+                pos = self.cell_pos = self.cell_positions(np.arange(len(cid)))
+            ver = lut.version[cid]
+            has = [np.bincount(pos[ver == vi], minlength=n)[:n] > 0 for vi in range(nv)]
+        # rows of the stacked buffer: version blocks one after the other, then one trash row
+        rowmaps, offsets = [], []
+        total = 0
+        stacked = np.full(nv * n, -1, dtype=np.int64)
+        for vi in range(nv):
+            rows = np.flatnonzero(has[vi] & self.need)
+            rowmap = np.full(n, -1, dtype=np.int64)
+            rowmap[rows] = np.arange(len(rows))
+            stacked[vi * n + rows] = total + np.arange(len(rows))
+            rowmaps.append(rowmap)
+            offsets.append((total, total + len(rows)))
+            total += len(rows)
+        stacked[stacked < 0] = total  # the trash row
+        width = lut.width
+        itype = np.int32 if (total + 1) * width < 2**31 else np.int64
+        values = np.full((total + 1, width), np.nan)
+        marks = np.full((total + 1, width), _ABSENT, dtype=np.int8)
+        self.group_cells = np.zeros(0, dtype=np.int64)
+        if len(cid):
+            loc = lut.local[cid]
+            base = (stacked * width).astype(itype)
+            if fast:
+                assert bounds is not None
+                # a report's cells are of one version unless it mixes versions (hybrid: fixed below)
+                second = has[1] & ~has[0]
+                row_base = np.where(second, base[n:], base[:n])
+                flat = np.repeat(row_base, lengths) + loc
+                mixed = np.flatnonzero(has[0] & has[1])
+                if len(mixed):
+                    cells_mixed = np.flatnonzero(np.repeat(np.isin(np.arange(n), mixed), lengths))
+                    p = self.cell_positions(cells_mixed)
+                    flat[cells_mixed] = base[lut.version[cid[cells_mixed]].astype(np.int64) * n + p] + \
+                        loc[cells_mixed]
+            else:
+                assert pos is not None
+                flat = base[lut.version[cid].astype(np.int64) * n + pos] + loc
+            values.reshape(-1)[flat] = self.cell_values
+            marks.reshape(-1)[flat] = self.cell_marks
+            self.group_cells = np.flatnonzero(loc == lut.trash)
+            if (self.cell_marks == _NAMARK).any():
+                values[marks == _NAMARK] = 0.0  # 不适用 contributes nothing to a sum
+        self.matrices: dict[str, _Matrix] = {}
+        nk = len(lut.table_keys)
+        self.present = np.zeros((n, nk), dtype=bool)
+        self.table_key_index = {k: i for i, k in enumerate(lut.table_keys)}
+        for vi, v in enumerate(lut.versions):
+            a, b = offsets[vi]
+            m = len(lut.gids[v])
+            mat = _Matrix(v, rowmaps[vi], values[a:b, :m], marks[a:b, :m])
+            self.matrices[v] = mat
+            rows_pos = np.flatnonzero(rowmaps[vi] >= 0)
+            for ti, (tv, t) in enumerate(lut.table_keys):
+                if tv != v:
+                    continue
+                ca, cb = lut.table_cols[(tv, t)]
+                if cb > ca:
+                    self.present[rows_pos, ti] = (mat.marks[:, ca:cb] != _ABSENT).any(axis=1)
+        # a table of which only group cells are filled in still counts as present
+        if len(self.group_cells):
+            gk = np.asarray([self.table_key_index[(k.version, k.table)] for k in cell_catalog()])
+            self.present[self.cell_positions(self.group_cells), gk[cid[self.group_cells]]] = True
+
+    def has_table(self, version: str, table: str) -> np.ndarray:
+        i = self.table_key_index.get((version, table))
+        if i is None:
+            return np.zeros(self.n, dtype=bool)
+        return self.present[:, i]
+
+    def cell_line(self, pos: int, gid: int) -> int | None:
+        """CSV line of one cell of one report, None when the cell is not in the file."""
+        if self.cell_bounds is not None:
+            lo, hi = int(self.cell_bounds[pos]), int(self.cell_bounds[pos + 1])
+            block = self.cell_id[lo:hi]
+            i = int(np.searchsorted(block, gid))
+            if i < len(block) and block[i] == gid:
+                return int(self.cell_lines[lo + i])
+            hits = np.flatnonzero(block == gid)  # a block not sorted by cell id
+            return int(self.cell_lines[lo + hits[0]]) if len(hits) else None
+        if self._cell_keys is None:
+            cell_pos = self.cell_positions(np.arange(len(self.cell_id)))
+            self._cell_keys = cell_pos * (len(cell_catalog()) + 1) + self.cell_id
+        hits = np.flatnonzero(self._cell_keys == pos * (len(cell_catalog()) + 1) + gid)
+        return int(self.cell_lines[hits[0]]) if len(hits) else None
+
+    # ---------------------------------------------------------------------------------- running
+
+    def run(self) -> CheckResult:
+        self.load_cells()
+        for rule in self.rules:
+            for check in rule.checks:
+                handler = _HANDLERS[type(check)]
+                handler(self, rule, check)
+        return self.result()
+
+    def result(self) -> CheckResult:
+        self.findings.sort(key=lambda kv: kv[0])
+        recs = [r for _, r in self.findings]
+        cols: dict[str, Any] = {}
+        for c in FINDING_COLUMNS:
+            vals = [r[c] for r in recs]
+            if c == "year":
+                cols[c] = np.asarray(vals, dtype=np.int64)
+            elif c in ("channel_seq", "line"):
+                cols[c] = pd.array(vals, dtype="Int64")
+            else:
+                cols[c] = pd.Series(["" if v is None else str(v) for v in vals], dtype=str)
+        findings = pd.DataFrame(cols, columns=list(FINDING_COLUMNS))
+        sel = np.flatnonzero(self.sel)
+        if self.order is not None:
+            sel = sel[np.argsort(self.keys[sel], kind="stable")]
+        codes = self.codes[sel]
+        reports = pd.DataFrame({
+            "agency_id": pd.Categorical.from_codes(codes, dtype=self.ds.reports["agency_id"].dtype),
+            "agency": self.agency_name_by_code[codes],
+            "year": self.years[sel],
+        }, columns=["agency_id", "agency", "year"])
+        counts = np.ascontiguousarray(self.counts[:, :, sel].transpose(2, 0, 1))
+        rule_ids = tuple(r.id for r in self.rules)
+        return CheckResult(findings, _summary(rule_ids, counts), reports, counts, rule_ids)
+
+
+# ======================================================================================== table arithmetic
+
+
+def _spec(version: str, table: str) -> TableSpec:
+    return FORMATS[version].table(table)
+
+
+def _instances(spec: TableSpec, for_each: str, over: tuple[str, ...] | None) -> tuple[str, ...]:
+    axis = spec.data_columns if for_each == "column" else spec.data_rows
+    ids = tuple(a.id for a in axis)
+    return ids if over is None else tuple(i for i in ids if i in over)
+
+
+def _cell(for_each: str, operand: str, instance: str) -> tuple[str, str]:
+    """(row, column) of an operand in an instance."""
+    return (operand, instance) if for_each == "column" else (instance, operand)
+
+
+def _label(spec: TableSpec, for_each: str, operand: str) -> str:
+    return spec.row(operand).name if for_each == "column" else spec.column(operand).name
+
+
+def _num(value: float) -> str:
+    return format_value(float(value), Mark.VALUE)
+
+
+def _is_blank(mark: int) -> bool:
+    return mark in (_BLANK, _ABSENT)
+
+
+def _term_text(label: str, value: float, mark: int) -> str:
+    if _is_blank(mark):
+        return f"{label} 空白"
+    return f"{label} {format_value(None if mark != _VALUE else float(value), mark)}"
+
+
+def _side_text(labels: list[str], signs: list[int], values: list[float], marks: list[int]) -> tuple[str, str]:
+    """('label a + label b = total', 'total') for a message; long sides list only their non-zero terms."""
+    total = sum(s * (v if m == _VALUE else 0.0) for s, v, m in zip(signs, values, marks, strict=True))
+    total_text = _num(total)
+    if len(labels) == 1 and signs[0] == 1:
+        text = _term_text(labels[0], values[0], marks[0])
+        return text, (format_value(None, marks[0]) if marks[0] == _NAMARK else total_text)
+    keep = list(range(len(labels)))
+    omitted = False
+    if len(labels) > _MANY_TERMS:
+        keep = [i for i in keep if not (marks[i] == _VALUE and values[i] == 0)]
+        omitted = len(keep) < len(labels)
+    parts = []
+    for j, i in enumerate(keep):
+        term = _term_text(labels[i], values[i], marks[i])
+        if j == 0:
+            parts.append(term if signs[i] == 1 else f"−{term}")
+        else:
+            parts.append(f" {'+' if signs[i] == 1 else '−'} {term}")
+    if not parts:
+        return f"各项均为 0，合计 {total_text}", total_text
+    text = "".join(parts) + f" = {total_text}"
+    if omitted:
+        text += "（其余各项为 0）"
+    return text, total_text
+
+
+def _as_slice(cols: np.ndarray) -> slice | np.ndarray:
+    """Evenly spaced columns as a slice (a view, no copy), else the index array."""
+    if len(cols) == 1:
+        return slice(int(cols[0]), int(cols[0]) + 1)
+    step = int(cols[1] - cols[0])
+    if step > 0 and np.all(np.diff(cols) == step):
+        return slice(int(cols[0]), int(cols[-1]) + 1, step)
+    return cols
+
+
+def _gather(mat: _Matrix, rows: np.ndarray, cols: np.ndarray, which: str = "values") -> np.ndarray:
+    """``arr[rows][:, cols]`` (rows increasing: as many rows as the matrix means all of them, in order)."""
+    arr = mat.values if which == "values" else mat.marks
+    sl = _as_slice(cols)
+    if len(rows) == arr.shape[0]:
+        return arr[:, sl]
+    if isinstance(sl, slice):
+        return arr[rows, sl]
+    return arr[rows[:, None], sl[None, :]]
+
+
+def _row_count(mask: np.ndarray) -> np.ndarray:
+    """True cells per row (int32; faster than count_nonzero along an axis)."""
+    return np.add.reduce(mask, axis=1, dtype=np.int32)
+
+
+def _failures(fail: np.ndarray, n_fail: np.ndarray) -> Iterable[tuple[int, int]]:
+    """(row, instance) of every failure, looking only at the rows that have one."""
+    for r in np.flatnonzero(n_fail):
+        for i in np.flatnonzero(fail[r]):
+            yield int(r), int(i)
+
+
+def _operand_cols(mat: _Matrix, table: str, for_each: str, operand: str, instances: tuple[str, ...]) -> np.ndarray:
+    return np.asarray([mat.index(table, *_cell(for_each, operand, i)) for i in instances], dtype=np.int64)
+
+
+def _grid(mat: _Matrix, rows: np.ndarray, table: str) -> np.ndarray:
+    """The table's data cells of the given matrix rows as a (reports, data rows, data columns) view."""
+    spec = _spec(mat.version, table)
+    a, b = _luts().table_cols[(mat.version, table)]
+    arr = mat.values[:, a:b] if len(rows) == mat.values.shape[0] else mat.values[rows, a:b]
+    return arr.reshape(len(rows), len(spec.data_rows), len(spec.data_columns))
+
+
+def _dense_identity(mat: _Matrix, rows: np.ndarray, table: str, for_each: str, lhs: tuple[Term, ...],
+                    rhs: tuple[Term, ...]) -> np.ndarray | None:
+    """Σ lhs − Σ rhs for every instance as one matrix product, when the operands are adjacent rows
+    (or columns) of the table: the weights are then all ±1 and a blank (NaN) operand still makes the
+    result NaN. None when the operands leave a gap (a zero weight would let NaN × 0 spoil a result)."""
+    spec = _spec(mat.version, table)
+    axis_ids = [r.id for r in spec.data_rows] if for_each == "column" else [c.id for c in spec.data_columns]
+    weights = {axis_ids.index(t.operand): 1.0 for t in lhs}
+    for t in rhs:
+        weights[axis_ids.index(t.operand)] = weights.get(axis_ids.index(t.operand), 0.0) - 1.0
+    lo, hi = min(weights), max(weights) + 1
+    if len(weights) != hi - lo or any(w == 0 for w in weights.values()):
+        return None
+    w = np.asarray([weights[i] for i in range(lo, hi)])
+    grid = _grid(mat, rows, table)
+    if for_each == "row":
+        return grid[:, :, lo:hi] @ w
+    return np.einsum("nrc,r->nc", grid[:, lo:hi, :], w)
+
+
+def _term_sum(mats: dict[int, _Matrix], rows: dict[int, np.ndarray], terms: list[tuple[Term, int]],
+              cols_of: list[np.ndarray]) -> np.ndarray:
+    """Σ ± terms, one gathered operand at a time (terms may read the previous year)."""
+    diff: np.ndarray | None = None
+    for (t, side), cols in zip(terms, cols_of, strict=True):
+        g = _gather(mats[t.year_offset], rows[t.year_offset], cols)
+        sign = side * t.sign
+        if diff is None:
+            diff = g.astype(np.float64, copy=True) if sign > 0 else -g
+        elif sign > 0:
+            np.add(diff, g, out=diff)
+        else:
+            np.subtract(diff, g, out=diff)
+    assert diff is not None
+    return diff
+
+
+def _identity(engine: _Engine, rule: Rule, table: str, for_each: str, lhs: tuple[Term, ...],
+              rhs: tuple[Term, ...], primary: str, cur: str, prev: str | None, over: tuple[str, ...] | None) -> None:
+    """Σ lhs − Σ rhs = 0 for every instance of every report that has the table (and its previous year).
+
+    Blank is NaN in the matrix, so the difference is NaN (not assessable) exactly when an operand is blank.
+    """
+    spec = _spec(cur, table)
+    instances = _instances(spec, for_each, over)
+    if prev is not None:
+        other = _instances(_spec(prev, table), for_each, over)
+        instances = tuple(i for i in instances if i in other)
+    if not instances:
+        return
+    mats = {0: engine.matrices[cur]}
+    mask = engine.sel & engine.has_table(cur, table)
+    if prev is not None:
+        mats[-1] = engine.matrices[prev]
+        p = engine.prev
+        mask &= (p >= 0) & engine.has_table(prev, table)[np.maximum(p, 0)]
+    pos = np.flatnonzero(mask)
+    if len(pos) == 0:
+        return
+    rows = {0: mats[0].rowmap[pos]}
+    if prev is not None:
+        rows[-1] = mats[-1].rowmap[engine.prev[pos]]
+    terms = [(t, +1) for t in lhs] + [(t, -1) for t in rhs]
+    cols_of = [_operand_cols(mats[t.year_offset], table, for_each, t.operand, instances) for t, _ in terms]
+    plain = prev is None and over is None and all(t.sign == 1 and t.year_offset == 0 for t, _ in terms)
+    diff = _dense_identity(mats[0], rows[0], table, for_each, lhs, rhs) if plain else None
+    if diff is None:
+        diff = _term_sum(mats, rows, terms, cols_of)
+    na = np.isnan(diff)
+    with np.errstate(invalid="ignore"):
+        fail = np.abs(diff) > TOLERANCE  # NaN compares False
+    n_fail = _row_count(fail)
+    n_na = _row_count(na)
+    engine.tally_rows(rule, pos, len(instances) - n_fail - n_na, n_fail, n_na)
+    if not n_fail.any():
+        return
+    primary_side = 0 if any(t.operand == primary and t.year_offset == 0 for t in lhs) else 1
+    for ri, ii in _failures(fail, n_fail):
+        rpos = int(pos[ri])
+        inst = instances[ii]
+        sides: list[tuple[list[str], list[int], list[float], list[int]]] = [([], [], [], []), ([], [], [], [])]
+        for k, (t, side) in enumerate(terms):
+            mat = mats[t.year_offset]
+            r = rows[t.year_offset][ri]
+            c = cols_of[k][ii]
+            label = _label(_spec(mat.version, table), for_each, t.operand)
+            if t.year_offset:
+                label = f"上年（{int(engine.years[rpos]) + t.year_offset}年）{label}"
+            bucket = sides[0 if side == 1 else 1]
+            bucket[0].append(label)
+            bucket[1].append(t.sign)
+            bucket[2].append(float(mat.values[r, c]))
+            bucket[3].append(int(mat.marks[r, c]))
+        texts = [_side_text(*s) for s in sides]
+        exp_text, exp_total = texts[1 - primary_side]
+        found_text, found_total = texts[primary_side]
+        delta = _num(abs(float(diff[ri, ii])))
+        message = f"{exp_text}，但{found_text}，相差 {delta}。"
+        row, column = _cell(for_each, primary, inst)
+        _add_cell_finding(engine, rule, rpos, cur, table, row, column, spec.place(row, column), message,
+                          exp_total, found_total, fallback=[_cell(for_each, t.operand, inst) for t, _ in terms
+                                                            if t.year_offset == 0])
+
+
+def _add_cell_finding(engine: _Engine, rule: Rule, pos: int, version: str, table: str, row: str, column: str,
+                      place: str, message: str, expected: str, found: str,
+                      fallback: Iterable[tuple[str, str]] = ()) -> None:
+    """A finding located at a cell: its line in cells.csv, else an operand's, else the report row."""
+    lut = _luts()
+    gid = lut.gid[(version, table, row, column)]
+    file = engine.files["cells"]
+    line = engine.cell_line(pos, gid) if file else None
+    if line is None and file:
+        for r, c in fallback:
+            line = engine.cell_line(pos, lut.gid[(version, table, r, c)])
+            if line is not None:
+                break
+        if line is None:
+            file, line = engine.report_place(pos)
+    engine.add(rule, pos, place=place, message=message, expected=expected, found=found, version=version,
+               table=table, row=row, column=column, file=file, line=line, order=(version, gid))
+
+
+def _sum_identity(engine: _Engine, rule: Rule, check: SumIdentity) -> None:
+    _identity(engine, rule, check.table, check.for_each, tuple(Term(o) for o in check.lhs),
+              tuple(Term(o) for o in check.rhs), check.primary, check.version, None, check.over)
+
+
+def _cross_year(engine: _Engine, rule: Rule, check: CrossYear) -> None:
+    for cur in check.current_versions:
+        for prev in check.previous_versions:
+            _identity(engine, rule, check.table, check.for_each, check.lhs, check.rhs, check.primary, cur, prev,
+                      check.over)
+
+
+def _rows_with(engine: _Engine, version: str, table: str) -> tuple[np.ndarray, np.ndarray, _Matrix]:
+    mat = engine.matrices[version]
+    pos = np.flatnonzero(engine.sel & engine.has_table(version, table))
+    return pos, mat.rowmap[pos], mat
+
+
+def _operands(engine: _Engine, mat: _Matrix, rows: np.ndarray, ri: int, ii: int, spec: TableSpec, for_each: str,
+              cols: dict[str, np.ndarray]) -> tuple[list[str], list[float], list[int]]:
+    labels, values, marks = [], [], []
+    for op, c in cols.items():
+        labels.append(_label(spec, for_each, op))
+        values.append(float(mat.values[rows[ri], c[ii]]))
+        marks.append(int(mat.marks[rows[ri], c[ii]]))
+    return labels, values, marks
+
+
+def _parts_within_total(engine: _Engine, rule: Rule, check: PartsWithinTotal) -> None:
+    spec = _spec(check.version, check.table)
+    instances = _instances(spec, check.for_each, check.over)
+    pos, rows, mat = _rows_with(engine, check.version, check.table)
+    if len(pos) == 0 or not instances:
+        return
+    whole_cols = _operand_cols(mat, check.table, check.for_each, check.whole, instances)
+    whole_v = _gather(mat, rows, whole_cols)
+    assessable = _gather(mat, rows, whole_cols, "marks") == _VALUE
+    known = np.zeros(whole_v.shape)
+    part_cols = {p: _operand_cols(mat, check.table, check.for_each, p, instances) for p in check.parts}
+    for p, pc in part_cols.items():
+        v = _gather(mat, rows, pc)
+        if p in check.require:
+            assessable &= _gather(mat, rows, pc, "marks") == _VALUE
+        known += np.where(np.isnan(v), 0.0, np.maximum(v, 0.0))  # filled-in parts bound the sum from below
+    fail = assessable & (known > whole_v + TOLERANCE)
+    n_fail = _row_count(fail)
+    n_ok = _row_count(assessable)
+    engine.tally_rows(rule, pos, n_ok - n_fail, n_fail, len(instances) - n_ok)
+    for ri, ii in _failures(fail, n_fail):
+        inst = instances[ii]
+        labels, values, marks = _operands(engine, mat, rows, ri, ii, spec, check.for_each, part_cols)
+        filled = [i for i, m in enumerate(marks) if m == _VALUE]
+        text, total = _side_text([labels[i] for i in filled], [1] * len(filled), [values[i] for i in filled],
+                                 [marks[i] for i in filled])
+        whole = _num(float(whole_v[ri, ii]))
+        wlabel = _label(spec, check.for_each, check.whole)
+        message = f"{text}，超过{wlabel} {whole}，多出 {_num(float(known[ri, ii] - whole_v[ri, ii]))}。"
+        row, column = _cell(check.for_each, check.whole, inst)
+        _add_cell_finding(engine, rule, int(pos[ri]), check.version, check.table, row, column,
+                          spec.place(row, column), message, f"不超过 {whole}", total,
+                          fallback=[_cell(check.for_each, p, inst) for p in check.parts])
+
+
+def _total_present(engine: _Engine, rule: Rule, check: TotalPresent) -> None:
+    spec = _spec(check.version, check.table)
+    instances = _instances(spec, check.for_each, check.over)
+    pos, rows, mat = _rows_with(engine, check.version, check.table)
+    if len(pos) == 0 or not instances:
+        return
+    total_cols = _operand_cols(mat, check.table, check.for_each, check.total, instances)
+    total_blank = (_gather(mat, rows, total_cols, "marks") & 1) == 1  # blank or absent
+    part_cols = {p: _operand_cols(mat, check.table, check.for_each, p, instances) for p in check.parts}
+    # every total of a table present is an instance; only reports with a blank total need their parts read
+    fail = np.zeros(total_blank.shape, dtype=bool)
+    some = np.flatnonzero(total_blank.any(axis=1))
+    if len(some):
+        any_part = np.zeros((len(some), len(instances)), dtype=bool)
+        for pc in part_cols.values():
+            any_part |= _gather(mat, rows[some], pc, "marks") == _VALUE
+        fail[some] = any_part & total_blank[some]
+    n_fail = _row_count(fail)
+    engine.tally_rows(rule, pos, len(instances) - n_fail, n_fail, np.zeros_like(n_fail))
+    for ri, ii in _failures(fail, n_fail):
+        inst = instances[ii]
+        labels, values, marks = _operands(engine, mat, rows, ri, ii, spec, check.for_each, part_cols)
+        filled = [f"{labels[i]} {_num(values[i])}" for i, m in enumerate(marks) if m == _VALUE]
+        complete = not any(_is_blank(m) for m in marks)
+        total = _num(sum(v for v, m in zip(values, marks, strict=True) if m == _VALUE))
+        tlabel = _label(spec, check.for_each, check.total)
+        message = f"{tlabel}空白，但已填写分项：{'、'.join(filled)}。"
+        if complete:
+            message += f"按分项合计，{tlabel}应为 {total}。"
+        row, column = _cell(check.for_each, check.total, inst)
+        _add_cell_finding(engine, rule, int(pos[ri]), check.version, check.table, row, column,
+                          spec.place(row, column), message, total if complete else "应填写", "空白",
+                          fallback=[_cell(check.for_each, p, inst) for p in check.parts])
+
+
+# ======================================================================================== cell-level rules
+
+
+@cache
+def _nodata_lut(check: NoData) -> np.ndarray:
+    """cell_id -> covered by this NoData check."""
+    lut = np.zeros(len(cell_catalog()), dtype=bool)
+    spec = _spec(check.version, check.table)
+    ids = _luts().gid
+    for r in spec.rows:
+        for c in spec.columns:
+            if r.id in check.rows or (c.id in check.columns and not r.group):
+                lut[ids[(check.version, check.table, r.id, c.id)]] = True
+    return lut
+
+
+def _no_data(engine: _Engine, rule: Rule, check: NoData) -> None:
+    """Group-header cells present in cells.csv must be blank (they are few: found once, when loading)."""
+    idx = engine.group_cells
+    if len(idx) == 0:
+        return
+    idx = idx[_nodata_lut(check)[engine.cell_id[idx]]]
+    if not engine.all_selected:
+        idx = idx[engine.sel[engine.cell_positions(idx)]]
+    if len(idx) == 0:
+        return
+    filled = engine.cell_marks[idx] != _BLANK
+    cell_pos = engine.cell_positions(idx)
+    engine.tally(rule, cell_pos, np.where(filled, _FAIL, _PASS))
+    spec = _spec(check.version, check.table)
+    catalog = cell_catalog()
+    for i, p in zip(idx[filled], cell_pos[filled], strict=True):
+        k = catalog[int(engine.cell_id[i])]
+        mark = int(engine.cell_marks[i])
+        found = format_value(float(engine.cell_values[i]) if mark == _VALUE else None, mark)
+        place = spec.place(k.row, k.column)
+        message = f"{place}位于分组标题，却填写了“{found}”。"
+        engine.add(rule, int(p), place=place, message=message, expected="空白", found=found,
+                   version=k.version, table=k.table, row=k.row, column=k.column, file=engine.files["cells"],
+                   line=int(engine.cell_lines[i]) if engine.files["cells"] else None,
+                   order=(k.version, int(engine.cell_id[i])))
+
+
+_DOMAIN_TEXT = {0: "非负整数", 1: "整数（可为负数）", 2: "非负数"}
+
+
+def _cell_domain(engine: _Engine, rule: Rule, check: CellDomain) -> None:
+    """R9 over one version's matrix: a figure (not blank, not 不适用) fits its column's value type.
+
+    Instances are the cells present in cells.csv: a figure or 不适用 is assessed (不适用 always fits),
+    a blank is not assessable."""
+    lut = _luts()
+    mat = engine.matrices[check.version]
+    if mat.values.shape[0] == 0:
+        return
+    vt = lut.vtype[check.version]
+    values, marks = mat.values, mat.marks
+    n_figures = _row_count((marks & 1) == 0)  # value or 不适用 (blank and absent are odd codes)
+    n_blank = _row_count(marks == _BLANK)
+    decimal, signed = np.flatnonzero(vt == 2), np.flatnonzero(vt == 1)
+    # cheap candidates first: a row with a negative figure outside the signed columns, or with more
+    # x != rint(x) outside the decimal columns than it has NaN (blank or absent) cells there
+    with np.errstate(invalid="ignore"):
+        neg = values < 0  # NaN compares False
+        neg[:, signed] = False
+        frac = np.rint(values) != values  # NaN compares unequal
+        frac[:, decimal] = False
+        n_nan = values.shape[1] - n_figures - _row_count(np.isnan(values[:, decimal]))
+        suspect = (_row_count(neg) > 0) | (_row_count(frac) > n_nan)
+    bad = np.zeros(values.shape, dtype=bool)
+    cand = np.flatnonzero(suspect)
+    if len(cand):
+        v = values[cand]
+        with np.errstate(invalid="ignore"):
+            neg = (v < 0) & (vt != 1)[None, :]  # signed columns may be negative
+            nonint = (np.abs(v - np.rint(v)) > TOLERANCE) & (vt != 2)[None, :]  # decimals may be fractions
+        bad[cand] = neg | nonint
+    rows_pos = np.flatnonzero(mat.rowmap >= 0)
+    keep = engine.sel[rows_pos]
+    n_bad = _row_count(bad) if len(cand) else np.zeros(len(rows_pos), dtype=np.int32)
+    engine.tally_rows(rule, rows_pos[keep], (n_figures - n_bad)[keep], n_bad[keep], n_blank[keep])
+    catalog = cell_catalog()
+    for r in np.flatnonzero(n_bad * keep):
+        p = int(rows_pos[r])
+        for j in np.flatnonzero(bad[r]):
+            gid = int(mat.gids[j])
+            k = catalog[gid]
+            spec = _spec(k.version, k.table)
+            col = spec.column(k.column)
+            found = _num(float(values[r, j]))
+            want = _DOMAIN_TEXT[int(vt[j])]
+            unit = f"（单位：{col.unit}）" if col.unit else ""
+            place = spec.place(k.row, k.column)
+            message = f"{place}{unit}应为{want}，却填写了 {found}。"
+            file = engine.files["cells"]
+            engine.add(rule, p, place=place, message=message, expected=want, found=found, version=k.version,
+                       table=k.table, row=k.row, column=k.column, file=file,
+                       line=engine.cell_line(p, gid) if file else None, order=(k.version, gid))
+
+
+# ======================================================================================== channels
+
+
+_QUAL_TEXT = {"余": "{v}余", "多": "{v}多", "以上": "{v}以上", "约": "约{v}", "近": "近{v}"}
+
+
+def _figure_with_qualifier(value: float, mark: int, qualifier: str) -> str:
+    if mark == _BLANK:
+        return "空白"
+    if mark == _NAMARK:
+        return "不适用"
+    return _QUAL_TEXT.get(qualifier, "{v}").format(v=_num(value))
+
+
+def _text_at(series: pd.Series, i: int) -> str:
+    v = series.iloc[int(i)]
+    return "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def _qualifier_kind(series: pd.Series) -> np.ndarray:
+    """Per row: 0 exact, 1 lower bound (余/多/以上), 2 upper bound (近), 3 approximate (约)."""
+    kind_of = {q.value: {"exact": 0, "lower": 1, "upper": 2, "approx": 3}[q.bound] for q in Qualifier}
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        table = np.asarray([kind_of.get(str(c), 0) for c in series.cat.categories] + [0], dtype=np.int8)
+        return table[series.cat.codes.to_numpy()]  # code -1 (missing) reads the trailing 0
+    return series.astype(object).map(lambda q: kind_of.get("" if q is None or q is pd.NA else str(q), 0)) \
+        .to_numpy(dtype=np.int8)
+
+
+def _bounds(values: np.ndarray, marks: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bound of each figure: exact, 余/多/以上 (≥), 近 (≤), 约 (±APPROX_TOLERANCE).
+
+    不适用 is 0; a blank is 0 here and is handled by the caller (the comparison is not assessable)."""
+    v = np.where(marks == _VALUE, values, 0.0)
+    lo = v.copy()
+    hi = v.copy()
+    hi[kind == 1] = np.inf
+    lo[kind == 2] = 0.0
+    lo[kind == 3] = v[kind == 3] * (1 - APPROX_TOLERANCE)
+    hi[kind == 3] = v[kind == 3] * (1 + APPROX_TOLERANCE)
+    return lo, hi
+
+
+def _summable(series: pd.Series) -> np.ndarray:
+    """Units that count items (empty = the unit of the stated total)."""
+    s = series.astype("string").fillna("").str.strip()
+    return (s.isin(SUMMABLE_UNITS) | (s == "")).to_numpy(dtype=bool)
+
+
+def _channel_data(engine: _Engine) -> dict[str, Any]:
+    cached = engine._cache.get("channels")
+    if cached is not None:
+        return cached
+    ch = engine.ds.channels
+    rep = engine.ds.reports
+    n = engine.n
+    pos, _ = engine.frame_positions(ch)
+    pos = pos.astype(np.int64)
+    values = ch["value"].to_numpy(dtype=np.float64)
+    marks = ch["value_mark"].to_numpy()
+    summable = _summable(ch["unit"]) if len(ch) else np.zeros(0, dtype=bool)
+    lo, hi = _bounds(values, marks, _qualifier_kind(ch["qualifier"]) if len(ch) else np.zeros(0, np.int8))
+    total = rep["proactive_total"].to_numpy(dtype=np.float64)
+    total_mark = rep["proactive_total_mark"].to_numpy()
+    t_lo, t_hi = _bounds(total, total_mark, _qualifier_kind(rep["proactive_qualifier"]))
+    ov = rep["channels_overlap"]
+    known = ov.notna().to_numpy(dtype=bool)
+    yes = ov.fillna(False).to_numpy(dtype=bool)
+    overlap = np.where(known, np.where(yes, "yes", "no"), "unknown")
+    n_summable = np.bincount(pos, weights=summable, minlength=n)
+    out = {
+        "frame": ch, "pos": pos, "values": values, "marks": marks, "summable": summable,
+        "total": total, "total_mark": total_mark, "t_lo": t_lo, "t_hi": t_hi, "overlap": overlap,
+        "s_lo": np.bincount(pos, weights=np.where(summable, lo, 0.0), minlength=n),
+        "s_hi": np.bincount(pos, weights=np.where(summable, hi, 0.0), minlength=n),
+        "n_channels": np.bincount(pos, minlength=n),
+        "n_summable": n_summable,
+        "n_blank": np.bincount(pos, weights=summable & (marks == _BLANK), minlength=n),
+        "total_unit_ok": _summable(rep["proactive_unit"]),
+    }
+    engine._cache["channels"] = out
+    return out
+
+
+def _channel_sum(engine: _Engine, rule: Rule, check: ChannelSum) -> None:
+    c = _channel_data(engine)
+    if len(c["pos"]) == 0:
+        return
+    overlap = c["overlap"]
+    s_lo, s_hi, t_lo, t_hi = c["s_lo"], c["s_hi"], c["t_lo"], c["t_hi"]
+    n_excluded = c["n_channels"] - c["n_summable"]
+    applies = engine.sel & (c["n_channels"] > 0) & np.isin(overlap, list(check.overlap))
+    assessable = applies & (c["n_blank"] == 0) & (c["total_mark"] != _BLANK) & (c["n_summable"] > 0) & \
+        c["total_unit_ok"]
+    below = s_hi < t_lo - TOLERANCE
+    above = s_lo > t_hi + TOLERANCE
+    exceed_ok = np.isin(overlap, list(check.exceed_ok))
+    fail = assessable & ((above & ~exceed_ok) | (below & (n_excluded == 0)))
+    # with channels left out of the sum, a sum below the total shows nothing; when the sum may also
+    # exceed the total (overlap), nothing can be shown at all
+    undecidable = assessable & ~fail & (below | exceed_ok) & (n_excluded > 0)
+    status = np.where(~assessable | undecidable, _NA, np.where(fail, _FAIL, _PASS))
+    idx = np.flatnonzero(applies)
+    engine.tally(rule, idx, status[idx])
+    if not fail.any():
+        return
+    pos = c["pos"]
+    frame = c["frame"]
+    rep = engine.ds.reports
+    order = np.argsort(pos, kind="stable")
+    sorted_pos = pos[order]
+    for p in np.flatnonzero(fail):
+        members = order[np.searchsorted(sorted_pos, p): np.searchsorted(sorted_pos, p, side="right")]
+        parts, excluded = [], []
+        for i in members:
+            label = _text_at(frame["label"], i)
+            if not c["summable"][i]:
+                excluded.append(label)
+                continue
+            fig = _figure_with_qualifier(c["values"][i], c["marks"][i], _text_at(frame["qualifier"], i))
+            parts.append(f"{label} {fig}")
+        sum_text = _range_text(s_lo[p], s_hi[p])
+        total_text = _figure_with_qualifier(c["total"][p], c["total_mark"][p],
+                                            _text_at(rep["proactive_qualifier"], p))
+        unit = _text_at(rep["proactive_unit"], p)
+        if above[p]:
+            rel, diff = "超过", s_lo[p] - t_hi[p]
+        else:
+            rel, diff = "少于", t_lo[p] - s_hi[p]
+        message = (f"各渠道合计 {' + '.join(parts)} = {sum_text}{unit}，{rel}主动公开总数 {total_text}{unit}，"
+                   f"相差至少 {_num(diff)}。")
+        if overlap[p] == "unknown":
+            message += "报告未说明各渠道是否重复计数。"
+        elif overlap[p] == "yes":
+            message += "各渠道可重复计数，但合计不应少于总数。"
+        if excluded:
+            message += f"（未计入非条数单位的渠道：{'、'.join(excluded)}）"
+        file, line = engine.report_place(int(p))
+        engine.add(rule, int(p), place="主动公开 总数与各渠道合计", message=message, expected=total_text,
+                   found=sum_text, file=file, line=line)
+
+
+def _range_text(lo: float, hi: float) -> str:
+    if math.isinf(hi):
+        return f"至少 {_num(lo)}"
+    if abs(hi - lo) <= TOLERANCE:
+        return _num(lo)
+    return f"{_num(lo)}–{_num(hi)}"
+
+
+def _non_negative(engine: _Engine, rule: Rule, check: NonNegativeFigures) -> None:
+    c = _channel_data(engine)
+    # the stated total
+    has_total = engine.sel & (c["total_mark"] != _BLANK)
+    neg_total = has_total & (c["total_mark"] == _VALUE) & (c["total"] < 0)
+    idx = np.flatnonzero(has_total)
+    engine.tally(rule, idx, np.where(neg_total[idx], _FAIL, _PASS))
+    for p in np.flatnonzero(neg_total):
+        file, line = engine.report_place(int(p))
+        found = _num(c["total"][p])
+        engine.add(rule, int(p), place="主动公开 总数", message=f"主动公开总数为 {found}，条数不能为负数。",
+                   expected="非负数", found=found, file=file, line=line)
+    # every channel figure
+    pos = c["pos"]
+    if len(pos) == 0:
+        return
+    m = (c["marks"] != _BLANK) if engine.all_selected else engine.sel[pos] & (c["marks"] != _BLANK)
+    idx = np.flatnonzero(m)
+    bad = (c["marks"][idx] == _VALUE) & (c["values"][idx] < 0)
+    engine.tally(rule, pos[idx], np.where(bad, _FAIL, _PASS))
+    frame = c["frame"]
+    for i in idx[bad]:
+        seq = int(frame["seq"].iloc[i])
+        place = f"主动公开 第{seq}项渠道“{_text_at(frame['label'], i)}”"
+        found = _num(c["values"][i])
+        file = engine.files["channels"]
+        engine.add(rule, int(pos[i]), place=place, message=f"{place}为 {found}，条数不能为负数。", expected="非负数",
+                   found=found, channel_seq=seq, file=file, line=int(frame["line"].iloc[i]) if file else None,
+                   order=("", 0, seq))
+
+
+# ======================================================================================== report-level rules
+
+
+def _days(col: pd.Series) -> np.ndarray:
+    """Dates as int64 day numbers; missing = INT64 min."""
+    arr = col.to_numpy(dtype="datetime64[D]") if len(col) else np.zeros(0, dtype="datetime64[D]")
+    out = arr.astype(np.int64)
+    out[np.isnat(arr)] = _NO_DATE
+    return out
+
+
+_NO_DATE = np.iinfo(np.int64).min
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _date_text(day: int) -> str:
+    d = _EPOCH + dt.timedelta(days=int(day))
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _year_day(years: np.ndarray, month: int, day: int) -> np.ndarray:
+    """Day number of month/day in each year (vectorised calendar arithmetic)."""
+    y = (np.asarray(years, dtype=np.int64) - 1970).astype("datetime64[Y]")
+    return ((y.astype("datetime64[M]") + (month - 1)).astype("datetime64[D]") + (day - 1)).astype(np.int64)
+
+
+def _year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return _year_day(years, 1, 1), _year_day(years, 12, 31)
+
+
+def _report_dates(engine: _Engine) -> dict[str, np.ndarray]:
+    cached = engine._cache.get("dates")
+    if cached is not None:
+        return cached
+    rep = engine.ds.reports
+    first, last = _year_bounds(engine.years)
+    out = {"start": _days(rep["period_start"]), "end": _days(rep["period_end"]), "cutoff": _days(rep["data_cutoff"]),
+           "published": _days(rep["published"]), "first": first, "last": last,
+           "format": rep["format"].astype("string").fillna("").to_numpy(dtype=object)}
+    engine._cache["dates"] = out
+    return out
+
+
+def _report_finding(engine: _Engine, rule: Rule, p: int, place: str, message: str, expected: str,
+                    found: str) -> None:
+    file, line = engine.report_place(p)
+    engine.add(rule, p, place=place, message=message, expected=expected, found=found, file=file, line=line)
+
+
+def _period_text(start: int, end: int) -> str:
+    s = _date_text(start) if start != _NO_DATE else "（未载明）"
+    e = _date_text(end) if end != _NO_DATE else "（未载明）"
+    return f"{s}至{e}"
+
+
+def _versions_present(engine: _Engine) -> dict[str, np.ndarray]:
+    """version -> bool per report: has cells of an official table of the version (信息处理费 aside)."""
+    lut = _luts()
+    out = {}
+    for v in lut.versions:
+        keys = [i for i, k in enumerate(lut.table_keys) if k[0] == v and k[1] != "fee"]
+        out[v] = engine.present[:, keys].any(axis=1)
+    return out
+
+
+def _tables_of(engine: _Engine, p: int, version: str) -> str:
+    lut = _luts()
+    refs = [FORMATS[v].table(t).ref for i, (v, t) in enumerate(lut.table_keys)
+            if v == version and t != "fee" and engine.present[p, i]]
+    return "、".join(dict.fromkeys(refs))
+
+
+_FORMAT_LABEL = {"2019": "2019年试行格式", "2021": "2021年格式", "hybrid": "混用2019与2021年格式",
+                 "none": "纯文字报告（未使用统一表格）"}
+
+
+def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> None:
+    d = _report_dates(engine)
+    sel = engine.sel
+    start, end, cutoff, pub, first, last = d["start"], d["end"], d["cutoff"], d["published"], d["first"], d["last"]
+    has = {k: d[k] != _NO_DATE for k in ("start", "end", "cutoff", "published")}
+    kind = check.kind
+
+    def emit(applies: np.ndarray, fail: np.ndarray, na: np.ndarray | None = None) -> np.ndarray:
+        applies = applies & sel
+        na = np.zeros(engine.n, dtype=bool) if na is None else na
+        fail = applies & fail & ~na
+        idx = np.flatnonzero(applies)
+        engine.tally(rule, idx, np.where(na[idx], _NA, np.where(fail[idx], _FAIL, _PASS)))
+        return np.flatnonzero(fail)
+
+    if kind == "period_within_year":
+        outside = (has["start"] & (start < first)) | (has["end"] & (end > last)) | \
+            (has["start"] & has["end"] & (start > end))
+        for p in emit(has["start"] | has["end"], outside):
+            y = int(engine.years[p])
+            period = _period_text(start[p], end[p])
+            why = "起始日期晚于截止日期" if has["start"][p] and has["end"][p] and start[p] > end[p] else \
+                f"超出 {y} 年度"
+            _report_finding(engine, rule, p, "统计期限", f"统计期限为{period}，{why}；年度报告应统计 {y}年1月1日至"
+                            f"{y}年12月31日 的数据。", f"{y}年1月1日至{y}年12月31日之内", period)
+    elif kind == "cutoff_before_period_end":
+        applies = has["cutoff"] & has["end"]
+        fail = (cutoff < end) & (~has["start"] | (cutoff >= start))
+        for p in emit(applies, fail):
+            days = int(end[p] - cutoff[p])
+            _report_finding(engine, rule, p, "数据统计截止日期",
+                            f"数据统计截止于{_date_text(cutoff[p])}，早于统计期末{_date_text(end[p])}"
+                            f"（相差 {days} 天），此后 {days} 天的数据未计入。",
+                            _date_text(end[p]), _date_text(cutoff[p]))
+    elif kind == "cutoff_outside_period":
+        applies = has["cutoff"] & (has["start"] | has["end"])
+        fail = (has["end"] & (cutoff > end)) | (has["start"] & (cutoff < start))
+        for p in emit(applies, fail):
+            period = _period_text(start[p], end[p])
+            _report_finding(engine, rule, p, "数据统计截止日期",
+                            f"数据统计截止日期{_date_text(cutoff[p])}不在统计期限{period}之内。", f"{period}之内",
+                            _date_text(cutoff[p]))
+    elif kind == "period_missing":
+        for p in emit(np.ones(engine.n, dtype=bool), ~has["start"] & ~has["end"]):
+            y = int(engine.years[p])
+            _report_finding(engine, rule, p, "统计期限", f"报告未载明统计期限（通常为 {y}年1月1日至{y}年12月31日）。",
+                            "载明统计期限", "未载明")
+    elif kind == "narrative_only":
+        first_year = int(check.param("first_year", 2019))  # type: ignore[arg-type]
+        for p in emit(np.ones(engine.n, dtype=bool), (d["format"] == "none") & (engine.years >= first_year)):
+            y = int(engine.years[p])
+            fmt = _format_for(y)
+            _report_finding(engine, rule, p, "报告格式",
+                            f"报告为纯文字报告，未使用统一表格；{y} 年度应使用《{fmt.title}》（{fmt.doc_no}）的表格。",
+                            f"{_FORMAT_LABEL[fmt.version]}表格", _FORMAT_LABEL["none"])
+    elif kind in ("outdated_tables", "premature_tables"):
+        present = _versions_present(engine)
+        for v in check.versions:
+            spec = FORMATS[v]
+            if kind == "outdated_tables":
+                wrong = np.zeros(engine.n, dtype=bool) if spec.last_year is None else engine.years > spec.last_year
+            else:
+                wrong = engine.years < spec.first_year
+            for p in emit(present[v], wrong):
+                y = int(engine.years[p])
+                tables = _tables_of(engine, p, v)
+                span = f"{spec.first_year}–{spec.last_year}" if spec.last_year else f"{spec.first_year} 年起"
+                right = _format_for(y)
+                should = f"，{y} 年度应使用{_FORMAT_LABEL[right.version]}" if right is not None else ""
+                _report_finding(engine, rule, p, f"{tables}（{_FORMAT_LABEL[v]}）",
+                                f"{y} 年度报告使用了{_FORMAT_LABEL[v]}的表格（{tables}），该格式适用于 {span} 年度"
+                                f"{should}。", _FORMAT_LABEL[right.version] if right is not None else "无统一格式",
+                                _FORMAT_LABEL[v])
+    elif kind in ("declared_format_contradiction", "declared_format_incomplete"):
+        present = _versions_present(engine)
+        fmt = d["format"]
+        n_versions = sum(present[v].astype(int) for v in check.versions)
+        if kind == "declared_format_contradiction":
+            wrong = np.zeros(engine.n, dtype=bool)
+            other = {"2019": "2021", "2021": "2019"}
+            for v, o in other.items():
+                wrong |= (fmt == v) & present[o]
+            for p in emit(np.isin(fmt, list(other)), wrong):
+                o = other[str(fmt[p])]
+                _report_finding(engine, rule, p, "报告格式",
+                                f"reports.csv 申报的格式为{_FORMAT_LABEL[str(fmt[p])]}，但 cells.csv 中有"
+                                f"{_FORMAT_LABEL[o]}的表格（{_tables_of(engine, p, o)}）。"
+                                "如确为混用，请申报为 hybrid。",
+                                _FORMAT_LABEL[str(fmt[p])], _FORMAT_LABEL["hybrid"])
+        else:
+            applies = np.isin(fmt, ["2019", "2021", "hybrid"])
+            wrong = ((fmt == "hybrid") & (n_versions < 2)) | (np.isin(fmt, ["2019", "2021"]) & (n_versions == 0))
+            for p in emit(applies, wrong):
+                f = str(fmt[p])
+                have = [v for v in check.versions if present[v][p]]
+                found = "、".join(_FORMAT_LABEL[v] for v in have) or "无表格数据"
+                if f == "hybrid":
+                    msg = f"报告申报为混用格式，但只有{found}的表格。"
+                else:
+                    msg = f"报告申报为{_FORMAT_LABEL[f]}，但没有任何表格数据（表二、表三、表四均未填报）。"
+                _report_finding(engine, rule, p, "报告格式", msg, _FORMAT_LABEL[f], found)
+    elif kind == "publication_deadline":
+        deadlines = dict(check.params)
+        kinds = engine.agency_kind_by_code[engine.codes]
+        applies = has["published"] & np.isin(kinds, list(deadlines))
+        due = np.full(engine.n, _NO_DATE, dtype=np.int64)
+        for k, (month, day) in deadlines.items():  # type: ignore[misc]
+            m = kinds == k
+            if m.any():
+                due[m] = _year_day(engine.years[m] + 1, int(month), int(day))
+        for p in emit(applies, pub > due):
+            label = {"department": "政府部门", "government": "人民政府"}.get(str(kinds[p]), str(kinds[p]))
+            late = int(pub[p] - due[p])
+            _report_finding(engine, rule, p, "公布日期",
+                            f"公布日期{_date_text(pub[p])}晚于法定期限{_date_text(due[p])}（{label}，《条例》第四十九条），"
+                            f"逾期 {late} 天。", f"不晚于{_date_text(due[p])}", _date_text(pub[p]))
+    elif kind == "published_before_period_end":
+        period_end = np.where(has["end"], end, last)
+        for p in emit(has["published"], pub <= period_end):
+            _report_finding(engine, rule, p, "公布日期",
+                            f"公布日期{_date_text(pub[p])}不晚于统计期末{_date_text(period_end[p])}，年度报告应在统计期结束后公布。",
+                            f"晚于{_date_text(period_end[p])}", _date_text(pub[p]))
+    else:  # pragma: no cover - rules.py and this module are kept in step by tests
+        raise AssertionError(kind)
+
+
+def _format_for(year: int):
+    from .formats import format_for_year
+
+    return format_for_year(year)
+
+
+_HANDLERS = {
+    SumIdentity: _sum_identity,
+    CrossYear: _cross_year,
+    PartsWithinTotal: _parts_within_total,
+    TotalPresent: _total_present,
+    NoData: _no_data,
+    CellDomain: _cell_domain,
+    ChannelSum: _channel_sum,
+    NonNegativeFigures: _non_negative,
+    ReportPredicate: _report_predicate,
+}
+
+
+# ======================================================================================== entry points
+
+
+def _select_rules(rules: Iterable[str | Rule] | str | None) -> tuple[Rule, ...]:
+    if rules is None:
+        return RULES
+    if isinstance(rules, (str, Rule)):
+        rules = [rules]
+    wanted = []
+    for r in rules:
+        rid = r.id if isinstance(r, Rule) else str(r).strip()
+        if rid not in RULE_BY_ID:
+            raise ParameterError(f"unknown rule {rid!r}", hint=f"rules: {', '.join(RULE_BY_ID)}")
+        wanted.append(rid)
+    keep = set(wanted)
+    return tuple(r for r in RULES if r.id in keep)
+
+
+def run(ds: Dataset, *, agencies: Iterable[str] | str | None = None, years: Iterable[int] | int | None = None,
+        rules: Iterable[str | Rule] | str | None = None) -> CheckResult:
+    """Run the rules over a dataset in one pass and collect every finding.
+
+    ``agencies`` (ids or full names) and ``years`` restrict the agency-years checked; the cross-year rules
+    still read each selected agency-year's previous year. ``rules`` restricts the rules (ids).
+    An unknown agency raises :class:`~govreport.errors.NotFoundError`.
+    """
+    if isinstance(agencies, str):
+        agencies = [agencies]
+    if isinstance(years, (int, np.integer)):
+        years = [int(years)]
+    selected = _select_rules(rules)
+    sel = _selection(ds, list(agencies) if agencies is not None else None,
+                     [int(y) for y in years] if years is not None else None)
+    if sel is not None:
+        ds, sel = _restrict(ds, sel)
+    return _Engine(ds, selected, sel).run()
+
+
+def _report_keys(reports: pd.DataFrame) -> np.ndarray:
+    return reports["agency_id"].cat.codes.to_numpy().astype(np.int64) * _KEY + \
+        reports["year"].to_numpy().astype(np.int64)
+
+
+def _selection(ds: Dataset, agencies: list[str] | None, years: list[int] | None) -> np.ndarray | None:
+    """The agency-years asked for (None: all). An unknown agency raises NotFoundError."""
+    if agencies is None and years is None:
+        return None
+    reports = ds.reports
+    sel = np.ones(len(reports), dtype=bool)
+    if agencies is not None:
+        wanted = sorted({ds.agency_id(a) for a in agencies})
+        codes = reports["agency_id"].cat.categories.get_indexer(pd.Index(wanted))
+        sel &= np.isin(reports["agency_id"].cat.codes.to_numpy(), codes[codes >= 0])
+    if years is not None:
+        sel &= np.isin(reports["year"].to_numpy(), np.asarray(years, dtype=np.int64))
+    return sel
+
+
+#: The columns the engine reads (a restricted dataset carries only these).
+_USED_COLUMNS = {
+    "cells": ("agency_id", "year", "cell_id", "value", "value_mark", "line"),
+    "channels": ("agency_id", "year", "seq", "label", "value", "value_mark", "qualifier", "unit", "line"),
+}
+
+_BOUNDS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray | None]] = weakref.WeakKeyDictionary()
+
+
+def _frame_bounds(ds: Dataset, name: str) -> np.ndarray | None:
+    """Each report's block of rows in a frame sorted like the reports (cached per dataset); None when
+    the frame is not in that order."""
+    cache_ = _BOUNDS.setdefault(ds, {})
+    if name not in cache_:
+        cache_[name] = _Engine(ds, ()).frame_positions(getattr(ds, name), need_pos=False)[1]
+    return cache_[name]
+
+
+def _restrict(ds: Dataset, sel: np.ndarray) -> tuple[Dataset, np.ndarray]:
+    """The part of the dataset the selected agency-years need (they and their previous years), so that
+    checking a few agency-years of a national dataset costs as little as their own rows."""
+    from .dataset import Dataset
+
+    keys = _report_keys(ds.reports)
+    if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
+        return ds, sel
+    need = sel.copy()
+    prev_keys = keys[sel] - 1
+    pos = np.minimum(np.searchsorted(keys, prev_keys), max(len(keys) - 1, 0))
+    need[pos[keys[pos] == prev_keys]] = True
+    idx = np.flatnonzero(need)
+    if len(idx) * 2 > len(keys):
+        return ds, sel
+    frames = {}
+    for name in ("cells", "channels"):
+        frame = getattr(ds, name)
+        frame = frame[[c for c in frame.columns if c in _USED_COLUMNS[name]]]
+        bounds = _frame_bounds(ds, name)
+        if bounds is None:
+            return ds, sel
+        lo, hi = bounds[idx], bounds[idx + 1]
+        lengths = hi - lo
+        rows = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+        frames[name] = frame.iloc[rows].reset_index(drop=True)
+    sub = Dataset(agencies=ds.agencies, reports=ds.reports.iloc[idx].reset_index(drop=True), cells=frames["cells"],
+                  channels=frames["channels"], categories=ds.categories.iloc[0:0], root=ds.root,
+                  data_hash=ds.data_hash)
+    return sub, sel[idx]
+
+
+def check_report(report: Report) -> CheckResult:
+    """Check one :class:`~govreport.model.Report` that is not stored in any dataset.
+
+    Its rows are built, validated and linked exactly as a dataset's would be; findings carry no file
+    or line (there is no file), only the place in the report's own words.
+    """
+    from .dataset import from_frames
+    from .io.csvstore import validate_frame
+    from .io.frames import report_to_text_frames
+    from .io.store import SPECS
+
+    texts = report_to_text_frames(report)
+    typed = {}
+    for name, frame in texts.items():
+        lines = np.arange(2, len(frame) + 2, dtype=np.int32)
+        typed[name] = validate_frame(frame, lines, SPECS[name], f"{report.title} → {SPECS[name].name}")
+    return run(from_frames(typed))
+
+
+__all__ = ["FINDING_COLUMNS", "SUMMARY_COLUMNS", "CheckResult", "check_report", "findings_html", "run"]

@@ -1,0 +1,43 @@
+"""``govreport check``: run every consistency rule over a dataset and print the findings.
+
+Exit status: 0 when no finding is an error, 1 when at least one is, 2 for a user mistake (an unknown
+agency, a year without reports, a dataset that does not load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._common import add_agency_year, add_data, print_json
+
+HELP = "run every consistency rule over a dataset and print the findings"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data(parser, positional=True)
+    add_agency_year(parser)
+    parser.add_argument("--rule", action="append", metavar="ID",
+                        help="check only this rule (repeatable), e.g. --rule R1 --rule C1")
+    parser.add_argument("--json", action="store_true", help="print the findings and per-rule summary as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..checks import run as run_checks
+    from ..dataset import load
+    from ..errors import NotFoundError
+
+    ds = load(args.data)
+    agencies = [ds.agency_id(args.agency)] if args.agency else None
+    years = [args.year] if args.year is not None else None
+    result = run_checks(ds, agencies=agencies, years=years, rules=args.rule)
+    if len(result.reports) == 0 and (agencies or years):
+        what = " ".join(x for x in (args.agency or "", str(args.year) if args.year is not None else "") if x)
+        have = ds.years(agencies[0]) if agencies else ds.years()
+        raise NotFoundError(f"no report for {what} in {args.data}",
+                            hint=f"years with data: {', '.join(map(str, have)) or 'none'}")
+    if args.json:
+        print_json(result.to_json())
+    else:
+        sys.stdout.write(result.to_text())
+    return 1 if result.errors else 0
