@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +23,13 @@ from ..channels import CATEGORY_IDS, CHANNEL_IDS
 from ..errors import NotFoundError, UnknownReferenceError
 from ..formats import FORMATS, cell_catalog, cell_ids
 from . import layout
-from .csvstore import LINE, empty_frame, file_fingerprint, read_file, to_text_frame
+from .csvstore import LINE, empty_frame, file_fingerprint, read_file, scan_file, to_text_frame
 from .textfile import atomic_path
 
-CACHE_SCHEMA = 3
+CACHE_SCHEMA = 5
+#: Parquet (snappy): at 100,000 agency-years ~100 MB for cells. Arrow IPC files (Feather, LZ4) read back
+#: ~0.2 s faster but peak ~0.2 GB higher while decoding; memory is the tighter limit (bench/bench_core.py).
+CACHE_SUFFIX = ".parquet"
 FRAME_NAMES = ("agencies", "reports", "cells", "channels", "categories")
 SPECS = dict(zip(FRAME_NAMES, layout.FILES, strict=True))
 
@@ -51,18 +55,49 @@ def read_frames(root: str | os.PathLike[str], *, use_cache: bool = True) -> tupl
             return cached
     frames: dict[str, pd.DataFrame] = {}
     digest = hashlib.blake2b(digest_size=16)
-    for name, spec in SPECS.items():
-        path = root / spec.name
-        if path.exists():
-            digest.update(spec.name.encode() + b"\0" + path.read_bytes() + b"\0")
-            frames[name] = read_file(path, spec, _display(root, spec.name))
-        else:
-            frames[name] = empty_frame(spec)
+    present = [(name, spec, root / spec.name) for name, spec in SPECS.items() if (root / spec.name).exists()]
+    scans: dict[str, Future] = {name: Future() for name, _, _ in present}
+
+    def hash_files() -> None:
+        """Hash the files in order (one digest) and count their lines, beside the parsing."""
+        for name, spec, path in present:
+            try:
+                digest.update(spec.name.encode() + b"\0")
+                scans[name].set_result(scan_file(path, digest))
+                digest.update(b"\0")
+            except BaseException as exc:  # e.g. the file vanished: the reader reports it
+                scans[name].set_exception(exc)
+                for later in scans.values():
+                    if not later.done():
+                        later.set_exception(exc)
+                return
+
+    # hashlib, numpy and pyarrow release the GIL: hashing overlaps the parsing on a second core
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(hash_files)
+        for name, spec in SPECS.items():
+            path = root / spec.name
+            if name in scans:
+                frames[name] = read_file(path, spec, _display(root, spec.name),
+                                         categorical=CATEGORICAL.get(name, ()), scan=scans[name].result)
+            else:
+                frames[name] = empty_frame(spec)
+        hashing.result()
+    _release_arrow_memory()
     frames = link_frames(frames, root)
     data_hash = digest.hexdigest()
     if use_cache:
         _write_cache(root, fingerprints, frames, data_hash)
     return frames, data_hash
+
+
+#: Text columns that ``link_frames`` turns into categoricals (the CSV reader may hand them over as such).
+CATEGORICAL: dict[str, tuple[str, ...]] = {
+    "reports": ("agency_id",),
+    "cells": ("agency_id", "version", "table", "row", "column"),
+    "channels": ("agency_id", "channel"),
+    "categories": ("agency_id", "category"),
+}
 
 
 def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> dict[str, pd.DataFrame]:
@@ -84,12 +119,8 @@ def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> di
         _require_in(frame["agency_id"], agency_ids, frame, display, "agency_id", "agency",
                     f"add the agency to {layout.AGENCIES.name} first, or correct the id")
         frame = frame.astype({"agency_id": agency_cat})
-        keys = _report_key(frame)
-        pos = np.searchsorted(report_keys, keys)
-        pos_c = np.minimum(pos, max(len(report_keys) - 1, 0))
-        missing = (len(report_keys) == 0) | (report_keys[pos_c] != keys) if len(keys) else np.zeros(0, bool)
-        if np.any(missing):
-            i = int(np.flatnonzero(missing)[0])
+        pos, i = _report_positions(report_keys, _report_key(frame))
+        if i >= 0:
             raise UnknownReferenceError(
                 f"no report for {frame['agency_id'].iloc[i]} {int(frame['year'].iloc[i])} in {layout.REPORTS.name}",
                 file=display, line=int(frame[LINE].iloc[i]), column="year",
@@ -97,18 +128,60 @@ def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> di
             )
         if name == "cells":
             frame = _attach_cell_ids(frame, display)
-            order = np.lexsort((frame["cell_id"].to_numpy(), pos))
+            order = _sort_order(pos, frame["cell_id"].to_numpy())
         else:
             ids = CHANNEL_IDS if name == "channels" else CATEGORY_IDS
             col = "channel" if name == "channels" else "category"
             _require_in(frame[col], pd.Index(sorted(ids)), frame, display, col, col,
                         f"use one of: {', '.join(sorted(ids))}")
             frame = frame.astype({col: pd.CategoricalDtype(sorted(ids))})
-            order = np.lexsort((frame["seq"].to_numpy(), pos))
-        if len(order) and not np.all(order[1:] > order[:-1]):
+            order = _sort_order(pos, frame["seq"].to_numpy())
+        if order is not None and len(order) and not np.all(order[1:] > order[:-1]):
             frame = frame.iloc[order]
         out[name] = frame.reset_index(drop=True)
     return out
+
+
+def _release_arrow_memory() -> None:
+    """Return the memory Arrow's pool keeps after a conversion to the system (~0.5 GB at 100k reports)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
+def _report_positions(report_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Index of each row's report in ``report_keys`` (int32), and the first row without a report (or -1).
+
+    Works on runs of equal keys (a dataset file is grouped by agency-year), so the search and the
+    check run once per agency-year rather than once per row.
+    """
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int32), -1
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    run_keys = keys[starts]
+    run_pos = np.searchsorted(report_keys, run_keys)
+    if len(report_keys) == 0:
+        return np.zeros(n, dtype=np.int32), 0
+    found = report_keys[np.minimum(run_pos, len(report_keys) - 1)] == run_keys
+    if not found.all():
+        return np.zeros(0, dtype=np.int32), int(starts[np.flatnonzero(~found)[0]])
+    lengths = np.diff(np.append(starts, n))
+    return np.repeat(run_pos.astype(np.int32), lengths), -1
+
+
+def _sort_order(pos: np.ndarray, minor: np.ndarray) -> np.ndarray | None:
+    """``np.lexsort((minor, pos))``, or None when the rows are already in that order (the usual case)."""
+    if len(pos) < 2:
+        return None
+    span = int(minor.max()) - int(minor.min()) + 1 if len(minor) else 1
+    combined = pos.astype(np.int64) * span + (minor.astype(np.int64) - (int(minor.min()) if len(minor) else 0))
+    if np.all(combined[1:] >= combined[:-1]):
+        return None
+    return np.lexsort((minor, pos))
 
 
 def _report_key(frame: pd.DataFrame) -> np.ndarray:
@@ -120,7 +193,12 @@ def _require_in(values: pd.Series, allowed: pd.Index, frame: pd.DataFrame, displ
                 what: str, hint: str) -> None:
     if len(values) == 0:
         return
-    bad = ~values.astype(str).isin(allowed).to_numpy()
+    if isinstance(values.dtype, pd.CategoricalDtype):  # test each category once, not each row
+        codes = values.cat.codes.to_numpy()
+        ok = pd.Index(values.cat.categories.astype(str)).isin(allowed)
+        bad = (codes < 0) | ~ok[np.maximum(codes, 0)]
+    else:
+        bad = ~values.astype(str).isin(allowed).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise UnknownReferenceError(
@@ -137,7 +215,6 @@ def _attach_cell_ids(cells: pd.DataFrame, display: str) -> pd.DataFrame:
     vocab = {a: sorted({getattr(k, a) for k in catalog}) for a in _AXES}
     cats = {a: pd.CategoricalDtype(vocab[a]) for a in _AXES}
     cells = cells.astype({a: cats[a] for a in _AXES})
-    codes = [cells[a].cat.codes.to_numpy().astype(np.int64) for a in _AXES]
     sizes = [len(vocab[a]) for a in _AXES]
     lookup = np.full(int(np.prod(sizes)), -1, dtype=np.int32)
     for cid, k in enumerate(catalog):
@@ -145,17 +222,19 @@ def _attach_cell_ids(cells: pd.DataFrame, display: str) -> pd.DataFrame:
         for a, size in zip(_AXES, sizes, strict=True):
             flat = flat * size + vocab[a].index(getattr(k, a))
         lookup[flat] = cid
-    flat = np.zeros(len(cells), dtype=np.int64)
+    flat = np.zeros(len(cells), dtype=np.int64 if int(np.prod(sizes)) >= 2**31 else np.int32)
     unknown_axis = np.zeros(len(cells), dtype=bool)
-    for c, size in zip(codes, sizes, strict=True):
+    for a, size in zip(_AXES, sizes, strict=True):  # one axis at a time: no per-axis int64 copies
+        c = cells[a].cat.codes.to_numpy()
         unknown_axis |= c < 0
-        flat = flat * size + np.maximum(c, 0)
-    cell_id = np.where(unknown_axis, -1, lookup[flat])
+        flat *= size
+        flat += np.maximum(c, 0)
+    cell_id = lookup[flat]
+    cell_id[unknown_axis] = -1
     if np.any(cell_id < 0):
         i = int(np.flatnonzero(cell_id < 0)[0])
         raise _unknown_cell(cells.iloc[i], display)
-    cells = cells.copy()
-    cells["cell_id"] = cell_id.astype(np.int32)
+    cells["cell_id"] = cell_id.astype(np.int32)  # ``cells`` is astype's new frame: no copy needed
     return cells
 
 
@@ -192,18 +271,78 @@ def _manifest(fingerprints: dict[str, tuple[int, int] | None], data_hash: str | 
     return {"schema": CACHE_SCHEMA, "govreport": __version__, "files": fingerprints, "hash": data_hash}
 
 
+def _dtype_schema(frames: dict[str, pd.DataFrame]) -> dict[str, list[list]]:
+    """Every column's exact dtype, so that a cached load returns the frames a CSV load returns.
+
+    Parquet keeps values and categories but not every dtype detail (date unit, the dtype of the
+    categories, the categories of an empty frame); categories equal to the agency ids are referenced.
+    """
+    agency_ids = frames["agencies"]["agency_id"].astype(str).tolist()
+    schema: dict[str, list[list]] = {}  # frame -> [[column, dtype entry], ...] in column order
+    for name, frame in frames.items():
+        cols: list[list] = []
+        for col in frame.columns:
+            dtype = frame[col].dtype
+            if isinstance(dtype, pd.CategoricalDtype):
+                cats = dtype.categories
+                entry: dict = {"dtype": "category", "ordered": bool(dtype.ordered),
+                               "categories_dtype": str(cats.dtype)}
+                if len(cats) == len(agency_ids) and cats.astype(str).tolist() == agency_ids:
+                    entry["categories_of"] = "agencies.agency_id"
+                else:
+                    entry["categories"] = [str(c) for c in cats]
+                cols.append([str(col), entry])
+            else:
+                cols.append([str(col), {"dtype": str(dtype)}])
+        schema[name] = cols
+    return schema
+
+
+def _restore_dtypes(frames: dict[str, pd.DataFrame], schema: dict[str, list[list]]) -> dict[str, pd.DataFrame]:
+    agency_ids = frames["agencies"]["agency_id"].astype(str).tolist()
+    out: dict[str, pd.DataFrame] = {}
+    for name, frame in frames.items():
+        cols = schema[name]
+        if list(frame.columns) != [c for c, _ in cols]:
+            raise ValueError("cached columns differ")
+        fixed: dict[str, object] = {}
+        for col, entry in cols:
+            series = frame[col]
+            if entry["dtype"] == "category":
+                values = agency_ids if entry.get("categories_of") == "agencies.agency_id" else entry["categories"]
+                target = pd.CategoricalDtype(pd.Index(values, dtype=entry["categories_dtype"]), entry["ordered"])
+                if isinstance(series.dtype, pd.CategoricalDtype) and \
+                        series.cat.categories.astype(str).tolist() == [str(v) for v in values]:
+                    fixed[col] = pd.Categorical.from_codes(series.cat.codes.to_numpy(), dtype=target)
+                else:
+                    fixed[col] = series.astype(target)
+            elif str(series.dtype) != entry["dtype"]:
+                fixed[col] = series.astype(entry["dtype"])
+        out[name] = frame.assign(**fixed) if fixed else frame
+    return out
+
+
 def _read_cache(root: Path, fingerprints) -> tuple[dict[str, pd.DataFrame], str] | None:
     cdir = _cache_dir(root)
     try:
         manifest = json.loads((cdir / "manifest.json").read_text())
     except (FileNotFoundError, ValueError):
         return None
+    schema = manifest.pop("dtypes", None)
     expected = _manifest({k: list(v) if v else None for k, v in fingerprints.items()}, manifest.get("hash"))
-    if manifest != expected:
+    if manifest != expected or not isinstance(schema, dict):
         return None
     try:
-        frames = {name: pd.read_parquet(cdir / f"{name}.parquet") for name in FRAME_NAMES}
-    except (OSError, ValueError):
+        import pyarrow.parquet as pq
+
+        frames = {}
+        for name in FRAME_NAMES:
+            table = pq.read_table(cdir / f"{name}{CACHE_SUFFIX}", use_threads=True)
+            frames[name] = table.to_pandas(split_blocks=True, self_destruct=True)
+            del table
+            _release_arrow_memory()
+        frames = _restore_dtypes(frames, schema)
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     return frames, manifest["hash"]
 
@@ -213,9 +352,10 @@ def _write_cache(root: Path, fingerprints, frames: dict[str, pd.DataFrame], data
     try:
         cdir.mkdir(exist_ok=True)
         for name, frame in frames.items():
-            with atomic_path(cdir / f"{name}.parquet") as tmp:
+            with atomic_path(cdir / f"{name}{CACHE_SUFFIX}") as tmp:
                 frame.to_parquet(tmp, index=False)
         manifest = _manifest({k: list(v) if v else None for k, v in fingerprints.items()}, data_hash)
+        manifest["dtypes"] = _dtype_schema(frames)
         with atomic_path(cdir / "manifest.json") as tmp:
             tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
     except OSError:
