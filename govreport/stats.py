@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .channels import AUDIENCE_UNITS, CHANNEL_BY_ID
+from .formats import cell_catalog
 from .values import Mark
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,43 +135,46 @@ def channel_distribution(channels: pd.DataFrame) -> pd.DataFrame:
             "unit", "share", "rank", "approximate", "share_status"]
     if len(channels) == 0:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
+    channels = channels.reset_index(drop=True)
     groups, ngroups = _group_codes(channels)
     values = channels["value"].to_numpy(dtype="float64", na_value=np.nan)
     marks = channels["value_mark"].to_numpy()
-    units = channels["unit"].astype(str).fillna("").to_numpy()
-    shareable = (marks == Mark.VALUE) & ~np.isin(units, list(AUDIENCE_UNITS))
+    unit = channels["unit"].astype("category")
+    shareable = (marks == Mark.VALUE) & ~unit.isin(list(AUDIENCE_UNITS)).to_numpy()
     # Mixed item units inside one agency-year: no shares for that agency-year.
-    unit_codes = pd.Series(np.where(shareable, units, "")).astype("category").cat.codes.to_numpy().astype(np.int64)
-    masked = np.where(shareable, unit_codes, -1)
-    umax = np.full(ngroups, -1)
-    np.maximum.at(umax, groups, masked)
-    umin = np.full(ngroups, np.iinfo(np.int64).max)
-    np.minimum.at(umin, groups, np.where(shareable, unit_codes, np.iinfo(np.int64).max))
+    unit_codes = unit.cat.codes.to_numpy().astype(np.int64)
+    big = np.iinfo(np.int64).max
+    umax = np.full(ngroups, -1, dtype=np.int64)
+    np.maximum.at(umax, groups, np.where(shareable, unit_codes, -1))
+    umin = np.full(ngroups, big, dtype=np.int64)
+    np.minimum.at(umin, groups, np.where(shareable, unit_codes, big))
     mixed = (umax[groups] != umin[groups]) & (umax[groups] >= 0)
     share_values = np.where(shareable & ~mixed, values, np.nan)
     shares = largest_remainder(share_values, groups, ngroups)
     ranks = _competition_rank(np.where(marks == Mark.VALUE, values, np.nan), groups)
-    status = np.where(
-        marks == Mark.BLANK, "blank",
-        np.where(marks == Mark.NA, "not_applicable",
-                 np.where(~shareable, "audience_metric", np.where(mixed, "mixed_units",
-                          np.where(np.isnan(shares), "zero_total", "ok")))),
+    status = np.select(
+        [marks == Mark.BLANK, marks == Mark.NA, ~shareable, mixed, np.isnan(shares)],
+        ["blank", "not_applicable", "audience_metric", "mixed_units", "zero_total"],
+        default="ok",
     )
-    qual = channels["qualifier"].astype(str).fillna("").to_numpy()
+    channel = channels["channel"].astype("category")
+    labels = np.array([CHANNEL_BY_ID[c].label for c in channel.cat.categories], dtype=object)
+    qual = channels["qualifier"].fillna("").astype(str)
     out = pd.DataFrame({
-        "agency_id": channels["agency_id"].to_numpy(),
-        "year": channels["year"].to_numpy(),
-        "seq": channels["seq"].to_numpy(),
-        "channel": channels["channel"].astype(str).to_numpy(),
-        "channel_label": [CHANNEL_BY_ID[c].label for c in channels["channel"].astype(str)],
-        "label": channels["label"].astype(str).to_numpy(),
+        "agency_id": channels["agency_id"],
+        "year": channels["year"],
+        "seq": channels["seq"],
+        "channel": channel,
+        "channel_label": pd.Categorical.from_codes(channel.cat.codes.to_numpy(), categories=pd.Index(labels).unique())
+        if len(set(labels)) == len(labels) else labels[channel.cat.codes.to_numpy()],
+        "label": channels["label"],
         "value": values,
         "value_mark": marks,
         "qualifier": qual,
-        "unit": units,
+        "unit": channels["unit"],
         "share": shares,
         "rank": ranks,
-        "approximate": qual != "",
+        "approximate": (qual != "").to_numpy(),
         "share_status": status,
     })
     return out
@@ -185,33 +189,46 @@ def report_channels(ds: Dataset, agency_id: str, year: int) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------- tables 3, 4
 
 
-def _matrix(ds: Dataset, table: str, column: str | None, row: str | None, keys: list[str]) -> tuple[
-        np.ndarray, np.ndarray]:
-    """Scatter the cells of one table column (or row) into (reports × keys) value and mark matrices.
+_Block = tuple[str, str | None, str | None, tuple[str, ...]]  # table, column (or None), row (or None), keys
 
-    Cells absent from the data are blank (mark BLANK, value NaN).
+
+def _matrices(ds: Dataset, blocks: dict[str, _Block]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Scatter cells into one (reports × keys) value and mark matrix per block, in a single pass.
+
+    A block is one table column (``row`` None: keys are row ids) or one table row (``column`` None: keys
+    are column ids). Works on integer cell ids (both table versions map to the same key), never on
+    strings, so it stays fast on tens of millions of cells. Absent cells are blank (BLANK, NaN).
     """
     n = len(ds.reports)
-    values = np.full((n, len(keys)), np.nan)
-    marks = np.full((n, len(keys)), Mark.BLANK, dtype=np.int8)
+    widths = {name: len(b[3]) for name, b in blocks.items()}
+    offsets = dict(zip(blocks, np.cumsum([0, *widths.values()])[:-1].tolist(), strict=True))
+    total = sum(widths.values())
+    values = np.full((n, total), np.nan)
+    marks = np.full((n, total), Mark.BLANK, dtype=np.int8)
     cells = ds.cells
-    if n == 0 or len(cells) == 0:
-        return values, marks
-    sel = (cells["table"] == table).to_numpy()
-    sel = sel & ((cells["column"] == column).to_numpy() if column is not None else (cells["row"] == row).to_numpy())
-    sub = cells[sel]
-    if len(sub) == 0:
-        return values, marks
-    axis = sub["row"] if column is not None else sub["column"]
-    key_index = pd.Index(keys)
-    kpos = key_index.get_indexer(axis.astype(str))
-    rkeys = ds._report_keys
-    ckeys = sub["agency_id"].cat.codes.to_numpy().astype(np.int64) * 10_000 + sub["year"].to_numpy()
-    rpos = np.searchsorted(rkeys, ckeys)
-    ok = kpos >= 0
-    values[rpos[ok], kpos[ok]] = sub["value"].to_numpy()[ok]
-    marks[rpos[ok], kpos[ok]] = sub["value_mark"].to_numpy()[ok]
-    return values, marks
+    if n and len(cells):
+        lut = np.full(len(cell_catalog()), -1, dtype=np.int32)
+        for name, (table, column, row, keys) in blocks.items():
+            key_of = {k: offsets[name] + i for i, k in enumerate(keys)}
+            for cid, k in enumerate(cell_catalog()):
+                if k.table == table and (k.column == column if column is not None else k.row == row):
+                    lut[cid] = key_of.get(k.row if column is not None else k.column, -1)
+        kpos = lut[cells["cell_id"].to_numpy()]
+        idx = np.flatnonzero(kpos >= 0)
+        if len(idx):
+            codes = cells["agency_id"].cat.codes.to_numpy()[idx].astype(np.int64)
+            rpos = np.searchsorted(ds._report_keys, codes * 10_000 + cells["year"].to_numpy()[idx])
+            col = kpos[idx]
+            values[rpos, col] = cells["value"].to_numpy()[idx]
+            marks[rpos, col] = cells["value_mark"].to_numpy()[idx]
+    return {name: (values[:, offsets[name]: offsets[name] + widths[name]],
+                   marks[:, offsets[name]: offsets[name] + widths[name]]) for name in blocks}
+
+
+_T3_KEYS = tuple(_T3_SINGLE + [k for parts in _T3_PARTS.values() for k in parts])
+_T4_KEYS = tuple(f"{r}_{o}" for r in _T4_ROUTES for o in _T4_OUTCOMES)
+_T3_BLOCK: _Block = ("t3", "total", None, _T3_KEYS)
+_T4_BLOCK: _Block = ("t4", None, "value", _T4_KEYS)
 
 
 def _sum_parts(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
@@ -227,29 +244,30 @@ def _field(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
     return np.where(marks == Mark.VALUE, values, np.nan)
 
 
-def _rate(num: np.ndarray, den: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+RATE_STATUSES = ("ok", "none_handled", "missing")
+
+
+def _rate(num: np.ndarray, den: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, pd.Categorical]:
     """Percent rate with a status: ok, none_handled (``total`` is 0: nothing to rate) or missing."""
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where((den > 0) & ~np.isnan(num), num / den * 100, np.nan)
-    status = np.where(total == 0, "none_handled",
-                      np.where(np.isnan(den) | np.isnan(num), "missing", np.where(den > 0, "ok", "none_handled")))
-    return np.round(rate, 2), status
+    code = np.where(total == 0, 1, np.where(np.isnan(den) | np.isnan(num), 2, np.where(den > 0, 0, 1)))
+    return np.round(rate, 2), pd.Categorical.from_codes(code.astype(np.int8), categories=RATE_STATUSES)
 
 
 def _report_index(ds: Dataset) -> pd.DataFrame:
-    return pd.DataFrame({"agency_id": ds.reports["agency_id"].astype(str).to_numpy(),
+    return pd.DataFrame({"agency_id": ds.reports["agency_id"].reset_index(drop=True),
                          "year": ds.reports["year"].to_numpy().astype(int)})
 
 
-def application_outcomes(ds: Dataset) -> pd.DataFrame:
+def application_outcomes(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Table 3 (总计 column) per agency-year with derived subtotals and 实质公开率.
 
     Columns: agency_id, year, received, carried_over, handled, granted, partial, denied, unable,
     not_processed, other, carried_forward, disclosure_rate, disclosure_rate_status.
     """
-    keys = _T3_SINGLE + [k for parts in _T3_PARTS.values() for k in parts]
-    values, marks = _matrix(ds, "t3", "total", None, keys)
-    col = {k: i for i, k in enumerate(keys)}
+    values, marks = _cells or _matrices(ds, {"t3": _T3_BLOCK})["t3"]
+    col = {k: i for i, k in enumerate(_T3_KEYS)}
 
     def one(k: str) -> np.ndarray:
         return _field(values[:, col[k]], marks[:, col[k]])
@@ -280,18 +298,17 @@ def application_outcomes(ds: Dataset) -> pd.DataFrame:
     return out
 
 
-def review_rates(ds: Dataset) -> pd.DataFrame:
+def review_rates(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Table 4 per agency-year with correction rates (纠错率) for review, each litigation route and both.
 
     Columns: agency_id, year, then for each route in review/direct/after_review: ``<route>_<outcome>``
     for maintained, corrected, other, pending, total, and ``<route>_correction_rate`` (+ ``_status``);
     then litigation_total and litigation_correction_rate (+ ``_status``) pooled over both routes.
     """
-    keys = [f"{r}_{o}" for r in _T4_ROUTES for o in _T4_OUTCOMES]
-    values, marks = _matrix(ds, "t4", None, "value", keys)
+    values, marks = _cells or _matrices(ds, {"t4": _T4_BLOCK})["t4"]
     out = _report_index(ds)
-    col = {k: i for i, k in enumerate(keys)}
-    for k in keys:
+    col = {k: i for i, k in enumerate(_T4_KEYS)}
+    for k in _T4_KEYS:
         out[k] = _field(values[:, col[k]], marks[:, col[k]])
     for r in _T4_ROUTES:
         total = out[f"{r}_total"].to_numpy()
@@ -336,18 +353,20 @@ def proactive_totals(ds: Dataset) -> pd.DataFrame:
 def panel(ds: Dataset) -> pd.DataFrame:
     """Key measures per agency-year with agency attributes: the basis of aggregation and comparisons."""
     base = proactive_totals(ds)
-    apps = application_outcomes(ds)
-    rev = review_rates(ds)
+    mats = _matrices(ds, {"t3": _T3_BLOCK, "t4": _T4_BLOCK})
+    apps = application_outcomes(ds, _cells=mats["t3"])
+    rev = review_rates(ds, _cells=mats["t4"])
     out = base.join(apps.drop(columns=["agency_id", "year"])).join(
         rev[["review_total", "review_pending", "review_corrected", "review_correction_rate",
              "litigation_total", "litigation_correction_rate"]]
     )
     out["litigation_pending"] = rev["direct_pending"].to_numpy() + rev["after_review_pending"].to_numpy()
     out["litigation_corrected"] = rev["direct_corrected"].to_numpy() + rev["after_review_corrected"].to_numpy()
-    agencies = ds.agencies.set_index(ds.agencies["agency_id"].astype(str))
-    a = agencies.loc[out["agency_id"]]
+    codes = ds.reports["agency_id"].cat.codes.to_numpy()
+    row_of = pd.Index(ds.agencies["agency_id"].astype(str)).get_indexer(ds.reports["agency_id"].cat.categories)
+    rows = row_of[codes]
     for c in ("name", "kind", "level", "region", "region_code"):
-        out[c] = a[c].astype(str).to_numpy()
+        out[c] = ds.agencies[c].astype(str).take(rows).to_numpy()
     out["format"] = ds.reports["format"].astype(str).to_numpy()
     return out
 
