@@ -1,0 +1,66 @@
+"""``govreport render``: one agency-year's report as HTML (publication and reviewer copies) and PDF.
+
+Writes ``OUT/<agency-id>/<year>/``: ``report.ipynb`` (the executed notebook), ``report.html`` and
+``report.pdf`` (the publication copy), ``review.html`` (the reviewer's copy) and ``provenance.json``.
+Exit status: 0 written; 1 a notebook cell failed (the executed notebook is kept under ``failed/``);
+2 a user mistake or a missing dependency (with the HTML still written when only Chromium is missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ._common import DEFAULT_AGENCY, DEFAULT_DATA, DEFAULT_YEAR
+
+HELP = "render an agency-year's report to HTML and PDF"
+DEFAULT_OUT = "reports_out"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--agency", default=DEFAULT_AGENCY, help=f"agency id or full name (default: {DEFAULT_AGENCY})")
+    parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"report year (default: {DEFAULT_YEAR})")
+    parser.add_argument("--data", default=DEFAULT_DATA, type=Path, help=f"dataset directory (default: {DEFAULT_DATA})")
+    parser.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"output directory (default: {DEFAULT_OUT})")
+    parser.add_argument("--to", default="html,pdf",
+                        help="outputs, comma-separated: html (report.html + review.html), pdf, ipynb "
+                             "(the executed notebook is always kept); default: html,pdf")
+    parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
+                        help="inprocess: run the cells in a fork of this process (fast, isolated); "
+                             "kernel: a standard Jupyter kernel, as JupyterLab does")
+    parser.add_argument("--notebook", type=Path, default=None,
+                        help="the report notebook (default: notebooks/annual_report.ipynb)")
+    parser.add_argument("--browser", default=None,
+                        help="Chromium executable for the PDF (default: $GOVREPORT_CHROMIUM or /usr/bin/chromium)")
+    parser.add_argument("--timings", action="store_true", help="print how long each step took")
+
+
+def _show(path: Path) -> str:
+    """The path relative to the working directory when it lies below it, else absolute."""
+    rel = os.path.relpath(path)
+    return str(path.resolve()) if rel.startswith("..") else rel
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import CellExecutionError
+    from ..render.pipeline import Renderer
+
+    renderer = Renderer(args.out, to=args.to, engine=args.engine, notebook=args.notebook, browser=args.browser)
+    try:
+        result = renderer.render(args.agency, args.year, data_dir=args.data)
+    except CellExecutionError as exc:
+        print(f"govreport: error: {exc.message}", file=sys.stderr)
+        if exc.notebook_path:
+            print(f"  the executed notebook with the error is kept at {_show(Path(exc.notebook_path))}",
+                  file=sys.stderr)
+        return 1
+    finally:
+        renderer.close()
+    for name in ("report.html", "report.pdf", "review.html", "report.ipynb"):
+        if name in result.files:
+            print(_show(result.files[name]))
+    if args.timings:
+        print("  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()), file=sys.stderr)
+    return 0
