@@ -48,8 +48,12 @@ import pandas as pd
 
 from .channels import Qualifier
 from .errors import ParameterError
-from .formats import FORMATS, TableSpec, ValueType, cell_catalog
+from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
+from .matrix import ABSENT as _ABSENT
+from .matrix import CellMatrices
+from .matrix import TableMatrix as _Matrix
+from .matrix import luts as _luts
 from .rules import (
     APPROX_TOLERANCE,
     RULE_BY_ID,
@@ -284,74 +288,6 @@ def _summary(rule_ids: Sequence[str], counts: np.ndarray) -> pd.DataFrame:
 # ======================================================================================== catalog lookups
 
 
-@dataclass(frozen=True)
-class _Luts:
-    """Per catalog cell id: its version, its column in the version's matrix, its value type."""
-
-    version: np.ndarray  # cell_id -> version index (int32)
-    local: np.ndarray  # cell_id -> matrix column; group cells -> ``trash`` (a column nobody reads)
-    trash: int
-    width: int  # matrix buffer width: the widest version's data cells + the trash column
-    versions: tuple[str, ...]
-    version_range: tuple[tuple[int, int], ...]  # cell ids [start, end) of each version (contiguous)
-    table_keys: tuple[tuple[str, str], ...]  # (version, table) in catalog order
-    table_cols: dict[tuple[str, str], tuple[int, int]]  # (version, table) -> matrix columns [a, b)
-    vtype: dict[str, np.ndarray]  # version -> value type per matrix column: 0 count, 1 signed, 2 decimal
-    gids: dict[str, np.ndarray]  # version -> catalog cell id of each matrix column
-    col: dict[str, dict[tuple[str, str, str], int]]  # version -> (table, row, column) -> matrix column
-    gid: dict[tuple[str, str, str, str], int]
-
-
-_VT = {ValueType.COUNT: 0, ValueType.SIGNED: 1, ValueType.DECIMAL: 2}
-
-
-@cache
-def _luts() -> _Luts:
-    catalog = cell_catalog()
-    versions = tuple(FORMATS)
-    n = len(catalog)
-    version = np.zeros(n, dtype=np.int32)
-    local = np.zeros(n, dtype=np.int32)
-    gids: dict[str, list[int]] = {v: [] for v in versions}
-    vtypes: dict[str, list[int]] = {v: [] for v in versions}
-    col: dict[str, dict[tuple[str, str, str], int]] = {v: {} for v in versions}
-    gid: dict[tuple[str, str, str, str], int] = {}
-    table_cols: dict[tuple[str, str], list[int]] = {}
-    for i, k in enumerate(catalog):
-        spec = FORMATS[k.version].table(k.table)
-        version[i] = versions.index(k.version)
-        gid[(k.version, k.table, k.row, k.column)] = i
-        table_cols.setdefault((k.version, k.table), [])
-        row, column = spec.row(k.row), spec.column(k.column)
-        if row.group or column.group:
-            local[i] = -1
-            continue
-        local[i] = len(gids[k.version])
-        table_cols[(k.version, k.table)].append(int(local[i]))
-        col[k.version][(k.table, k.row, k.column)] = int(local[i])
-        gids[k.version].append(i)
-        vtypes[k.version].append(_VT[column.value_type])
-    width = max(len(g) for g in gids.values()) + 1
-    trash = width - 1
-    local[local < 0] = trash
-    assert width < 2**15
-    local = local.astype(np.int16)
-    ranges = []
-    for vi in range(len(versions)):
-        ids = np.flatnonzero(version == vi)
-        assert len(ids) and ids[-1] - ids[0] + 1 == len(ids), "catalog versions must be contiguous"
-        ranges.append((int(ids[0]), int(ids[-1]) + 1))
-    spans = {k: ((min(c), max(c) + 1) if c else (0, 0)) for k, c in table_cols.items()}
-    for (v, t), c in table_cols.items():
-        assert c == list(range(*spans[(v, t)])), "a table's data cells must be contiguous in the catalog"
-        spec = FORMATS[v].table(t)
-        grid = [col[v][(t, r.id, cc.id)] for r in spec.data_rows for cc in spec.data_columns]
-        assert grid == c, "a table's data cells must be in row-major order"
-    return _Luts(version, local, trash, width, versions, tuple(ranges), tuple(table_cols), spans,
-                 {v: np.asarray(t, dtype=np.int8) for v, t in vtypes.items()},
-                 {v: np.asarray(g, dtype=np.int64) for v, g in gids.items()}, col, gid)
-
-
 # ======================================================================================== engine context
 
 _AGENCY_ATTRS: dict[tuple[int, int], tuple[Any, Any, np.ndarray, np.ndarray]] = {}
@@ -372,29 +308,6 @@ def _agency_attributes(agencies: pd.DataFrame, cats: pd.Index) -> tuple[np.ndarr
     _AGENCY_ATTRS.clear()
     _AGENCY_ATTRS[key] = (weakref.ref(agencies), weakref.ref(cats), *out)
     return out
-
-
-_ABSENT = 3  # mark of a cell with no row in cells.csv (reads as blank); odd like _BLANK
-
-
-class _Matrix:
-    """The figures of one table version: one row per agency-year that has cells of the version.
-
-    ``values``: float64, NaN = blank or absent, 0 = 不适用, else the figure. ``marks``: int8 mark codes,
-    ``_ABSENT`` where cells.csv has no row. Both are views into the engine's stacked buffer.
-    """
-
-    def __init__(self, version: str, rowmap: np.ndarray, values: np.ndarray, marks: np.ndarray) -> None:
-        lut = _luts()
-        self.version = version
-        self.col = lut.col[version]
-        self.gids = lut.gids[version]
-        self.rowmap = rowmap  # report position -> matrix row, -1 when absent
-        self.values = values
-        self.marks = marks
-
-    def index(self, table: str, row: str, column: str) -> int:
-        return self.col[(table, row, column)]
 
 
 class _Engine:
@@ -533,6 +446,19 @@ class _Engine:
     # ---------------------------------------------------------------------------------- cells
 
     def load_cells(self) -> None:
+        """The cell matrices of the reports this run needs: the dataset's shared ones when it needs all."""
+        if self.need.all():
+            cm = self.ds._derived.get("cell_matrices")
+            if cm is None:
+                cm = self.ds._derived["cell_matrices"] = self.build_matrices()
+        else:
+            cm = self.build_matrices()
+        self.cell_id, self.cell_marks, self.cell_values, self.cell_lines = (
+            cm.cell_id, cm.cell_marks, cm.cell_values, cm.cell_lines)
+        self.cell_pos, self.cell_bounds, self.group_cells = cm.cell_pos, cm.cell_bounds, cm.group_cells
+        self.matrices, self.present, self.table_key_index = cm.matrices, cm.present, cm.table_key_index
+
+    def build_matrices(self) -> CellMatrices:
         """Scatter the cells frame into one stacked buffer holding a matrix per version.
 
         Per cell the work is one gather (its matrix column), one add and two scatters: a report's row
@@ -624,6 +550,12 @@ class _Engine:
         if len(self.group_cells):
             gk = np.asarray([self.table_key_index[(k.version, k.table)] for k in cell_catalog()])
             self.present[self.cell_positions(self.group_cells), gk[cid[self.group_cells]]] = True
+        return CellMatrices(
+            matrices=self.matrices, present=self.present, table_key_index=self.table_key_index,
+            cell_id=self.cell_id, cell_marks=self.cell_marks, cell_values=self.cell_values,
+            cell_lines=self.cell_lines, cell_pos=self.cell_pos, cell_bounds=self.cell_bounds,
+            group_cells=self.group_cells,
+        )
 
     def has_table(self, version: str, table: str) -> np.ndarray:
         i = self.table_key_index.get((version, table))

@@ -37,6 +37,8 @@ class Dataset:
     root: Path | None = None
     data_hash: str = ""
     _sections: pd.DataFrame | None = field(default=None, repr=False)
+    #: results derived from the frames and kept with them (frames are never modified in place)
+    _derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------------------------ lookup
 

@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from .channels import AUDIENCE_UNITS, CHANNEL_BY_ID
-from .formats import cell_catalog
 from .values import Mark
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -193,36 +192,40 @@ _Block = tuple[str, str | None, str | None, tuple[str, ...]]  # table, column (o
 
 
 def _matrices(ds: Dataset, blocks: dict[str, _Block]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Scatter cells into one (reports × keys) value and mark matrix per block, in a single pass.
+    """One (reports × keys) value and mark matrix per block, read from the dataset's cell matrices.
 
     A block is one table column (``row`` None: keys are row ids) or one table row (``column`` None: keys
-    are column ids). Works on integer cell ids (both table versions map to the same key), never on
-    strings, so it stays fast on tens of millions of cells. Absent cells are blank (BLANK, NaN).
+    are column ids); both table versions map to the same keys. The cells are scattered once per dataset
+    (:func:`govreport.matrix.cell_matrices`, shared with the checks); absent cells are blank.
     """
+    from .matrix import ABSENT, cell_matrices
+
     n = len(ds.reports)
-    widths = {name: len(b[3]) for name, b in blocks.items()}
-    offsets = dict(zip(blocks, np.cumsum([0, *widths.values()])[:-1].tolist(), strict=True))
-    total = sum(widths.values())
-    values = np.full((n, total), np.nan)
-    marks = np.full((n, total), Mark.BLANK, dtype=np.int8)
-    cells = ds.cells
-    if n and len(cells):
-        lut = np.full(len(cell_catalog()), -1, dtype=np.int32)
-        for name, (table, column, row, keys) in blocks.items():
-            key_of = {k: offsets[name] + i for i, k in enumerate(keys)}
-            for cid, k in enumerate(cell_catalog()):
-                if k.table == table and (k.column == column if column is not None else k.row == row):
-                    lut[cid] = key_of.get(k.row if column is not None else k.column, -1)
-        kpos = lut[cells["cell_id"].to_numpy()]
-        idx = np.flatnonzero(kpos >= 0)
-        if len(idx):
-            codes = cells["agency_id"].cat.codes.to_numpy()[idx].astype(np.int64)
-            rpos = np.searchsorted(ds._report_keys, codes * 10_000 + cells["year"].to_numpy()[idx])
-            col = kpos[idx]
-            values[rpos, col] = cells["value"].to_numpy()[idx]
-            marks[rpos, col] = cells["value_mark"].to_numpy()[idx]
-    return {name: (values[:, offsets[name]: offsets[name] + widths[name]],
-                   marks[:, offsets[name]: offsets[name] + widths[name]]) for name in blocks}
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    cm = cell_matrices(ds) if n and len(ds.cells) else None
+    for name, (table, column, row, keys) in blocks.items():
+        values = np.full((n, len(keys)), np.nan)
+        marks = np.full((n, len(keys)), Mark.BLANK, dtype=np.int8)
+        for mat in (cm.matrices.values() if cm is not None else ()):
+            pairs = [(i, mat.col.get((table, k, column) if column is not None else (table, row, k)))
+                     for i, k in enumerate(keys)]
+            pairs = [(i, c) for i, c in pairs if c is not None]
+            if not pairs:
+                continue
+            rows = np.flatnonzero(mat.rowmap >= 0)
+            keys_at = np.array([i for i, _ in pairs])
+            cols = np.array([c for _, c in pairs])
+            m = mat.marks[np.ix_(mat.rowmap[rows], cols)]
+            v = mat.values[np.ix_(mat.rowmap[rows], cols)]
+            present = m != ABSENT
+            sub_m = marks[np.ix_(rows, keys_at)]
+            sub_v = values[np.ix_(rows, keys_at)]
+            sub_m[present] = m[present]
+            sub_v[present] = np.where(m[present] == Mark.VALUE, v[present], np.nan)
+            marks[np.ix_(rows, keys_at)] = sub_m
+            values[np.ix_(rows, keys_at)] = sub_v
+        out[name] = (values, marks)
+    return out
 
 
 _T3_KEYS = tuple(_T3_SINGLE + [k for parts in _T3_PARTS.values() for k in parts])
@@ -366,8 +369,8 @@ def panel(ds: Dataset) -> pd.DataFrame:
     row_of = pd.Index(ds.agencies["agency_id"].astype(str)).get_indexer(ds.reports["agency_id"].cat.categories)
     rows = row_of[codes]
     for c in ("name", "kind", "level", "region", "region_code"):
-        out[c] = ds.agencies[c].astype(str).take(rows).to_numpy()
-    out["format"] = ds.reports["format"].astype(str).to_numpy()
+        out[c] = pd.Series(ds.agencies[c].array.take(rows), index=out.index)
+    out["format"] = ds.reports["format"].reset_index(drop=True)
     return out
 
 
