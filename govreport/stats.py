@@ -463,7 +463,8 @@ _COUNTS = ("proactive_total", "received", "handled", "granted", "partial", "carr
            "litigation_total")
 
 
-def _rate_terms(p: pd.DataFrame, metric: str) -> tuple[np.ndarray, np.ndarray]:
+def rate_terms(p: pd.DataFrame, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator of a rate per row of a :func:`panel` frame (NaN when not reported)."""
     num_cols, den_cols = _RATE_PARTS[metric]
     num = sum(p[c].to_numpy(dtype="float64") for c in num_cols)
     den = np.zeros(len(p))
@@ -487,7 +488,7 @@ def aggregate(ds: Dataset, by: tuple[str, ...] | list[str] = ("year",), *, frame
         out[c] = g.sum(min_count=1)
         out[f"n_{c}"] = g.count()
     for metric in _RATE_PARTS:
-        num, den = _rate_terms(p, metric)
+        num, den = rate_terms(p, metric)
         ok = ~np.isnan(num) & ~np.isnan(den)
         tmp = p[by].copy()
         tmp["num"] = np.where(ok, num, 0.0)

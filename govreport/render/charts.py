@@ -90,18 +90,7 @@ def render_svg(spec: ChartSpec) -> str:
     labels = [_wrap(b.label) for b in spec.bars]
     lines = max(label.count("\n") + 1 for label in labels)
     height = 0.75 + n * max(0.42, 0.2 * lines + 0.12)
-    rc = {
-        "svg.hashsalt": SVG_SALT,
-        "svg.fonttype": "path",
-        "font.family": [family],
-        "font.size": 9.5,
-        "axes.unicode_minus": False,
-        "text.color": TEXT_COLOR,
-        "axes.edgecolor": "#888888",
-        "xtick.color": TEXT_COLOR,
-        "ytick.color": TEXT_COLOR,
-        "path.simplify": False,
-    }
+    rc = chart_rc(family, 9.5)
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(WIDTH_IN, height))
         # Fixed margins from the label length (full-width glyphs ≈ 1 em): faster than a layout engine
@@ -125,9 +114,33 @@ def render_svg(spec: ChartSpec) -> str:
         ax.set_xlabel(spec.xlabel)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    return _inline_svg(buf.getvalue())
+        return figure_svg(fig)
+
+
+def chart_rc(family: str, font_size: float) -> dict[str, object]:
+    """matplotlib settings shared by every govreport chart: the CJK family, glyphs drawn as outlines,
+    a fixed SVG id salt (same chart, same bytes) and the report's text colour."""
+    return {
+        "svg.hashsalt": SVG_SALT,
+        "svg.fonttype": "path",
+        "font.family": [family],
+        "font.size": font_size,
+        "axes.unicode_minus": False,
+        "text.color": TEXT_COLOR,
+        "axes.edgecolor": "#888888",
+        "axes.labelcolor": TEXT_COLOR,
+        "xtick.color": TEXT_COLOR,
+        "ytick.color": TEXT_COLOR,
+        "legend.frameon": False,
+        "path.simplify": False,
+    }
+
+
+def figure_svg(fig) -> str:
+    """A figure as inline SVG, without the metadata that would differ between runs."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    return inline_svg(buf.getvalue())
 
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -135,7 +148,7 @@ _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 _XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
 
 
-def _inline_svg(svg: str) -> str:
+def inline_svg(svg: str) -> str:
     """Strip the XML prologue, DOCTYPE, metadata and namespace declarations (HTML's parser supplies them)."""
     svg = _PROLOGUE.sub("", svg, count=1)
     svg = _METADATA.sub("", svg)
