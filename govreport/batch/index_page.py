@@ -26,6 +26,7 @@ class EntryStatus:
 
     outputs: tuple[str, ...] = ()  # file names present under <agency_id>/<year>/
     failed: str = ""  # the reason of the last failure, if it failed
+    stale: bool = False  # the outputs are from an earlier render whose inputs have changed since
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,8 @@ class IndexInput:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
-def collect_status(out_dir: Path, keys: list[tuple[str, int]], failures: dict[tuple[str, int], str] | None = None
+def collect_status(out_dir: Path, keys: list[tuple[str, int]], failures: dict[tuple[str, int], str] | None = None,
+                   *, stale: set[tuple[str, int]] | frozenset[tuple[str, int]] = frozenset()
                    ) -> dict[tuple[str, int], EntryStatus]:
     """Which output files exist for each agency-year (I/O, kept out of the page builder)."""
     failures = failures or {}
@@ -46,7 +48,8 @@ def collect_status(out_dir: Path, keys: list[tuple[str, int]], failures: dict[tu
     for agency_id, year in keys:
         d = out_dir / agency_id / str(year)
         present = tuple(name for name in OUTPUT_FILES if (d / name).exists())
-        status[(agency_id, year)] = EntryStatus(present, failures.get((agency_id, year), ""))
+        key = (agency_id, year)
+        status[key] = EntryStatus(present, failures.get(key, ""), stale=key in stale and bool(present))
     return status
 
 
@@ -170,6 +173,8 @@ def build_index(data: IndexInput) -> str:
             f'<a href="{_e(r.agency_id)}/{int(r.year)}/{name}">{label}</a>'
             for name, label in OUTPUT_FILES.items() if name in st.outputs
         ) or "未生成"
+        if st.stale and st.outputs:
+            links += ' <span class="warn" title="数据、笔记本或版本已变化，需重新生成">（已过期）</span>'
         total, total_key = _num(r.proactive_total)
         received, received_key = _num(r.received)
         dr, dr_key = _rate(r.disclosure_rate, r.disclosure_rate_status)
@@ -237,14 +242,17 @@ def _coverage(data: IndexInput, years: list[int]) -> str:
                 cells.append('<td class="none" title="无数据">无数据</td>')
             elif st and st.failed:
                 cells.append(f'<td class="failed" title="{_e(st.failed)}">失败</td>')
+            elif st and "report.html" in st.outputs and st.stale:
+                href = f"{_e(a.agency_id)}/{y}/report.html"
+                cells.append(f'<td class="data" title="输入已变化，报告已过期"><a href="{href}">已过期</a></td>')
             elif st and "report.html" in st.outputs:
                 cells.append(f'<td class="rendered"><a href="{_e(a.agency_id)}/{y}/report.html">已生成</a></td>')
             else:
                 cells.append('<td class="data" title="有数据，未生成报告">未生成</td>')
         body.append(f"<tr><th scope=\"row\">{_e(a.name)}</th>{''.join(cells)}</tr>")
     return (
-        '<h2>覆盖情况</h2><p class="prov">已生成：报告已生成；未生成：有数据但尚无报告；失败：上次生成失败；'
-        "无数据：该年度无数据。</p>"
+        '<h2>覆盖情况</h2><p class="prov">已生成：报告已生成；已过期：报告生成后输入已变化；未生成：有数据但尚无报告；'
+        "失败：上次生成失败；无数据：该年度无数据。</p>"
         f'<table class="cov" id="coverage"><thead><tr><th>机关</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )

@@ -4,8 +4,11 @@
 them (about 0.2 s each once started). The browser runs with a private temporary profile and ``HOME``
 (nothing is written under the user's home), with networking disabled and every request blocked: the
 documents are self-contained. The page size and margins come from the CSS ``@page`` rule (A4); the footer
-「第 N 页 共 M 页」 is Chromium's footer template in the SC sans face; tables repeat their header rows
-and are not split through a row (CSS). Text stays text: selectable and extractable.
+「第 N 页 共 M 页」 is a CSS page-margin box (``@page { @bottom-center { … counter(page) … } }``) in the SC
+sans face, added to the document's head at print time. (Chromium's own header/footer templates look the same
+but lay out an extra document per page: about 0.1–0.2 s of CPU more per report, which a batch of thousands
+feels.) Tables repeat their header rows and are not split through a row (CSS). Text stays text: selectable
+and extractable.
 
 The browser is ``/usr/bin/chromium`` unless ``GOVREPORT_CHROMIUM`` or the ``executable`` argument names
 another; a missing browser is a :class:`~govreport.errors.DependencyError` naming the install command.
@@ -38,12 +41,10 @@ BROWSER_ARGS = (
     "--mute-audio",
     "--font-render-hinting=none",
 )
-FOOTER = (
-    '<div style="width:100%;text-align:center;font-size:9pt;color:#333;'
-    "font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;\">"
-    '第 <span class="pageNumber"></span> 页 共 <span class="totalPages"></span> 页</div>'
+FOOTER_CSS = (
+    "@page{@bottom-center{content:'第 ' counter(page) ' 页 共 ' counter(pages) ' 页';"
+    "font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;font-size:9pt;color:#333}}"
 )
-HEADER = "<span></span>"
 MARGIN = {"top": "25mm", "bottom": "24mm", "left": "24mm", "right": "22mm"}  # as report.css @page
 
 
@@ -69,6 +70,13 @@ def check_chromium(executable: str | os.PathLike[str] | None = None) -> str:
             if fh.read(2) == b"#!":
                 return DEBIAN_BINARY
     return resolved
+
+
+def with_footer(html: str) -> str:
+    """The document with the page-number footer rule added at the end of its head."""
+    style = f"<style>{FOOTER_CSS}</style>"
+    at = html.find("</head>")
+    return html[:at] + style + html[at:] if at >= 0 else style + html
 
 
 class PdfPrinter:
@@ -156,14 +164,12 @@ class PdfPrinter:
         self.start()
         page = self._page
         try:
-            page.set_content(html, wait_until="load", timeout=self.timeout_ms)
+            page.set_content(with_footer(html), wait_until="load", timeout=self.timeout_ms)
             return page.pdf(
                 format="A4",
                 prefer_css_page_size=True,
                 print_background=True,
-                display_header_footer=True,
-                header_template=HEADER,
-                footer_template=FOOTER,
+                display_header_footer=False,
                 margin=MARGIN,
                 outline=False,
                 tagged=True,

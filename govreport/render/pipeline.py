@@ -32,7 +32,16 @@ notebook does (variables, imports, rcParams, working directory, builtins) reache
 Many reports: :meth:`Renderer.render_many` loads the dataset once in this process (the children inherit
 it), keeps ``jobs`` children executing at once while this process prints each finished report with its
 browser, and yields one :class:`Rendered` per item (result or error) without stopping at failures — the
-building block of ``govreport batch``.
+building block of ``govreport batch``. The same scheduling is available one step at a time —
+:meth:`Renderer.submit` starts an agency-year in a child and returns at once, :meth:`Renderer.collect` waits
+for finished children (or for other file descriptors, such as a batch worker's connection) and finishes
+them — so a long-lived worker can take new work while earlier reports execute.
+
+Any parameterised notebook: :meth:`Renderer.render_notebook` renders an arbitrary notebook (e.g. the
+comparison report) into a directory with the same guarantees — parameters checked against the notebook's
+declarations and by an optional ``validate`` hook before anything executes, execution in a forked child,
+``report.ipynb``, ``report.html``, ``report.pdf`` and ``provenance.json`` staged and renamed into place, a
+failing cell's notebook kept under ``failed/``.
 """
 
 from __future__ import annotations
@@ -42,8 +51,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +66,9 @@ OUTPUTS = ("html", "pdf", "ipynb")
 DEFAULT_TO = ("html", "pdf")
 NOTEBOOK_ENV = "GOVREPORT_NOTEBOOK"
 PDF_SUBJECT = "政府信息公开工作年度报告"
+#: Output files a render may leave in its directory. A successful render removes those of them it did not
+#: produce this time (left from an earlier render with other inputs or outputs, they would be stale).
+RENDERED_FILES = ("report.ipynb", "report.html", "review.html", "report.pdf")
 
 
 def default_notebook() -> Path:
@@ -76,6 +89,17 @@ def parse_to(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(o for o in OUTPUTS if o in items)
 
 
+def expected_files(to: Iterable[str]) -> tuple[str, ...]:
+    """The files a good render with these outputs leaves (``provenance.json`` aside)."""
+    to = set(to)
+    files = ["report.ipynb"]
+    if "html" in to:
+        files += ["report.html", "review.html"]
+    if "pdf" in to:
+        files.append("report.pdf")
+    return tuple(files)
+
+
 # ------------------------------------------------------------------------------------------ data
 
 
@@ -91,6 +115,20 @@ class Job:
     notebook_hash: str
     engine: str
     html: bool
+    data_hash: str | None = None  # Dataset.report_hash when the caller computed it already (a batch)
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookJob:
+    """An arbitrary parameterised notebook rendered into ``out_dir`` (see :meth:`Renderer.render_notebook`)."""
+
+    notebook: str
+    parameters: dict[str, Any]  # injected as given
+    record: dict[str, Any]  # the provenance, computed before the fork
+    out_dir: str
+    engine: str
+    html: bool
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +157,16 @@ class RenderResult:
 
 
 @dataclass(frozen=True, slots=True)
+class NotebookResult:
+    """A notebook rendered by :meth:`Renderer.render_notebook`."""
+
+    directory: Path
+    files: dict[str, Path]  # file name -> final path
+    provenance: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """One item of :meth:`Renderer.render_many`: the result, or the error that stopped this item."""
 
@@ -135,6 +183,35 @@ class Rendered:
 # ------------------------------------------------------------------------------------ the child
 
 
+def _record(ds: Any, agency_id: str, year: int, parameters: dict[str, Any], job: Job) -> prov.Provenance:
+    if job.data_hash is None:
+        return prov.for_report(ds, agency_id, year, parameters, notebook=job.notebook_name,
+                               nb_hash=job.notebook_hash)
+    dataset = os.path.basename(os.path.normpath(str(ds.root))) if ds.root is not None else ""
+    return prov.Provenance(agency_id=agency_id, agency=ds.agency(agency_id).name, year=int(year),
+                           data_hash=job.data_hash, dataset=dataset, notebook=job.notebook_name,
+                           notebook_hash=job.notebook_hash, parameters=dict(parameters))
+
+
+def _remember(ds: Any, agency_id: str, year: int, report: Any, data_hash: str) -> None:
+    """In the child — one agency-year, then gone — let the dataset answer ``report`` and ``report_hash`` for
+    this agency-year with what is already known (the notebook asks for both again: ~70 ms of a batch
+    report). Other agency-years are computed as usual. The dataset is read-only; the parent never sees this."""
+    plain_report, plain_hash = ds.report, ds.report_hash
+
+    def known_report(agency: str, y: int) -> Any:
+        if int(y) == year and ds.agency_id(agency) == agency_id:
+            return report
+        return plain_report(agency, y)
+
+    def known_hash(agency: str, y: int) -> str:
+        if int(y) == year and agency == agency_id:
+            return data_hash
+        return plain_hash(agency, y)
+
+    ds.report, ds.report_hash = known_report, known_hash
+
+
 def _execute_job(job: Job) -> ExecOutcome:
     """Runs in the forked child: resolve the parameters against the dataset, then execute the notebook and
     export it into a staging directory beside the destination. Cleans up after itself on any error; a
@@ -144,8 +221,9 @@ def _execute_job(job: Job) -> ExecOutcome:
     ds = res.dataset
     report = ds.report(res.agency_id, res.year)
     public = prov.public_parameters(res.agency, res.year, res.data_dir)
-    record = prov.for_report(ds, res.agency_id, res.year, {**public, **job.extra}, notebook=job.notebook_name,
-                             nb_hash=job.notebook_hash)
+    record = _record(ds, res.agency_id, res.year, {**public, **job.extra}, job)
+    if job.data_hash is not None:
+        _remember(ds, res.agency_id, res.year, report, job.data_hash)
     target = Path(job.out_dir) / res.agency_id / str(res.year)
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=target))
@@ -172,11 +250,7 @@ def _execute_job(job: Job) -> ExecOutcome:
                 files.append(name)
         t3 = time.perf_counter()
     except CellExecutionError as exc:
-        kept = _keep_failed(staging, target)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise CellExecutionError(exc.message, cell_index=exc.cell_index, ename=exc.ename, evalue=exc.evalue,
-                                 notebook_path=str(kept), hint=f"the executed notebook with the error: {kept}"
-                                 ) from None
+        raise _failed_cell(exc, staging, target) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -185,6 +259,49 @@ def _execute_job(job: Job) -> ExecOutcome:
         timings["export"] = t3 - t2
     return ExecOutcome(res.agency_id, report.agency.name, res.year, str(target), str(staging), tuple(files),
                        record.as_dict(), timings)
+
+
+def _execute_notebook_job(job: NotebookJob) -> ExecOutcome:
+    """Runs in the forked child: execute an arbitrary notebook and export its publication HTML."""
+    target = Path(job.out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=target))
+    t1 = time.perf_counter()
+    try:
+        import nbformat
+
+        from . import engine
+
+        notebook = Path(job.notebook)
+        nb = engine.execute_notebook(notebook, staging / "report.ipynb", job.parameters, engine=job.engine,
+                                     cwd=notebook.parent)
+        t2 = time.perf_counter()
+        nb.metadata["govreport"] = job.record
+        nbformat.write(nb, str(staging / "report.ipynb"))
+        files = ["report.ipynb"]
+        if job.html:
+            from . import html
+
+            text = html.export(nb, rendition="publication", title=job.title, meta=_meta_tags(job.record))
+            (staging / "report.html").write_text(text, encoding="utf-8", newline="\n")
+            files.append("report.html")
+        t3 = time.perf_counter()
+    except CellExecutionError as exc:
+        raise _failed_cell(exc, staging, target) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    timings = {"execute": t2 - t1}
+    if job.html:
+        timings["export"] = t3 - t2
+    return ExecOutcome("", "", 0, str(target), str(staging), tuple(files), job.record, timings)
+
+
+def _failed_cell(exc: CellExecutionError, staging: Path, target: Path) -> CellExecutionError:
+    kept = _keep_failed(staging, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return CellExecutionError(exc.message, cell_index=exc.cell_index, ename=exc.ename, evalue=exc.evalue,
+                              notebook_path=str(kept), hint=f"the executed notebook with the error: {kept}")
 
 
 def _keep_failed(staging: Path, target: Path) -> Path:
@@ -196,16 +313,35 @@ def _keep_failed(staging: Path, target: Path) -> Path:
     return kept
 
 
+def _meta_tags(record: Mapping[str, Any]) -> str:
+    """``<meta>`` tags of a generic notebook's provenance (as :meth:`Provenance.meta_tags` for a report)."""
+    version = str(record.get("govreport_version", ""))
+    items = [("generator", f"govreport {version}"), ("govreport:version", version)]
+    for key, value in sorted(record.items()):
+        if key in ("govreport_version", "notebook"):
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        items.append((f"govreport:{key.replace('_', '-')}", text))
+    return "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in items)
+
+
+def _keywords(record: Mapping[str, Any]) -> str:
+    params = json.dumps(record.get("parameters", {}), ensure_ascii=False, sort_keys=True)
+    data = record.get("data_hash") or "-"
+    return (f"govreport {record.get('govreport_version', '')}; data {data}; "
+            f"notebook {record.get('notebook_hash') or '-'}; parameters {params}")
+
+
 # ---------------------------------------------------------------------------------- the parent
 
 
 @dataclass(eq=False)
 class _Task:
-    """One agency-year on its way: the job, the forked child executing it, what it reported, the timings."""
+    """One render on its way: the job, the forked child executing it, what it reported, the timings."""
 
     agency: str
     year: int
-    job: Job
+    job: Job | NotebookJob
     t0: float
     timings: dict[str, float] = field(default_factory=dict)
     call: Any = None
@@ -214,7 +350,8 @@ class _Task:
     def launch(self) -> None:
         from .worker import ForkedCall
 
-        self.call = ForkedCall(_execute_job, self.job)
+        fn = _execute_job if isinstance(self.job, Job) else _execute_notebook_job
+        self.call = ForkedCall(fn, self.job)
 
     def fileno(self) -> int:
         return self.call.fileno()
@@ -226,7 +363,8 @@ class _Task:
             self.outcome = self.call.result(timeout)
         except TimeoutError:
             self._remove_stale_staging()
-            raise RenderError(f"{self.agency} {self.year}: the notebook did not finish within {limit or timeout:g} s "
+            what = f"{self.agency} {self.year}" if isinstance(self.job, Job) else Path(self.job.notebook).name
+            raise RenderError(f"{what}: the notebook did not finish within {limit or timeout:g} s "
                               "and was stopped", hint="look for a cell that hangs, or raise the time limit") from None
         self.timings["wait_child"] = time.perf_counter() - t
         self.timings.update(self.outcome.timings)
@@ -239,7 +377,9 @@ class _Task:
 
     def _remove_stale_staging(self) -> None:
         """A child stopped from outside cannot clean up: remove its staging directory (named by its pid)."""
-        for path in Path(self.job.out_dir).glob(f"*/*/.staging-{self.call.pid}-*"):
+        pattern = f".staging-{self.call.pid}-*"
+        where = Path(self.job.out_dir).glob(f"*/*/{pattern}" if isinstance(self.job, Job) else pattern)
+        for path in where:
             shutil.rmtree(path, ignore_errors=True)
 
     def cleanup(self) -> None:
@@ -275,6 +415,18 @@ class Renderer:
         self._printer: Any = None
         self._browser_error: DependencyError | None = None
         self.timeout = timeout  # seconds one notebook may run; None: no limit
+        self._running: dict[int, _Task] = {}  # fd -> task, for submit/collect
+        self._selector: Any = None
+
+    @property
+    def browser_error(self) -> DependencyError | None:
+        """Why Chromium could not be started (it is started while the first child executes), if it failed."""
+        return self._browser_error
+
+    @property
+    def notebook_hash(self) -> str:
+        """Hash of the report notebook's code (what ``provenance.json`` records as ``notebook_hash``)."""
+        return self._nb_hash
 
     # ------------------------------------------------------------------------------ life cycle
 
@@ -291,6 +443,7 @@ class Renderer:
         return self
 
     def close(self) -> None:
+        self.abort()
         if self._printer is not None:
             self._printer.close()
             self._printer = None
@@ -330,6 +483,9 @@ class Renderer:
                parameters: dict[str, Any] | None = None) -> RenderResult:
         """Render one agency-year (see the module docstring for the steps and the errors raised)."""
         task = self._task(agency, year, data_dir, parameters)
+        return self._run_one(task)
+
+    def _run_one(self, task: _Task) -> Any:
         try:
             task.launch()
             self._start_browser(task)
@@ -345,52 +501,158 @@ class Renderer:
                     jobs: int = 1) -> Iterator[Rendered]:
         """Render many agency-years, ``jobs`` notebooks executing at a time (each in its own forked child)
         while this process prints the PDFs with its one browser. Yields a :class:`Rendered` per item as it
-        completes (not necessarily in input order); a failing item never stops the others."""
-        import selectors
-
+        completes (not necessarily in input order); a failing item never stops the others. ``items`` is
+        consumed lazily, as children finish."""
         from .datacache import load
 
         if Path(data_dir).is_dir():
             load(Path(data_dir).resolve())  # once here; every child inherits the loaded dataset
-        pending = list(items)[::-1]
-        running: dict[int, _Task] = {}
-        sel = selectors.DefaultSelector()
+        pending = iter(items)
+        exhausted = False
         try:
-            while pending or running:
-                while pending and len(running) < max(1, jobs):
-                    agency, year = pending.pop()
-                    try:
-                        task = self._task(agency, year, data_dir, None)
-                    except GovreportError as exc:
-                        yield Rendered(agency, int(year), None, exc)
-                        continue
-                    task.launch()
-                    running[task.fileno()] = task
-                    sel.register(task.fileno(), selectors.EVENT_READ)
-                if running:
-                    self._start_browser(next(iter(running.values())))
-                ready = [key.fd for key, _ in sel.select(self._next_deadline(running.values()))]
-                ready += [fd for fd, t in running.items() if fd not in ready and self._remaining(t) == 0]
-                for fd in ready:
-                    task = running.pop(fd)
-                    sel.unregister(fd)
-                    try:
-                        task.wait(self._remaining(task), self.timeout)
-                        yield Rendered(task.agency, task.year, self._finish(task), None)
-                    except GovreportError as exc:
-                        yield Rendered(task.agency, task.year, None, exc)
-                    finally:
-                        task.cleanup()
+            while True:
+                while not exhausted and self.active < max(1, jobs):
+                    item = next(pending, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    refused = self.submit(item[0], item[1], data_dir=data_dir)
+                    if refused is not None:
+                        yield refused
+                if not self.active:
+                    return
+                done, _ = self.collect()
+                yield from done
         finally:
-            for task in running.values():
+            self.abort()
+
+    # ------------------------------------------------------------------------------ one step at a time
+
+    @property
+    def active(self) -> int:
+        """How many submitted renders have not been collected yet."""
+        return len(self._running)
+
+    def submit(self, agency: str, year: int, *, data_dir: str | os.PathLike[str] = "data",
+               parameters: dict[str, Any] | None = None, data_hash: str | None = None) -> Rendered | None:
+        """Start rendering one agency-year in a forked child and return at once: None when it started (its
+        result comes from :meth:`collect`), or a :class:`Rendered` with the error when the parameters are
+        refused. ``data_hash``: the agency-year's :meth:`Dataset.report_hash
+        <govreport.dataset.Dataset.report_hash>` when the caller has computed it already."""
+        import selectors
+
+        try:
+            task = self._task(agency, year, data_dir, parameters, data_hash=data_hash)
+        except GovreportError as exc:
+            return Rendered(str(agency), int(year), None, exc)
+        task.launch()
+        if self._selector is None:
+            self._selector = selectors.DefaultSelector()
+        self._running[task.fileno()] = task
+        self._selector.register(task.fileno(), selectors.EVENT_READ)
+        self._start_browser(task)
+        return None
+
+    def collect(self, timeout: float | None = None, *, also: Sequence[int] = ()) -> tuple[list[Rendered], list[int]]:
+        """Wait until a submitted render's child has finished, one of the file descriptors in ``also`` is
+        readable, or ``timeout`` seconds have passed; then finish every child that is done (print its PDF,
+        rename its files into place). Returns those renders and the ready descriptors of ``also``. A child
+        past the time limit is stopped and reported as failed."""
+        import selectors
+
+        extra = [fd for fd in also if fd not in self._running]
+        if not self._running and not extra:
+            return [], []
+        if self._selector is None:
+            self._selector = selectors.DefaultSelector()
+        sel = self._selector
+        for fd in extra:
+            sel.register(fd, selectors.EVENT_READ)
+        try:
+            waits = [t for t in (timeout, self._next_deadline(self._running.values())) if t is not None]
+            events = sel.select(min(waits) if waits else None)
+        finally:
+            for fd in extra:
+                sel.unregister(fd)
+        ready = {key.fd for key, _ in events}
+        ready |= {fd for fd, t in self._running.items() if self._remaining(t) == 0}
+        done: list[Rendered] = []
+        for fd in sorted(ready & set(self._running)):
+            task = self._running.pop(fd)
+            sel.unregister(fd)
+            try:
+                task.wait(self._remaining(task), self.timeout)
+                done.append(Rendered(task.agency, task.year, self._finish(task), None))
+            except GovreportError as exc:
+                done.append(Rendered(task.agency, task.year, None, exc))
+            except BaseException:
                 task.abort()
+                raise
+            finally:
                 task.cleanup()
-            sel.close()
+        return done, [fd for fd in extra if fd in ready]
+
+    def abort(self) -> None:
+        """Stop every submitted render that has not been collected (their staging is removed)."""
+        while self._running:
+            fd, task = self._running.popitem()
+            if self._selector is not None:
+                self._selector.unregister(fd)
+            task.abort()
+            task.cleanup()
+
+    # ------------------------------------------------------------------------------ any notebook
+
+    def render_notebook(
+        self,
+        notebook: str | os.PathLike[str],
+        params: Mapping[str, Any] | None,
+        out_dir: str | os.PathLike[str],
+        *,
+        validate: Callable[[dict[str, Any]], Mapping[str, Any] | None] | None = None,
+        title: str | None = None,
+    ) -> NotebookResult:
+        """Render an arbitrary parameterised notebook into ``out_dir``: ``report.ipynb`` (executed),
+        ``report.html`` (no code, self-contained) and ``report.pdf`` as this renderer's ``to`` asks, and
+        ``provenance.json``, all staged and renamed into place.
+
+        Before anything executes, ``params`` are checked against the notebook's ``parameters`` cell (unknown
+        names and wrong types are a :class:`~govreport.errors.ParameterError`), defaults filled in, and a
+        relative ``data_dir`` made absolute (from the working directory: the notebook runs in its own
+        directory). Then ``validate(values)`` is called in this process: it may raise a
+        :class:`~govreport.errors.GovreportError` (nothing is written) and may return a mapping recorded in
+        the provenance (e.g. ``{"data_hash": …, "dataset": …}``); its ``"title"`` entry, if any, is the
+        document title unless ``title`` is given (default: the notebook's file name). The provenance holds
+        no absolute path: ``data_dir`` is recorded by its directory name.
+
+        A failing cell raises :class:`~govreport.errors.CellExecutionError` and leaves the executed notebook
+        at ``out_dir/failed/report.ipynb``; nothing else from this run is written.
+        """
+        from .. import __version__
+
+        t0 = time.perf_counter()
+        path = Path(notebook)
+        nb_json = P.read_notebook_json(path)
+        values = P.validate(P.declared_parameters(nb_json), dict(params or {}))
+        if isinstance(values.get("data_dir"), str):
+            data = Path(values["data_dir"])
+            values["data_dir"] = str(data if data.is_absolute() else Path.cwd() / data)
+        extra = dict(validate(dict(values)) or {}) if validate is not None else {}
+        doc_title = title or str(extra.pop("title", "") or path.stem)
+        public = {k: (os.path.basename(os.path.normpath(v)) if k == "data_dir" and isinstance(v, str) else v)
+                  for k, v in values.items()}
+        record = {**{k: v for k, v in extra.items() if k not in ("parameters", "notebook", "notebook_hash")},
+                  "govreport_version": __version__, "notebook": path.name,
+                  "notebook_hash": prov.notebook_hash(nb_json), "parameters": public}
+        job = NotebookJob(notebook=str(path.resolve()), parameters=values, record=record,
+                          out_dir=str(Path(out_dir).resolve()), engine=self.engine,
+                          html="html" in self.to or "pdf" in self.to, title=doc_title)
+        return self._run_one(_Task(agency=path.name, year=0, job=job, t0=t0))
 
     # ------------------------------------------------------------------------------ steps
 
     def _task(self, agency: str, year: int, data_dir: str | os.PathLike[str],
-              parameters: dict[str, Any] | None) -> _Task:
+              parameters: dict[str, Any] | None, *, data_hash: str | None = None) -> _Task:
         t0 = time.perf_counter()
         values = self.check(agency, year, data_dir, parameters)
         data = Path(values["data_dir"])
@@ -398,7 +660,8 @@ class Renderer:
         extra = {k: v for k, v in values.items() if k not in ("agency", "year", "data_dir")}
         job = Job(values=values, extra=extra, out_dir=str(self.out_dir.resolve()),
                   notebook=str(self.notebook.resolve()), notebook_name=self.notebook.name,
-                  notebook_hash=self._nb_hash, engine=self.engine, html="html" in self.to or "pdf" in self.to)
+                  notebook_hash=self._nb_hash, engine=self.engine, html="html" in self.to or "pdf" in self.to,
+                  data_hash=data_hash)
         return _Task(agency=str(agency), year=int(year), job=job, t0=t0)
 
     def _remaining(self, task: _Task) -> float | None:
@@ -423,39 +686,60 @@ class Renderer:
             self._browser_error = exc
         task.timings["browser_start"] = time.perf_counter() - t
 
-    def _finish(self, task: _Task) -> RenderResult:
+    def _print(self, html_text: str) -> bytes:
+        """The PDF from the warm browser; if that browser has died (a crash, the OOM killer — it happens in
+        long batches), one more try with a fresh one."""
+        try:
+            return self._printer.pdf(html_text)
+        except RenderError:
+            self._printer.close()
+            self._printer = None
+            return self._ensure_printer().pdf(html_text)
+
+    def _finish(self, task: _Task) -> Any:
         """After a successful execution: print the PDF, then rename everything into place."""
         out = task.outcome
         assert out is not None
         staging, target, timings = Path(out.staging), Path(out.target), task.timings
-        record = prov.Provenance(**out.provenance)
+        report = isinstance(task.job, Job)
         produced = ["report.ipynb"]
         if "html" in self.to:
-            produced += ["report.html", "review.html"]
+            produced += ["report.html", "review.html"] if report else ["report.html"]
         browser_error = self._browser_error if "pdf" in self.to else None
         if "pdf" in self.to and browser_error is None:
             t = time.perf_counter()
             html_text = (staging / "report.html").read_text(encoding="utf-8")
-            info = {"Author": out.agency_name, "Subject": PDF_SUBJECT, "Keywords": record.keywords()}
-            (staging / "report.pdf").write_bytes(pdfpost.finish(self._printer.pdf(html_text), info))
+            if report:
+                record = prov.Provenance(**out.provenance)
+                info = {"Author": out.agency_name, "Subject": PDF_SUBJECT, "Keywords": record.keywords()}
+            else:
+                info = {"Author": "govreport", "Subject": task.job.title, "Keywords": _keywords(out.provenance)}
+            (staging / "report.pdf").write_bytes(pdfpost.finish(self._print(html_text), info))
             produced.append("report.pdf")
             timings["pdf"] = time.perf_counter() - t
         t = time.perf_counter()
-        files = _commit(staging, target, produced, record)
+        files = _commit(staging, target, produced, out.provenance)
         timings["commit"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - task.t0
         if browser_error is not None:
             written = ", ".join(sorted(files))
             raise DependencyError(f"{browser_error.message}; written without the PDF: {written} in {target}",
                                   hint=browser_error.hint)
-        return RenderResult(out.agency_id, out.agency_name, out.year, target, files, record, timings)
+        if not report:
+            return NotebookResult(target, files, dict(out.provenance), timings)
+        return RenderResult(out.agency_id, out.agency_name, out.year, target, files,
+                            prov.Provenance(**out.provenance), timings)
 
 
-def _commit(staging: Path, target: Path, produced: list[str], record: prov.Provenance) -> dict[str, Path]:
-    """Rename the staged files into place; ``provenance.json`` (the record of this good render) last."""
-    manifest = record.as_dict() | {"files": sorted(produced)}
+def _commit(staging: Path, target: Path, produced: list[str], record: Mapping[str, Any]) -> dict[str, Path]:
+    """Rename the staged files into place; ``provenance.json`` (the record of this good render) last. Output
+    files of an earlier render that this one did not produce are removed first (they would be stale)."""
+    manifest = dict(record) | {"files": sorted(produced)}
     (staging / "provenance.json").write_text(
         json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    for name in RENDERED_FILES:
+        if name not in produced:
+            (target / name).unlink(missing_ok=True)
     files: dict[str, Path] = {}
     for name in [*produced, "provenance.json"]:
         os.replace(staging / name, target / name)

@@ -4,10 +4,15 @@
 result (or the error) back through a pipe; the parent goes on with other work (starting Chromium) and
 collects it with :meth:`ForkedCall.result`. The child inherits everything the parent has imported and
 loaded, and whatever it changes dies with it.
+
+Before forking, the parent's objects are moved to the collector's permanent generation (``gc.freeze``) and
+put back in the parent afterwards: the child's garbage collections then never walk (and so never copy) the
+pages of the inherited modules and data.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -34,6 +39,8 @@ class ForkedCall:
         sys.stdout.flush()
         sys.stderr.flush()
         r, w = os.pipe()
+        thawed = gc.get_freeze_count() == 0
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # child
             code = 0
@@ -58,6 +65,8 @@ class ForkedCall:
                 code = 70
             finally:
                 os._exit(code)
+        if thawed:
+            gc.unfreeze()
         os.close(w)
         self.pid = pid
         self._r = r

@@ -1,0 +1,117 @@
+"""``govreport batch``: every agency-year of a dataset, incrementally, in parallel; then the index page.
+
+Writes ``OUT/<agency-id>/<year>/`` for each agency-year (as ``govreport render``), ``OUT/index.html`` (every
+agency-year with links, check status, key figures and a coverage view) and ``OUT/batch.json`` (the state, for
+machines). An agency-year whose inputs are unchanged since its last good render is skipped (``--force``
+renders it again). One failing agency-year never stops the others.
+
+Exit status: 0 all rendered or current; 1 some agency-year failed (listed in the summary; a failing cell's
+executed notebook is kept under ``<agency-id>/<year>/failed/``); 2 a user mistake (bad option, unknown
+agency, missing data or Chromium); 130 interrupted (Ctrl-C or SIGTERM: finished reports are kept, and the
+next run picks up where this one stopped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import sys
+from pathlib import Path
+
+from ._common import DEFAULT_DATA, parse_years
+
+HELP = "render every agency-year of a dataset, incrementally, in parallel"
+DEFAULT_OUT = "reports_out"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default=DEFAULT_DATA, type=Path, help=f"dataset directory (default: {DEFAULT_DATA})")
+    parser.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"output directory (default: {DEFAULT_OUT})")
+    parser.add_argument("--years", default=None, metavar="A-B",
+                        help="years to render, e.g. 2019-2024 or 2019,2021 (default: every year with data); "
+                             "years without data show in the index's coverage view")
+    parser.add_argument("--agencies", nargs="+", default=None, metavar="AGENCY",
+                        help="agency ids or full names, separated by spaces or commas (default: all)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="worker processes (default: the number of CPUs)")
+    parser.add_argument("--to", default="html,pdf",
+                        help="outputs, comma-separated: html (report.html + review.html), pdf, ipynb "
+                             "(the executed notebook is always kept); default: html,pdf")
+    parser.add_argument("--scheduler", choices=("local", "dask"), default="local",
+                        help="local: a pool of warm worker processes on this machine (default); "
+                             "dask: the workers of a Dask cluster (see --dask-address)")
+    parser.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                        help="the Dask scheduler's address; its workers must see --data and --out at the same paths")
+    parser.add_argument("--force", action="store_true", help="render again even the agency-years that are current")
+    parser.add_argument("--notebook", type=Path, default=None,
+                        help="the report notebook (default: $GOVREPORT_NOTEBOOK or notebooks/annual_report.ipynb)")
+    parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
+                        help="inprocess: cells run in a fork of a warm worker (fast, isolated); kernel: a kernel")
+    parser.add_argument("--browser", default=None,
+                        help="Chromium executable for the PDF (default: $GOVREPORT_CHROMIUM or /usr/bin/chromium)")
+    parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                        help="stop a notebook that runs longer than this (default: 600)")
+    parser.add_argument("--timings", action="store_true", help="print the median time of each step")
+
+
+def _agencies(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    out = tuple(a.strip() for v in values for a in v.replace("，", ",").split(",") if a.strip())
+    return out or None
+
+
+def _show(path: Path) -> str:
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..batch.runner import BatchOptions, run_batch
+
+    years = parse_years(args.years)
+    opts = BatchOptions(
+        data_dir=args.data, out_dir=args.out, years=tuple(years) if years is not None else None,
+        agencies=_agencies(args.agencies), jobs=args.jobs, to=args.to, scheduler=args.scheduler,
+        dask_address=args.dask_address, force=args.force, notebook=args.notebook, engine=args.engine,
+        browser=args.browser, timeout=args.timeout,
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        report = run_batch(opts)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    out = sys.stdout
+    n = len(report.selection.items)
+    print(f"batch: {n} agency-year{'s' if n != 1 else ''} selected; rendered {len(report.rendered)}, "
+          f"skipped {len(report.skipped)} (current), failed {len(report.failed)}"
+          + (f", not run {len(report.not_run)} (interrupted)" if report.not_run else ""), file=out)
+    if report.rendered:
+        per = report.render_seconds / len(report.rendered)
+        print(f"  {report.render_seconds:.1f} s rendering with {report.workers} worker"
+              f"{'s' if report.workers != 1 else ''} ({per:.2f} s per report), {report.seconds:.1f} s in all",
+              file=out)
+    if report.failed:
+        print("failed:", file=out)
+        for r in report.failed:
+            print(f"  {r.agency_id} {r.year}: {r.reason}", file=out)
+            if r.failed_notebook:
+                print(f"    the executed notebook with the error: {_show(Path(r.failed_notebook))}", file=out)
+            elif r.hint:
+                print(f"    fix: {r.hint}", file=out)
+    if report.interrupted:
+        print("interrupted: finished reports are kept; run the same command again to go on", file=out)
+    if report.index is not None:
+        print(f"index: {_show(report.index)}", file=out)
+        print(f"state: {_show(report.state)}", file=out)
+    if args.timings and report.rendered:
+        keys = sorted({k for r in report.rendered for k in r.timings})
+        med = {k: statistics.median(r.timings.get(k, 0.0) for r in report.rendered) for k in keys}
+        print("median per report: " + "  ".join(f"{k} {v:.2f}s" for k, v in med.items()), file=sys.stderr)
+    return report.exit_code
