@@ -1,14 +1,16 @@
 """A4 PDF from the report's HTML: Playwright driving the system Chromium (Debian package ``chromium``).
 
 :class:`PdfPrinter` starts one headless browser and one page and prints any number of documents with
-them (about 0.2 s each once started). The browser runs with a private temporary profile and ``HOME``
-(nothing is written under the user's home), with networking disabled and every request blocked: the
-documents are self-contained. The page size and margins come from the CSS ``@page`` rule (A4); the footer
-「第 N 页 共 M 页」 is a CSS page-margin box (``@page { @bottom-center { … counter(page) … } }``) in the SC
-sans face, added to the document's head at print time. (Chromium's own header/footer templates look the same
-but lay out an extra document per page: about 0.1–0.2 s of CPU more per report, which a batch of thousands
-feels.) Tables repeat their header rows and are not split through a row (CSS). Text stays text: selectable
-and extractable.
+them (about 0.4 s each once started, for a five-page report). The browser runs with a private temporary
+profile and ``HOME`` (nothing is written under the user's home), with networking disabled and every
+request blocked: the documents are self-contained. The page size and margins come from the CSS ``@page``
+rule (A4); the footer 「第 N 页 共 M 页」 is a CSS page-margin box (``@page { @bottom-center { …
+counter(page) … } }``) in the body's SC serif face, added to the document's head at print time. Chromium
+embeds the CFF-outline Noto CJK faces as Type 3 fonts, and each face a document uses costs about 0.1 s per
+PDF: the footer and the stylesheet keep to two faces. (Chromium's own header/footer templates look the
+same but lay out an extra document per page: about 0.1–0.2 s of CPU more per report, which a batch of
+thousands feels.) Tables repeat their header rows and are not split through a row (CSS). Text stays text:
+selectable and extractable.
 
 The browser is ``/usr/bin/chromium`` unless ``GOVREPORT_CHROMIUM`` or the ``executable`` argument names
 another; a missing browser is a :class:`~govreport.errors.DependencyError` naming the install command.
@@ -43,7 +45,7 @@ BROWSER_ARGS = (
 )
 FOOTER_CSS = (
     "@page{@bottom-center{content:'第 ' counter(page) ' 页 共 ' counter(pages) ' 页';"
-    "font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;font-size:9pt;color:#333}}"
+    "font-family:'Noto Serif CJK SC','Noto Serif SC',serif;font-size:9pt;color:#333}}"
 )
 MARGIN = {"top": "25mm", "bottom": "24mm", "left": "24mm", "right": "22mm"}  # as report.css @page
 
