@@ -51,7 +51,7 @@ from .errors import ParameterError
 from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
 from .matrix import ABSENT as _ABSENT
-from .matrix import CellMatrices
+from .matrix import CellMatrices, assemble, cell_matrices
 from .matrix import TableMatrix as _Matrix
 from .matrix import luts as _luts
 from .rules import (
@@ -447,12 +447,7 @@ class _Engine:
 
     def load_cells(self) -> None:
         """The cell matrices of the reports this run needs: the dataset's shared ones when it needs all."""
-        if self.need.all():
-            cm = self.ds._derived.get("cell_matrices")
-            if cm is None:
-                cm = self.ds._derived["cell_matrices"] = self.build_matrices()
-        else:
-            cm = self.build_matrices()
+        cm = cell_matrices(self.ds, self) if self.need.all() else self.build_matrices()
         self.cell_id, self.cell_marks, self.cell_values, self.cell_lines = (
             cm.cell_id, cm.cell_marks, cm.cell_values, cm.cell_lines)
         self.cell_pos, self.cell_bounds, self.group_cells = cm.cell_pos, cm.cell_bounds, cm.group_cells
@@ -530,32 +525,27 @@ class _Engine:
             self.group_cells = np.flatnonzero(loc == lut.trash)
             if (self.cell_marks == _NAMARK).any():
                 values[marks == _NAMARK] = 0.0  # 不适用 contributes nothing to a sum
-        self.matrices: dict[str, _Matrix] = {}
         nk = len(lut.table_keys)
-        self.present = np.zeros((n, nk), dtype=bool)
-        self.table_key_index = {k: i for i, k in enumerate(lut.table_keys)}
+        present = np.zeros((n, nk), dtype=bool)
+        key_index = {k: i for i, k in enumerate(lut.table_keys)}
         for vi, v in enumerate(lut.versions):
             a, b = offsets[vi]
             m = len(lut.gids[v])
-            mat = _Matrix(v, rowmaps[vi], values[a:b, :m], marks[a:b, :m])
-            self.matrices[v] = mat
+            vmarks = marks[a:b, :m]
             rows_pos = np.flatnonzero(rowmaps[vi] >= 0)
             for ti, (tv, t) in enumerate(lut.table_keys):
                 if tv != v:
                     continue
                 ca, cb = lut.table_cols[(tv, t)]
                 if cb > ca:
-                    self.present[rows_pos, ti] = (mat.marks[:, ca:cb] != _ABSENT).any(axis=1)
+                    present[rows_pos, ti] = (vmarks[:, ca:cb] != _ABSENT).any(axis=1)
         # a table of which only group cells are filled in still counts as present
         if len(self.group_cells):
-            gk = np.asarray([self.table_key_index[(k.version, k.table)] for k in cell_catalog()])
-            self.present[self.cell_positions(self.group_cells), gk[cid[self.group_cells]]] = True
-        return CellMatrices(
-            matrices=self.matrices, present=self.present, table_key_index=self.table_key_index,
-            cell_id=self.cell_id, cell_marks=self.cell_marks, cell_values=self.cell_values,
-            cell_lines=self.cell_lines, cell_pos=self.cell_pos, cell_bounds=self.cell_bounds,
-            group_cells=self.group_cells,
-        )
+            gk = np.asarray([key_index[(k.version, k.table)] for k in cell_catalog()])
+            present[self.cell_positions(self.group_cells), gk[cid[self.group_cells]]] = True
+        arrays = {"cell_id": cid, "marks": self.cell_marks, "values": self.cell_values, "lines": self.cell_lines}
+        return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, self.group_cells, arrays,
+                        self.cell_pos, self.cell_bounds)
 
     def has_table(self, version: str, table: str) -> np.ndarray:
         i = self.table_key_index.get((version, table))

@@ -216,7 +216,13 @@ class Dataset:
 def load(path: str | os.PathLike[str] = "data", *, use_cache: bool = True) -> Dataset:
     """Load and validate a dataset directory. Raises :class:`~govreport.errors.DataError` on bad input."""
     frames, data_hash = read_frames(path, use_cache=use_cache)
-    return Dataset(**frames, root=Path(path), data_hash=data_hash)
+    ds = Dataset(**frames, root=Path(path), data_hash=data_hash)
+    if use_cache:  # derived arrays (the cell matrices) may be kept beside the Parquet cache
+        from .io.store import cache_dir
+        from .matrix import CACHE_DIR_KEY
+
+        ds._derived[CACHE_DIR_KEY] = cache_dir(Path(path))
+    return ds
 
 
 def from_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> Dataset:

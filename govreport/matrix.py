@@ -4,12 +4,24 @@ Built once per :class:`~govreport.dataset.Dataset` (by the checking engine, whic
 frame with numpy) and shared by the checks and the statistics, so tens of millions of cells are touched
 once. In ``values`` a blank is NaN and 不适用 is 0 (so sums skip it); ``marks`` keeps what each cell
 holds: value, blank, 不适用, or ``ABSENT`` (no row in cells.csv, which reads as blank).
+
+A dataset loaded from a directory keeps its matrices beside its Parquet cache (``<root>/.cache/matrices/``,
+plain ``.npy`` files) once they are built, so a later load does not scatter the cells again. The saved
+matrices are used only when they were built from the same data (the dataset's ``data_hash``) with the same
+cell catalog and layout (:func:`signature`), and only for the whole dataset as loaded (a subset builds its
+own); anything else, or any error reading them, and they are built again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +29,13 @@ import numpy as np
 from .formats import FORMATS, ValueType, cell_catalog
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .checks import _Engine
     from .dataset import Dataset
+
+#: The dataset's ``_derived`` key naming its cache directory (set by :func:`govreport.load`).
+CACHE_DIR_KEY = "cache_dir"
+SAVED_DIR = "matrices"
+SAVED_LAYOUT = 1  # bump when the saved arrays change meaning
 
 
 @dataclass(frozen=True)
@@ -113,7 +131,10 @@ class TableMatrix:
 
 @dataclass(frozen=True, eq=False)
 class CellMatrices:
-    """Every table version's matrix plus the cells frame as arrays (for lines and positions)."""
+    """Every table version's matrix plus the cells frame as arrays (for lines and positions).
+
+    The matrices are views into one stacked buffer (``stacked_values``, ``stacked_marks``): version blocks
+    one after the other (rows ``offsets[i]``), then one trash row that absent reports point at."""
 
     matrices: dict[str, TableMatrix]
     present: np.ndarray  # (reports, (version, table) keys): the report has cells of that table
@@ -125,13 +146,136 @@ class CellMatrices:
     cell_pos: np.ndarray | None  # report position of each cell (None when ``cell_bounds`` is known)
     cell_bounds: np.ndarray | None  # each report's block of rows in the cells frame
     group_cells: np.ndarray  # rows of the cells frame that are group-header cells
+    stacked_values: np.ndarray
+    stacked_marks: np.ndarray
+    offsets: tuple[tuple[int, int], ...]
+    rowmaps: tuple[np.ndarray, ...]  # per version: report position -> matrix row, -1 when absent
 
 
-def cell_matrices(ds: Dataset) -> CellMatrices:
-    """The dataset's cell matrices, built on first use and kept with the dataset."""
+def assemble(stacked_values: np.ndarray, stacked_marks: np.ndarray, offsets: tuple[tuple[int, int], ...],
+             rowmaps: tuple[np.ndarray, ...], present: np.ndarray, group_cells: np.ndarray,
+             cells: dict[str, np.ndarray], cell_pos: np.ndarray | None, cell_bounds: np.ndarray | None) -> CellMatrices:
+    """The :class:`CellMatrices` of a stacked buffer (built by the engine or read back from disk)."""
+    lut = luts()
+    matrices = {}
+    for vi, v in enumerate(lut.versions):
+        a, b = offsets[vi]
+        m = len(lut.gids[v])
+        matrices[v] = TableMatrix(v, rowmaps[vi], stacked_values[a:b, :m], stacked_marks[a:b, :m])
+    return CellMatrices(
+        matrices=matrices, present=present, table_key_index={k: i for i, k in enumerate(lut.table_keys)},
+        cell_id=cells["cell_id"], cell_marks=cells["marks"], cell_values=cells["values"], cell_lines=cells["lines"],
+        cell_pos=cell_pos, cell_bounds=cell_bounds, group_cells=group_cells, stacked_values=stacked_values,
+        stacked_marks=stacked_marks, offsets=tuple(offsets), rowmaps=tuple(rowmaps),
+    )
+
+
+def cell_arrays(ds: Dataset) -> dict[str, np.ndarray]:
+    cells = ds.cells
+    return {"cell_id": cells["cell_id"].to_numpy(), "marks": cells["value_mark"].to_numpy(),
+            "values": cells["value"].to_numpy(dtype=np.float64), "lines": cells["line"].to_numpy()}
+
+
+def cell_matrices(ds: Dataset, engine: _Engine | None = None) -> CellMatrices:
+    """The dataset's cell matrices: kept with the dataset after first use; read from the dataset's cache
+    directory when they were saved there for the same data, else built (and saved)."""
     cm = ds._derived.get("cell_matrices")
     if cm is None:
-        from .checks import _Engine
+        if engine is None:
+            from .checks import _Engine
 
-        cm = ds._derived["cell_matrices"] = _Engine(ds, ()).build_matrices()
-    return cm
+            engine = _Engine(ds, ())
+        cm = read_saved(ds, engine)
+        if cm is None:
+            cm = engine.build_matrices()
+            save(ds, cm)
+        ds._derived["cell_matrices"] = cm
+    return cm  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------- saved beside the cache
+
+
+@cache
+def signature() -> str:
+    """What saved matrices depend on besides the data: the layout, the package version, the cell catalog."""
+    from . import __version__
+
+    lut = luts()
+    h = hashlib.blake2b(digest_size=12)
+    h.update(f"{SAVED_LAYOUT}|{__version__}|{lut.width}|{'/'.join(lut.versions)}".encode())
+    h.update(lut.local.tobytes())
+    h.update(lut.version.tobytes())
+    return h.hexdigest()
+
+
+def _saved_dir(ds: Dataset) -> Path | None:
+    cache_dir = ds._derived.get(CACHE_DIR_KEY)
+    if cache_dir is None or not ds.data_hash:
+        return None
+    return Path(str(cache_dir)) / SAVED_DIR
+
+
+def _meta(ds: Dataset, cm: CellMatrices | None = None) -> dict:
+    meta = {"data_hash": ds.data_hash, "signature": signature(), "reports": len(ds.reports), "cells": len(ds.cells)}
+    if cm is not None:
+        meta["offsets"] = [list(o) for o in cm.offsets]
+    return meta
+
+
+def save(ds: Dataset, cm: CellMatrices) -> None:
+    """Write the matrices beside the dataset's cache (all files, then one rename); errors are ignored."""
+    target = _saved_dir(ds)
+    if target is None:
+        return
+    tmp = None
+    try:
+        target.parent.mkdir(exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".matrices-", dir=target.parent))
+        arrays = {"values": cm.stacked_values, "marks": cm.stacked_marks, "present": cm.present,
+                  "group_cells": cm.group_cells, **{f"rowmap{i}": r for i, r in enumerate(cm.rowmaps)}}
+        for name, arr in arrays.items():
+            np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
+        (tmp / "meta.json").write_text(json.dumps(_meta(ds, cm), sort_keys=True))
+        old = None
+        if target.exists():
+            old = target.with_name(f".matrices-old-{os.getpid()}")
+            os.replace(target, old)
+        os.replace(tmp, target)
+        tmp = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass  # a read-only dataset simply keeps no matrices
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_saved(ds: Dataset, engine: _Engine) -> CellMatrices | None:
+    """The saved matrices, when they match the dataset (else None)."""
+    where = _saved_dir(ds)
+    if where is None:
+        return None
+    try:
+        meta = json.loads((where / "meta.json").read_text())
+        offsets = tuple((int(a), int(b)) for a, b in meta.pop("offsets"))
+        if meta != _meta(ds):
+            return None
+        lut = luts()
+
+        def arr(name: str) -> np.ndarray:
+            return np.load(where / f"{name}.npy", allow_pickle=False)
+
+        values, marks, present = arr("values"), arr("marks"), arr("present")
+        rowmaps = tuple(arr(f"rowmap{i}") for i in range(len(lut.versions)))
+        n, rows = len(ds.reports), (offsets[-1][1] + 1 if offsets else 1)
+        shapes_ok = (values.shape == (rows, lut.width) and marks.shape == values.shape
+                     and present.shape == (n, len(lut.table_keys)) and all(r.shape == (n,) for r in rowmaps))
+        if not shapes_ok:
+            return None
+        group_cells = arr("group_cells")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    pos, bounds = engine.frame_positions(ds.cells, need_pos=False)
+    return assemble(values, marks, offsets, rowmaps, present, group_cells, cell_arrays(ds), pos, bounds)

@@ -263,8 +263,10 @@ def _unknown_cell(row: pd.Series, display: str) -> UnknownReferenceError:
 # ------------------------------------------------------------------------------------------------ cache
 
 
-def _cache_dir(root: Path) -> Path:
+def cache_dir(root: Path) -> Path:
+    """Where a dataset directory's caches live (``<root>/.cache``; ignored by git)."""
     return root / layout.CACHE_DIR
+
 
 
 def _manifest(fingerprints: dict[str, tuple[int, int] | None], data_hash: str | None = None) -> dict:
@@ -323,7 +325,7 @@ def _restore_dtypes(frames: dict[str, pd.DataFrame], schema: dict[str, list[list
 
 
 def _read_cache(root: Path, fingerprints) -> tuple[dict[str, pd.DataFrame], str] | None:
-    cdir = _cache_dir(root)
+    cdir = cache_dir(root)
     try:
         manifest = json.loads((cdir / "manifest.json").read_text())
     except (FileNotFoundError, ValueError):
@@ -348,7 +350,7 @@ def _read_cache(root: Path, fingerprints) -> tuple[dict[str, pd.DataFrame], str]
 
 
 def _write_cache(root: Path, fingerprints, frames: dict[str, pd.DataFrame], data_hash: str) -> None:
-    cdir = _cache_dir(root)
+    cdir = cache_dir(root)
     try:
         cdir.mkdir(exist_ok=True)
         for name, frame in frames.items():
