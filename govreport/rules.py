@@ -103,8 +103,24 @@ class Term:
     year_offset: int = 0
 
 
+class _OneTable:
+    """A check of one table of one format version: ``versions`` and ``tables`` from its two fields."""
+
+    __slots__ = ()
+    version: str
+    table: str
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return (self.version,)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (self.table,)
+
+
 @dataclass(frozen=True, slots=True)
-class SumIdentity:
+class SumIdentity(_OneTable):
     """``Σ lhs = Σ rhs`` in one table, for each data column (``for_each="column"``: operands are rows)
     or for each data row (``for_each="row"``: operands are columns). ``primary`` is the operand a finding
     points at (the total); ``over`` restricts the instances (default: every data row/column)."""
@@ -116,14 +132,6 @@ class SumIdentity:
     primary: str
     for_each: Axis
     over: tuple[str, ...] | None = None
-
-    @property
-    def versions(self) -> tuple[str, ...]:
-        return (self.version,)
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return (self.table,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +159,7 @@ class CrossYear:
 
 
 @dataclass(frozen=True, slots=True)
-class PartsWithinTotal:
+class PartsWithinTotal(_OneTable):
     """``Σ parts ≤ whole`` for each instance; needs ``whole`` and the ``require`` parts to be figures.
 
     Other parts count when filled in (a lower bound of the true sum: counts are non-negative)."""
@@ -164,17 +172,9 @@ class PartsWithinTotal:
     for_each: Axis
     over: tuple[str, ...] | None = None
 
-    @property
-    def versions(self) -> tuple[str, ...]:
-        return (self.version,)
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return (self.table,)
-
 
 @dataclass(frozen=True, slots=True)
-class TotalPresent:
+class TotalPresent(_OneTable):
     """The ``total`` operand is not blank when any of ``parts`` holds a figure."""
 
     version: str
@@ -184,17 +184,9 @@ class TotalPresent:
     for_each: Axis
     over: tuple[str, ...] | None = None
 
-    @property
-    def versions(self) -> tuple[str, ...]:
-        return (self.version,)
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return (self.table,)
-
 
 @dataclass(frozen=True, slots=True)
-class NoData:
+class NoData(_OneTable):
     """Group headers carry no data: cells whose row is in ``rows`` (any column), or whose column is in
     ``columns`` and whose row is a data row, hold neither a figure nor 不适用."""
 
@@ -202,14 +194,6 @@ class NoData:
     table: str
     rows: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
-
-    @property
-    def versions(self) -> tuple[str, ...]:
-        return (self.version,)
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return (self.table,)
 
 
 @dataclass(frozen=True, slots=True)
