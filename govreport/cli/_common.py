@@ -27,6 +27,17 @@ def add_agency_year(parser: argparse.ArgumentParser, *, required: bool = False) 
     parser.add_argument("--year", type=int, required=required, help="report year")
 
 
+def add_seed_agency_year(parser: argparse.ArgumentParser) -> None:
+    """``--agency`` and ``--year``, defaulting to the seed agency-year (the commands about one report)."""
+    parser.add_argument("--agency", default=DEFAULT_AGENCY, help=f"agency id or full name (default: {DEFAULT_AGENCY})")
+    parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"report year (default: {DEFAULT_YEAR})")
+
+
+def add_browser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--browser", default=None,
+                        help="Chromium executable for the PDF (default: $GOVREPORT_CHROMIUM or /usr/bin/chromium)")
+
+
 def print_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False, default=str)
     sys.stdout.write("\n")

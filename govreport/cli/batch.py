@@ -20,14 +20,14 @@ import statistics
 import sys
 from pathlib import Path
 
-from ._common import DEFAULT_DATA, parse_years
+from ._common import add_browser, add_data, parse_years
 
 HELP = "render every agency-year of a dataset, incrementally, in parallel"
 DEFAULT_OUT = "reports_out"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", default=DEFAULT_DATA, type=Path, help=f"dataset directory (default: {DEFAULT_DATA})")
+    add_data(parser)
     parser.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"output directory (default: {DEFAULT_OUT})")
     parser.add_argument("--years", default=None, metavar="A-B",
                         help="years to render, e.g. 2019-2024 or 2019,2021 (default: every year with data); "
@@ -49,8 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the report notebook (default: $GOVREPORT_NOTEBOOK or notebooks/annual_report.ipynb)")
     parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
                         help="inprocess: cells run in a fork of a warm worker (fast, isolated); kernel: a kernel")
-    parser.add_argument("--browser", default=None,
-                        help="Chromium executable for the PDF (default: $GOVREPORT_CHROMIUM or /usr/bin/chromium)")
+    add_browser(parser)
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 600)")
     parser.add_argument("--timings", action="store_true", help="print the median time of each step")

@@ -14,14 +14,14 @@ import re
 import sys
 from pathlib import Path
 
-from ._common import DEFAULT_DATA
+from ._common import add_browser, add_data
 
 HELP = "render the cross-agency comparison report"
 DEFAULT_OUT = "reports_out"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", default=DEFAULT_DATA, type=Path, help=f"dataset directory (default: {DEFAULT_DATA})")
+    add_data(parser)
     parser.add_argument("--years", default="", help="years to compare, e.g. 2019-2023 or 2021,2023 (default: all)")
     parser.add_argument("--agencies", default="", help="comma-separated agency ids or full names (default: all)")
     parser.add_argument("--region", default="", help="region path prefix, e.g. 内蒙古自治区/巴彦淖尔市")
@@ -30,8 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=DEFAULT_OUT, type=Path,
                         help=f"output root; the report goes to OUT/compare/<scope>/ (default: {DEFAULT_OUT})")
     parser.add_argument("--to", default="html,pdf", help="outputs, comma-separated: html, pdf, ipynb")
-    parser.add_argument("--browser", default=None,
-                        help="Chromium executable for the PDF (default: $GOVREPORT_CHROMIUM or /usr/bin/chromium)")
+    add_browser(parser)
 
 
 def scope_name(years: str, agencies: str, region: str) -> str:

@@ -13,16 +13,15 @@ import os
 import sys
 from pathlib import Path
 
-from ._common import DEFAULT_AGENCY, DEFAULT_DATA, DEFAULT_YEAR
+from ._common import add_browser, add_data, add_seed_agency_year
 
 HELP = "render an agency-year's report to HTML and PDF"
 DEFAULT_OUT = "reports_out"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--agency", default=DEFAULT_AGENCY, help=f"agency id or full name (default: {DEFAULT_AGENCY})")
-    parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"report year (default: {DEFAULT_YEAR})")
-    parser.add_argument("--data", default=DEFAULT_DATA, type=Path, help=f"dataset directory (default: {DEFAULT_DATA})")
+    add_seed_agency_year(parser)
+    add_data(parser)
     parser.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"output directory (default: {DEFAULT_OUT})")
     parser.add_argument("--to", default="html,pdf",
                         help="outputs, comma-separated: html (report.html + review.html), pdf, ipynb "
@@ -32,8 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "kernel: a standard Jupyter kernel, as JupyterLab does")
     parser.add_argument("--notebook", type=Path, default=None,
                         help="the report notebook (default: notebooks/annual_report.ipynb)")
-    parser.add_argument("--browser", default=None,
-                        help="Chromium executable for the PDF (default: $GOVREPORT_CHROMIUM or /usr/bin/chromium)")
+    add_browser(parser)
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
 
 

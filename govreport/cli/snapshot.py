@@ -12,16 +12,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ._common import DEFAULT_AGENCY, DEFAULT_DATA, DEFAULT_YEAR
+from ._common import add_data, add_seed_agency_year
 
 HELP = "render page 1 of a report's PDF to PNG"
 DEFAULT_PNG = "docs/seed-report-page1.png"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--agency", default=DEFAULT_AGENCY, help=f"agency id or full name (default: {DEFAULT_AGENCY})")
-    parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"report year (default: {DEFAULT_YEAR})")
-    parser.add_argument("--data", default=DEFAULT_DATA, type=Path, help=f"dataset directory (default: {DEFAULT_DATA})")
+    add_seed_agency_year(parser)
+    add_data(parser)
     parser.add_argument("--out", default="reports_out", type=Path, help="where the report is rendered")
     parser.add_argument("--pdf", type=Path, default=None, help="use this PDF instead of rendering")
     parser.add_argument("--png", type=Path, default=Path(DEFAULT_PNG), help=f"PNG to write (default: {DEFAULT_PNG})")

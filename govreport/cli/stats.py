@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import DEFAULT_AGENCY, DEFAULT_YEAR, add_data, print_json
+from ._common import add_data, add_seed_agency_year, print_json
 
 HELP = "print the statistics of one agency-year (channel shares, rates)"
 
@@ -14,8 +14,7 @@ _STATUS = {"ok": "", "none_handled": "无办理事项，不适用", "missing": "
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data(parser)
-    parser.add_argument("--agency", default=DEFAULT_AGENCY, help=f"agency id or full name (default: {DEFAULT_AGENCY})")
-    parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"report year (default: {DEFAULT_YEAR})")
+    add_seed_agency_year(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
