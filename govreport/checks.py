@@ -51,7 +51,7 @@ from .errors import ParameterError
 from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
 from .matrix import ABSENT as _ABSENT
-from .matrix import CellMatrices, assemble, cell_matrices
+from .matrix import CellMatrices, assemble, cell_arrays, cell_matrices
 from .matrix import TableMatrix as _Matrix
 from .matrix import luts as _luts
 from .rules import (
@@ -462,11 +462,9 @@ class _Engine:
         cells = self.ds.cells
         lut = _luts()
         n = self.n
-        cid = cells["cell_id"].to_numpy()
-        self.cell_id = cid
-        self.cell_marks = cells["value_mark"].to_numpy()
-        self.cell_values = cells["value"].to_numpy(dtype=np.float64)
-        self.cell_lines = cells["line"].to_numpy()
+        arrays = cell_arrays(self.ds)
+        cid = self.cell_id = arrays["cell_id"]
+        self.cell_marks, self.cell_values, self.cell_lines = arrays["marks"], arrays["values"], arrays["lines"]
         pos, bounds = self.frame_positions(cells, need_pos=False)
         self.cell_pos, self.cell_bounds = pos, bounds
         nv = len(lut.versions)
@@ -543,7 +541,6 @@ class _Engine:
         if len(self.group_cells):
             gk = np.asarray([key_index[(k.version, k.table)] for k in cell_catalog()])
             present[self.cell_positions(self.group_cells), gk[cid[self.group_cells]]] = True
-        arrays = {"cell_id": cid, "marks": self.cell_marks, "values": self.cell_values, "lines": self.cell_lines}
         return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, self.group_cells, arrays,
                         self.cell_pos, self.cell_bounds)
 
