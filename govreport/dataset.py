@@ -165,9 +165,11 @@ class Dataset:
             part = self._slice(frame, agency_id, year).drop(columns=["line"], errors="ignore")
             h.update(pd.util.hash_pandas_object(part.astype(str), index=False).to_numpy().tobytes())
         if self.root is not None:
-            p = self.root / layout.narrative_path(agency_id, year)
-            if p.exists():
-                h.update(p.read_bytes())
+            from .io.narrative import narrative_bytes
+
+            raw = narrative_bytes(self.root / layout.narrative_path(agency_id, year))
+            if raw is not None:
+                h.update(raw)
         return h.hexdigest()
 
     @property

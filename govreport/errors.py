@@ -1,8 +1,8 @@
 """Exceptions raised by govreport.
 
 Every error a user can cause derives from :class:`GovreportError`. Each carries a stable reason
-``code``, a Chinese-or-English ``message`` and a ``hint`` that says what to change or install. The
-CLI prints ``str(error)`` and exits non-zero; it never shows a traceback for these.
+``code``, a Chinese ``message`` and a ``hint`` that says what to change or install (printed after
+``fix:``). The CLI prints ``str(error)`` and exits non-zero; it never shows a traceback for these.
 
 All errors are plain data: they pickle (and so cross process and Dask boundaries) with every field
 intact, because ``__reduce__`` rebuilds them from their keyword arguments.
@@ -67,12 +67,12 @@ class DataError(GovreportError):
 
     @property
     def location(self) -> str:
-        parts = [self.file or "<input>"]
+        parts = [self.file or "<输入>"]
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(f"第 {self.line} 行")
         if self.column is not None:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+            parts.append(self.column if self.column.startswith("第") else f"列 {self.column}")
+        return "，".join(parts)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"

@@ -31,9 +31,9 @@ def one_clear_error(res, *, file: str, line: int | None, column: str | None) -> 
     first = err.splitlines()[0]
     assert file in first, err
     if line is not None:
-        assert f"line {line}" in first, err
+        assert f"第 {line} 行" in first, err
     if column is not None:
-        assert f"column {column}" in first, err
+        assert (column if column.startswith("第") else f"列 {column}") in first, err
     assert "\n  fix: " in err and len(err.split("fix:", 1)[1].strip()) > 5, err
     return err
 
@@ -85,7 +85,7 @@ DATASET_CASES = {
     "unknown agency": (_unknown_agency, UnknownReferenceError, "channels.csv", 4, "agency_id"),
     "non-numeric cell": (_non_numeric, ValueFormatError, "cells.csv", 4, "value"),
     "duplicated key": (_duplicated_key, DuplicateKeyError, "cells.csv", 7, "column"),
-    "unreadable encoding": (_bad_encoding, EncodingError, "cells.csv", 5, "byte"),
+    "unreadable encoding": (_bad_encoding, EncodingError, "cells.csv", 5, "第"),
 }
 
 
@@ -210,7 +210,7 @@ def test_import_csv_with_unreadable_bytes(tmp_path, seed_dir, head, encoding):
     p.write_bytes(head + "一、单位及报告基本信息\r\n项目,填写内容\r\n".encode(encoding) + b"\x80\xff,1\r\n")
     before = tree_hash(seed_dir)
     res = cli("import", p, "--data", seed_dir)
-    err = one_clear_error(res, file=str(p), line=3, column="byte 1")
+    err = one_clear_error(res, file=str(p), line=3, column="第 1 个字节")
     assert "UTF-8" in err
     assert tree_hash(seed_dir) == before
 

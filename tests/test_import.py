@@ -78,7 +78,7 @@ def test_import_csv_saved_by_excel(tmp_path, encoding):
     data = tmp_path / "data"
     path = filled_template(tmp_path, tmp_path / "nowhere", "2021")
     csv_path = excel_csv(path, tmp_path / "数据表.csv", encoding)
-    res = cli("import", csv_path, "--data", data)  # a new dataset directory is created
+    res = cli("import", csv_path, "--data", data, "--create")  # a new dataset directory is created
     assert res.returncode == 0, res.stdout + res.stderr
     filling = sample_filling("2021")
     assert_report_matches(govreport.load(data, use_cache=False).report(AGENCY_ID, 2021), filling)
@@ -88,7 +88,7 @@ def test_import_after_office_inserted_blank_rows(tmp_path):
     data = tmp_path / "data"
     path = filled_template(tmp_path, data, "2019")
     insert_blank_rows(path, ["邮政编码", "（四）无法提供", "行政复议", "第二十条第（九）项", "政府信息公开信息处理费"])
-    res = cli("import", path, "--data", data)
+    res = cli("import", path, "--data", data, "--create")
     assert res.returncode == 0, res.stdout + res.stderr
     assert_report_matches(govreport.load(data, use_cache=False).report(AGENCY_ID, 2020), sample_filling("2019"))
 
@@ -168,7 +168,9 @@ def test_import_in_process_main(tmp_path, capsys):
     out = tmp_path / "t.xlsx"
     assert main(["template", "--agency", AGENCY_ID, "--year", "2021", "--data", str(data), "--out", str(out)]) == 0
     fill_template(out, sample_filling("2021"))
-    assert main(["import", str(out), "--data", str(data)]) == 0
+    assert main(["import", str(out), "--data", str(data)]) == 2  # no dataset there: refused
+    assert "--create" in capsys.readouterr().err and not data.exists()
+    assert main(["import", str(out), "--data", str(data), "--create"]) == 0
     assert "已导入" in capsys.readouterr().out
     assert main(["import", str(out), "--data", str(data)]) == 2
     assert "已有" in capsys.readouterr().err

@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..io import layout
+from ..io.narrative import narrative_bytes
 
 Key = tuple[str, int]
 _ROWS_PER_CHUNK = 500_000
@@ -121,9 +122,9 @@ def report_hashes(ds: Any, keys: Iterable[Key]) -> dict[Key, str]:
             if bounds is not None:
                 h.update(rows[bounds[pos]: bounds[pos + 1]].tobytes())
         if ds.root is not None:
-            p = ds.root / layout.narrative_path(agency_id, year)
-            if p.exists():
-                h.update(p.read_bytes())
+            raw = narrative_bytes(ds.root / layout.narrative_path(agency_id, year))
+            if raw is not None:
+                h.update(raw)
         out[(agency_id, year)] = h.hexdigest()
     return out
 

@@ -74,7 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"{__name__}.{commands[name][0]}")
     parser = argparse.ArgumentParser(prog=f"govreport {name}", description=commands[name][1])
     module.add_arguments(parser)
-    args = parser.parse_args(rest)
+    from ..errors import GovreportError
+
+    try:
+        args = parser.parse_args(rest)
+    except GovreportError as exc:  # an argument's type refused its value (e.g. --agency ../x)
+        print(f"govreport: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return run_guarded(module.run, args)
 
 

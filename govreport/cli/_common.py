@@ -22,14 +22,22 @@ def add_data(parser: argparse.ArgumentParser, *, positional: bool = False) -> No
                             help=f"dataset directory (default: {DEFAULT_DATA})")
 
 
+def agency_arg(value: str) -> str:
+    """argparse type of ``--agency``: an agency id or a Chinese name, never a path (see govreport.ids)."""
+    from ..ids import check_agency_arg
+
+    return check_agency_arg(value)
+
+
 def add_agency_year(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
-    parser.add_argument("--agency", required=required, help="agency id or full Chinese name")
+    parser.add_argument("--agency", required=required, type=agency_arg, help="agency id or full Chinese name")
     parser.add_argument("--year", type=int, required=required, help="report year")
 
 
 def add_seed_agency_year(parser: argparse.ArgumentParser) -> None:
     """``--agency`` and ``--year``, defaulting to the seed agency-year (the commands about one report)."""
-    parser.add_argument("--agency", default=DEFAULT_AGENCY, help=f"agency id or full name (default: {DEFAULT_AGENCY})")
+    parser.add_argument("--agency", default=DEFAULT_AGENCY, type=agency_arg,
+                        help=f"agency id or full name (default: {DEFAULT_AGENCY})")
     parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"report year (default: {DEFAULT_YEAR})")
 
 

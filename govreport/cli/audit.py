@@ -14,14 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import DEFAULT_DATA
+from ._common import DEFAULT_DATA, agency_arg
 
 HELP = "ingest published reports and check them"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")
-    parser.add_argument("--agency", help="agency id or full Chinese name (overrides what the report says)")
+    parser.add_argument("--agency", type=agency_arg,
+                        help="agency id or full Chinese name (overrides what the report says)")
     parser.add_argument("--year", type=int, help="report year (overrides what the report says)")
     parser.add_argument("--data", type=Path, default=Path(DEFAULT_DATA),
                         help=f"dataset whose agencies are matched by name (default: {DEFAULT_DATA}); "

@@ -18,10 +18,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="replace the agency-year if the dataset already has it (a correction)")
     parser.add_argument("--accept-errors", action="store_true",
                         help="add the report even if the consistency checks find errors")
+    parser.add_argument("--create", action="store_true",
+                        help="create a new dataset in --data if it holds none (else a missing or mistyped "
+                             "directory is refused)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import GovreportError
+    import datetime
+
+    from ..errors import DataError, GovreportError, NotFoundError
     from ..io import layout
     from ..io.template_read import DatasetAgencies, carry_over_notes, read_template
     from ..io.update import add_reports
@@ -33,9 +38,21 @@ def run(args: argparse.Namespace) -> int:
 
         ds = load(root, use_cache=False)  # no cache write: a refused import leaves the directory as it was
     elif root.exists() and not root.is_dir():
-        raise GovreportError(f"{root}: not a directory", hint="pass the dataset directory with --data")
+        raise GovreportError(f"{root}：不是目录", hint="用 --data 指定数据集目录")
+    elif not args.create:
+        what = "不存在" if not root.exists() else f"不是数据集（没有 {layout.REPORTS.name}）"
+        raise NotFoundError(f"数据目录 {root} {what}，未导入",
+                            hint="检查 --data 是否写错；确要新建一个数据集时加 --create")
+    if not Path(args.file).is_file():
+        what = "是一个文件夹，不是文件" if Path(args.file).is_dir() else "不存在"
+        raise NotFoundError(f"{args.file}：{what}", hint="指定填好的模板文件（.xlsx 或 .csv）")
     known = DatasetAgencies(ds) if ds is not None else {}
     report = read_template(args.file, agencies=known)
+    this_year = datetime.date.today().year
+    if report.year > this_year:
+        raise DataError(f"报告年度 {report.year} 在今年（{this_year} 年）之后，未导入",
+                        file=str(args.file), column="年度",
+                        hint="年度报告只能在该年度结束后编制：核对模板中的年度")
     name = f"{report.agency.name}（{report.agency.id}）{report.year}年"
     existing = ds is not None and report.agency.id in known and ds.has_report(report.agency.id, report.year)
     if existing and not args.replace:

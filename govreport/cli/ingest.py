@@ -25,14 +25,15 @@ import os
 import sys
 from pathlib import Path
 
-from ._common import DEFAULT_DATA
+from ._common import DEFAULT_DATA, agency_arg
 
 HELP = "read published reports (text/HTML, any encoding) into the dataset"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")
-    parser.add_argument("--agency", help="agency id or full Chinese name (overrides what the report says)")
+    parser.add_argument("--agency", type=agency_arg,
+                        help="agency id or full Chinese name (overrides what the report says)")
     parser.add_argument("--year", type=int, help="report year (overrides what the report says)")
     parser.add_argument("--out", "--data", dest="out", type=Path, default=Path(DEFAULT_DATA),
                         help=f"dataset directory to add the reports to and to match agencies against "

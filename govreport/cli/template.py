@@ -22,16 +22,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import datetime
+
     from ..errors import NotFoundError, ParameterError
     from ..formats import format_for_year
+    from ..ids import check_agency_arg
+    from ..io.paths import safe_file_name
     from ..io.xlsx import write_template
 
-    if not 1990 <= args.year <= 2100:
-        raise ParameterError(f"not a plausible report year: {args.year}", hint="pass a year like 2021")
+    this_year = datetime.date.today().year
+    if not 1990 <= args.year <= this_year:
+        raise ParameterError(f"--year {args.year} 不是可能的报告年度（1990 至 {this_year} 年）",
+                             hint="填写报告所述的年度，如 2021；年度报告在该年度结束后编制")
     agency = report = None
-    key = str(args.agency).strip()
-    if not key:
-        raise ParameterError("--agency is empty", hint="pass the agency id or its full Chinese name")
+    key = check_agency_arg(args.agency)
     if Path(args.data).is_dir():
         from ..dataset import load
 
@@ -54,10 +58,12 @@ def run(args: argparse.Namespace) -> int:
         used = sorted({t.spec.version for t in report.tables if t.spec.id != "fee"}) if report else []
         spec = format_for_year(args.year)
         version = used[0] if len(used) == 1 else (spec.version if spec else "2019")
-    out = args.out or Path(f"govreport-template-{key}-{args.year}.xlsx")
+    out = args.out or Path(safe_file_name(f"govreport-template-{key}-{args.year}.xlsx"))
     if out.suffix.lower() != ".xlsx":
-        raise ParameterError(f"--out must name an .xlsx file, not {str(out)!r}",
-                             hint="e.g. --out 五原县民政局2021.xlsx")
+        raise ParameterError(f"--out 必须是 .xlsx 文件，而不是 {str(out)!r}",
+                             hint="例如 --out 五原县民政局2021.xlsx")
+    if out.is_dir():
+        raise ParameterError(f"--out {str(out)!r} 是一个文件夹", hint="写出文件名，例如 --out 五原县民政局2021.xlsx")
     info = write_template(out, year=args.year, version=version, agency=agency,
                           agency_text="" if agency else key, report=report)
     for w in info.warnings:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import NotFoundError, ParameterError
 from ..formats import table_spec
+from ..ids import AGENCY_ID_MAX, check_agency_arg, is_agency_id
 from ..model import (
     Agency,
     AgencyKind,
@@ -51,7 +52,6 @@ _TEXT_TABLE = re.compile(
     r"^(?:一、)?本年新收政府信息公开申请数量|^结果维持$|^尚未审结$|^第二十条第[（(][一五六八九][)）]项$"
 )
 _PUBLISHED = re.compile(r"(?:发布|成文|印发)(?:时间|日期)：\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(slots=True)
@@ -544,7 +544,11 @@ def agency_slug(region: str, rest: str) -> str:
         return re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(s)).lower())
 
     parts = [p for p in (py(region), py(rest)) if p]
-    return "-".join(parts) or "agency"
+    slug = "-".join(parts) or "agency"
+    if not is_agency_id(slug):  # too long (or, improbably, a reserved name): keep it unique with a hash
+        digest = hashlib.blake2b((region + rest).encode("utf-8"), digest_size=4).hexdigest()
+        slug = f"{slug[:AGENCY_ID_MAX - 9].rstrip('-')}-{digest}"
+    return slug
 
 
 def resolve_agency(name: str | None, contact: dict[str, str], given: str | None, known: tuple[Agency, ...],
@@ -560,7 +564,7 @@ def resolve_agency(name: str | None, contact: dict[str, str], given: str | None,
     if given:
         if given in by_key:
             agency, how = by_key[given], "given"
-        elif _ID.match(given):
+        elif is_agency_id(check_agency_arg(given)):
             if name is None:
                 f.miss("机关名称", "报告中读不出机关名称，--agency 给的是编号，数据集中没有这个编号")
                 return None, "none"

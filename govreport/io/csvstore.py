@@ -159,6 +159,12 @@ def _convert(col: pd.Series, f, lines: np.ndarray, display: str) -> dict[str, ob
     if f.kind is Kind.ID:
         _fail(ValueFormatError, empty, lines, display, name, "empty value", f"fill in {name} on every row")
         return {name: col}
+    if f.kind is Kind.AGENCY_ID:
+        from ..ids import AGENCY_ID_RULE, invalid_mask
+
+        _fail(ValueFormatError, empty, lines, display, name, "单位标识为空", f"每一行都要填写 {name}")
+        _fail(ValueFormatError, invalid_mask(col), lines, display, name, "不是有效的单位标识：", AGENCY_ID_RULE, col)
+        return {name: col}
     if f.kind in (Kind.YEAR, Kind.INT):
         nums = pd.to_numeric(col, errors="coerce")
         bad = nums.isna().to_numpy() | (nums.to_numpy(dtype="float64", na_value=np.nan) % 1 != 0)
@@ -431,9 +437,14 @@ def _convert_coded(coded: _Coded, f, as_category: bool) -> dict[str, object] | N
     # pyarrow builds dictionaries from the values it meets: every category occurs (CHOICE checks below)
     used = np.ones(len(cats), dtype=bool)
     empty = (cats == "").to_numpy(dtype=bool)
-    if f.kind in (Kind.TEXT, Kind.ID):
-        if f.kind is Kind.ID and (empty & used).any():
+    if f.kind in (Kind.TEXT, Kind.ID, Kind.AGENCY_ID):
+        if f.kind is not Kind.TEXT and (empty & used).any():
             return None
+        if f.kind is Kind.AGENCY_ID:
+            from ..ids import invalid_mask
+
+            if (invalid_mask(cats) & used).any():
+                return None
         return {name: coded.categorical() if as_category else coded.strings()}
     if f.kind in (Kind.YEAR, Kind.INT):
         nums = pd.to_numeric(cats, errors="coerce")

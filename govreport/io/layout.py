@@ -24,6 +24,7 @@ from enum import StrEnum
 class Kind(StrEnum):
     TEXT = "text"  # free text, may be empty
     ID = "id"  # required identifier: non-empty, no surrounding spaces
+    AGENCY_ID = "agency-id"  # an agency id as govreport.ids defines it (safe as a folder name)
     YEAR = "year"  # integer year
     INT = "int"  # required integer (e.g. seq)
     DATE = "date"  # ISO date YYYY-MM-DD, may be empty
@@ -67,7 +68,8 @@ class FileSpec:
 AGENCIES = FileSpec(
     "agencies.csv",
     (
-        Field("agency_id", Kind.ID, True, doc="stable ASCII id, e.g. 150821-minzhengju (region code + slug)"),
+        Field("agency_id", Kind.AGENCY_ID, True,
+              doc="stable ASCII id, e.g. 150821-minzhengju (region code + slug); see govreport.ids"),
         Field("name", Kind.ID, True, doc="full Chinese name, e.g. 五原县民政局"),
         Field("kind", Kind.CHOICE, True, ("department", "government", "other"),
               doc="department: due 31 Jan; government: due 31 Mar; other: local rules"),

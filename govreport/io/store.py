@@ -5,13 +5,21 @@ checked across files (every reference resolves, every table cell exists in its f
 source of truth; ``<root>/.cache/`` holds Parquet copies keyed by each CSV's size and mtime, so a
 second load of an unchanged dataset skips parsing and validation. ``write_frames`` writes the CSVs
 in canonical order, all or nothing.
+
+Concurrency: every writer holds the dataset's lock (:func:`write_lock`, the file ``<root>/.govreport.lock``,
+taken with the filelock library) from re-reading the files to the last rename, so concurrent writers
+queue and none loses another's rows. A reader takes the same lock only for a moment, to see the files
+between two writes, reads them, and checks that no file was replaced meanwhile (else it reads again): a
+reader never mixes files of two different writes and never blocks a writer for longer than that moment.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,7 +28,7 @@ import pandas as pd
 
 from .. import __version__
 from ..channels import CATEGORY_IDS, CHANNEL_IDS
-from ..errors import NotFoundError, UnknownReferenceError
+from ..errors import GovreportError, NotFoundError, UnknownReferenceError
 from ..formats import FORMATS, cell_catalog, cell_ids
 from . import layout
 from .csvstore import LINE, empty_frame, file_fingerprint, read_file, scan_file, to_text_frame
@@ -38,16 +46,133 @@ def _display(root: Path, name: str) -> str:
     return str(root / name)
 
 
+# ------------------------------------------------------------------------------------------ locking
+
+LOCK_FILE = ".govreport.lock"
+LOCK_WAIT = 300.0  # seconds a writer waits for another writer (an import takes seconds)
+_held: dict[Path, int] = {}  # dataset roots whose lock this process holds (re-entrant)
+
+
+class DatasetBusyError(GovreportError):
+    """Another process kept the dataset's lock for longer than we wait."""
+
+    code = "dataset-busy"
+
+
+def _lock(root: Path):
+    from filelock import FileLock
+
+    return FileLock(str(root / LOCK_FILE))
+
+
+@contextlib.contextmanager
+def write_lock(root: str | os.PathLike[str], *, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the dataset's writer lock (creating ``root`` if needed). Inside, re-read what you change and
+    replace files with :func:`commit_texts`. Temporary files a killed writer left behind are removed."""
+    from filelock import Timeout
+
+    root = Path(root)
+    key = root.resolve()
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    lock = _lock(root)
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise DatasetBusyError(f"数据集 {root} 正被另一个 govreport 进程写入，等待 {wait:.0f} 秒后仍未结束，未改动",
+                               hint="等另一个导入完成后重试") from None
+    _held[key] = 1
+    try:
+        _remove_stale_temp(root)
+        yield
+    finally:
+        del _held[key]
+        lock.release()
+
+
+def _remove_stale_temp(root: Path) -> None:
+    """Temporary files (``.<name>.<pid>.tmp``) of a writer that was killed before renaming them."""
+    from .paths import pid_alive
+
+    for tmp in [*root.glob(".*.tmp"), *root.glob(f"{layout.NARRATIVES_DIR}/*/.*.tmp")]:
+        parts = tmp.name.rsplit(".", 2)
+        pid = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+        if pid is not None and pid != os.getpid() and not pid_alive(pid):
+            tmp.unlink(missing_ok=True)
+
+
+def _identities(root: Path) -> dict[str, tuple[int, int, int] | None]:
+    out: dict[str, tuple[int, int, int] | None] = {}
+    for spec in layout.FILES:
+        try:
+            st = os.stat(root / spec.name)
+        except FileNotFoundError:
+            out[spec.name] = None
+        else:
+            out[spec.name] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _quiet_identities(root: Path) -> dict[str, tuple[int, int, int] | None]:
+    """The files' identities at a moment no writer is between two renames.
+
+    Taken under the lock when the lock file exists. A reader never creates it (reading leaves the
+    directory as it was): every writer creates it before its first rename, so when it is still absent
+    after the identities were taken, no write was under way then. A read-only dataset has no writers.
+    """
+    key = root.resolve()
+    if key in _held:
+        return _identities(root)
+    lock_path = root / LOCK_FILE
+    if not lock_path.exists():
+        ids = _identities(root)
+        if not lock_path.exists():
+            return ids
+    from filelock import Timeout
+
+    try:
+        with _lock(root).acquire(timeout=LOCK_WAIT):
+            return _identities(root)
+    except Timeout:
+        raise DatasetBusyError(f"数据集 {root} 正被另一个 govreport 进程写入，等待 {LOCK_WAIT:.0f} 秒后仍未结束",
+                               hint="等另一个导入完成后重试") from None
+    except OSError:  # a lock file we may not open: a dataset we may not write, nobody else writes it either
+        return _identities(root)
+
+
 def read_frames(root: str | os.PathLike[str], *, use_cache: bool = True) -> tuple[dict[str, pd.DataFrame], str]:
-    """Read and validate a dataset directory. Returns the frames and a content hash of the CSV files."""
+    """Read and validate a dataset directory. Returns the frames and a content hash of the CSV files.
+
+    The files read are those of one completed write (see the module docstring on concurrency)."""
     root = Path(root)
     if not root.is_dir():
-        raise NotFoundError(f"{root}: no such dataset directory", hint="pass the directory that holds reports.csv")
+        raise NotFoundError(f"{root}：数据集目录不存在", hint="用 --data 指定存放 reports.csv 的目录")
     if not (root / layout.REPORTS.name).exists():
         raise NotFoundError(
-            f"{root}: not a govreport dataset (no {layout.REPORTS.name})",
-            hint="pass the directory that holds agencies.csv and reports.csv, or create one with `govreport synth`",
+            f"{root}：不是 govreport 数据集（没有 {layout.REPORTS.name}）",
+            hint="指定存放 agencies.csv 和 reports.csv 的目录；新数据集可用 govreport import --create 建立",
         )
+    for _ in range(20):
+        before = _quiet_identities(root)
+        try:
+            result = _read_frames_once(root, use_cache)
+        except (GovreportError, OSError):
+            if _identities(root) != before:  # a writer replaced files under us: read the new version
+                continue
+            raise
+        if _identities(root) == before:
+            return result
+    raise DatasetBusyError(f"数据集 {root} 在读取期间一再被改写，未能读到完整的一版",
+                           hint="等正在进行的导入结束后重试")
+
+
+def _read_frames_once(root: Path, use_cache: bool) -> tuple[dict[str, pd.DataFrame], str]:
     fingerprints = {spec.name: file_fingerprint(root / spec.name) for spec in layout.FILES}
     if use_cache:
         cached = _read_cache(root, fingerprints)
@@ -402,10 +527,16 @@ def write_frames(root: str | os.PathLike[str], frames: dict[str, pd.DataFrame],
 
 
 def commit_texts(root: Path, contents: dict[str, str]) -> list[Path]:
+    """Write ``contents`` (path relative to ``root`` → text) all-or-nothing: every file is written beside its
+    target first, then all are renamed into place. Every target must lie inside ``root``."""
+    from .paths import inside
+
+    root = Path(root)
+    targets = {rel: inside(root, rel) for rel in contents}  # before anything is written
     staged: list[tuple[Path, Path]] = []
     try:
         for rel, text in contents.items():
-            target = root / rel
+            target = targets[rel]
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             tmp.write_text(text, encoding="utf-8", newline="\n")

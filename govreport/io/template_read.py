@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import DataError, GovreportError, NotFoundError, SchemaError, UnknownReferenceError, ValueFormatError
 from ..formats import FORMATS, Axis, Column, TableSpec, ValueType, format_for_year
+from ..ids import AGENCY_ID_RULE, agency_id_problem
 from ..model import (
     Agency,
     AgencyKind,
@@ -830,9 +831,8 @@ def _agency(grid: Grid, kv: dict[str, _Input], text, choice, known: Mapping[str,
         raise grid.error(ValueFormatError, id_row, id_col, "没有填写单位标识",
                          "填写数据集中该单位的编号（如 150821-minzhengju）；新单位请按“行政区划代码-拼音简称”编号",
                          place)
-    if aid and re.search(r"[\s,]", aid):
-        raise grid.error(ValueFormatError, id_row, id_col, f"单位标识不能含空格或逗号：{aid!r}",
-                         "单位标识只用字母、数字和连字符，如 150821-minzhengju", place)
+    if aid and agency_id_problem(aid):
+        raise grid.error(ValueFormatError, id_row, id_col, agency_id_problem(aid), AGENCY_ID_RULE, place)
     if aid and base is not None and name and name != base.name:
         raise grid.error(ValueFormatError, id_row, id_col,
                          f"单位标识 {aid} 在数据集中是“{base.name}”，但表中的单位名称是“{name}”",

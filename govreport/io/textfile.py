@@ -31,7 +31,7 @@ def decode_bytes(raw: bytes, *, file: str = "<input>", candidates: tuple[str, ..
                     pos = len(bom)
                 except UnicodeDecodeError as exc:
                     pos = len(bom) + exc.start
-                raise _undecodable(raw, pos, file, f"not valid {bare} after its byte-order mark") from None
+                raise _undecodable(raw, pos, file, f"在字节顺序标记（BOM）之后不是有效的 {bare} 编码") from None
     utf8_error: UnicodeDecodeError | None = None
     try:
         return raw.decode("utf-8"), "utf-8"
@@ -64,18 +64,18 @@ def decode_bytes(raw: bytes, *, file: str = "<input>", candidates: tuple[str, ..
             offset += len(line) + 1
         if first is not None and (best is None or (readable, -priority) > best):
             best, pos = (readable, -priority), first
-    raise _undecodable(raw, pos, file, "cannot decode the file as UTF-8, GB18030/GBK or Big5")
+    raise _undecodable(raw, pos, file, "无法按 UTF-8、GB18030/GBK 或 Big5 编码读取")
 
 
 def _undecodable(raw: bytes, pos: int, file: str, what: str) -> EncodingError:
     line = raw.count(b"\n", 0, pos) + 1
     col = pos - (raw.rfind(b"\n", 0, pos) + 1) + 1
     return EncodingError(
-        f"{what} (first bad byte 0x{raw[pos:pos + 1].hex() or 'end of file'})",
+        f"{what}（第一个无法识别的字节为 0x{raw[pos:pos + 1].hex() or '（文件结尾）'}）",
         file=file,
         line=line,
-        column=f"byte {col}",
-        hint="save the file as UTF-8 (in Excel: 另存为 → CSV UTF-8 (逗号分隔))",
+        column=f"第 {col} 个字节",
+        hint="把文件另存为 UTF-8 编码（Excel：另存为 → CSV UTF-8（逗号分隔））",
     )
 
 
@@ -105,7 +105,11 @@ def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
     except FileNotFoundError:
         from ..errors import NotFoundError
 
-        raise NotFoundError(f"{p}: no such file", hint="check the path") from None
+        raise NotFoundError(f"{p}：文件不存在", hint="检查文件路径") from None
+    except IsADirectoryError:
+        from ..errors import NotFoundError
+
+        raise NotFoundError(f"{p}：是一个文件夹，不是文件", hint="指定文件本身的路径") from None
     return decode_bytes(raw, file=str(p))
 
 
@@ -119,10 +123,24 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600: give the file the mode open() would
         os.replace(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    try:  # Linux: read it without changing it (setting it races with other threads creating files)
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str) -> None:

@@ -4,6 +4,10 @@ Used by ``govreport import`` (Excel/CSV templates) and ``govreport ingest`` (pub
 rows are merged with the existing files, the whole result is validated exactly as ``load`` would,
 and only then are the files replaced (write aside, then rename). A failure at any step leaves the
 directory untouched.
+
+All of it happens under the dataset's writer lock (:func:`govreport.io.store.write_lock`): the files
+are re-read under the lock, so two imports at once both land (the second waits for the first) and an
+agency-year the other one added meanwhile is seen (``replace=False`` then refuses it).
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GovreportError
+from ..ids import check_agency_id
 from ..model import Report
 from . import layout
 from .csvstore import read_csv_text, validate_frame
 from .frames import narrative_text, report_to_text_frames
-from .store import FRAME_NAMES, SPECS, commit_texts, link_frames
+from .store import FRAME_NAMES, SPECS, commit_texts, link_frames, write_lock
 
 
 def _read_text_frames(root: Path) -> dict[str, pd.DataFrame]:
@@ -48,8 +53,8 @@ def merge_reports(root: Path, reports: list[Report], *, replace: bool = True) ->
     clash = sorted(keys & existing)
     if clash and not replace:
         a, y = clash[0]
-        raise GovreportError(f"the dataset already has a report for {a} {y}",
-                             hint="pass --replace to overwrite it", code="exists")
+        raise GovreportError(f"数据集 {root} 已有 {a} {y} 年度的报告，未导入，数据目录未改动",
+                             hint="核对单位和年度；确要用新数据更正现有报告时加 --replace", code="exists")
     merged: dict[str, pd.DataFrame] = {}
     for name in FRAME_NAMES:
         cur = current[name].astype(str)
@@ -67,9 +72,16 @@ def merge_reports(root: Path, reports: list[Report], *, replace: bool = True) ->
 def add_reports(root: str | os.PathLike[str], reports: list[Report], *, replace: bool = True,
                 source_name: str = "<new report>") -> list[Path]:
     """Merge ``reports`` into the dataset at ``root`` and write it; returns the files written."""
+    root = Path(root)
+    for r in reports:
+        check_agency_id(r.agency.id, file=source_name, column="单位标识")
+    with write_lock(root):
+        return _add_locked(root, reports, replace=replace, source_name=source_name)
+
+
+def _add_locked(root: Path, reports: list[Report], *, replace: bool, source_name: str) -> list[Path]:
     from .store import canonical_text
 
-    root = Path(root)
     merged = merge_reports(root, reports, replace=replace)
     typed: dict[str, pd.DataFrame] = {}
     for name in FRAME_NAMES:
@@ -81,5 +93,4 @@ def add_reports(root: str | os.PathLike[str], reports: list[Report], *, replace:
         text = narrative_text(r)
         if text is not None:
             contents[layout.narrative_path(r.agency.id, r.year)] = text
-    root.mkdir(parents=True, exist_ok=True)
     return commit_texts(root, contents)
