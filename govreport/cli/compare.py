@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     notebook = Path(__file__).resolve().parents[2] / "notebooks" / "compare.ipynb"
     params = {"data_dir": str(args.data), "years": args.years, "agencies": args.agencies, "region": args.region,
               "min_n": args.min_n}
-    out = args.out / "compare" / scope_name(args.years, args.agencies, args.region)
+    from ..io.paths import inside
+
+    out = inside(args.out, "compare", scope_name(args.years, args.agencies, args.region))
     with Renderer(args.out, to=args.to, browser=args.browser) as renderer:
         try:
             result = renderer.render_notebook(notebook, params, out, validate=compare.preflight)

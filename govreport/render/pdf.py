@@ -18,6 +18,7 @@ another; a missing browser is a :class:`~govreport.errors.DependencyError` namin
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -27,7 +28,10 @@ from typing import Any
 from ..errors import DependencyError, RenderError
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-INSTALL_HINT = "install Chromium: apt-get install chromium (or set GOVREPORT_CHROMIUM to the browser's path)"
+#: The browser's temporary profile: ``<temp>/govreport-chromium-<pid>-*``, removed on close and at exit; those
+#: whose process is gone (a killed render) are removed by the next browser start.
+PROFILE_PREFIX = "govreport-chromium-"
+INSTALL_HINT = "安装 Chromium：apt-get install chromium（或用环境变量 GOVREPORT_CHROMIUM 指定浏览器的路径）"
 BROWSER_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -66,7 +70,7 @@ def check_chromium(executable: str | os.PathLike[str] | None = None) -> str:
     path = chromium_path(executable)
     resolved = shutil.which(path) if os.sep not in path else path
     if not resolved or not os.path.isfile(resolved) or not os.access(resolved, os.X_OK):
-        raise DependencyError(f"Chromium not found at {path}; the PDF cannot be made", hint=INSTALL_HINT)
+        raise DependencyError(f"在 {path} 找不到 Chromium 浏览器，无法生成 PDF", hint=INSTALL_HINT)
     if os.path.realpath(resolved) == DEFAULT_CHROMIUM and os.access(DEBIAN_BINARY, os.X_OK):
         with open(resolved, "rb") as fh:
             if fh.read(2) == b"#!":
@@ -109,7 +113,11 @@ class PdfPrinter:
         find_cjk_fonts()  # the document's CSS names the SC faces; without them Chromium would fall back
         from playwright.sync_api import sync_playwright
 
-        self._home = tempfile.mkdtemp(prefix="govreport-chromium-")
+        from ..io.paths import remove_stale
+
+        remove_stale(tempfile.gettempdir(), PROFILE_PREFIX)  # profiles of browsers whose process was killed
+        self._home = tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-")
+        atexit.register(self._cleanup_home)  # also when close() is never called
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
         env.update(HOME=self._home, XDG_CONFIG_HOME=os.path.join(self._home, "config"),
                    XDG_CACHE_HOME=os.path.join(self._home, "cache"), XDG_DATA_HOME=os.path.join(self._home, "data"))
@@ -126,7 +134,7 @@ class PdfPrinter:
         except Exception as exc:
             pw.stop()
             self._cleanup_home()
-            raise DependencyError(f"Chromium at {exe} did not start: {str(exc).splitlines()[0]}",
+            raise DependencyError(f"{exe} 处的 Chromium 浏览器未能启动：{str(exc).splitlines()[0]}",
                                   hint=INSTALL_HINT) from None
         self._pw, self._browser, self._page = pw, browser, page
         self._owner = os.getpid()
@@ -149,7 +157,7 @@ class PdfPrinter:
         self._cleanup_home()
 
     def _cleanup_home(self) -> None:
-        if self._home:
+        if self._home and (self._owner is None or self._owner == os.getpid()):
             shutil.rmtree(self._home, ignore_errors=True)
             self._home = None
 
@@ -177,7 +185,7 @@ class PdfPrinter:
                 tagged=True,
             )
         except Exception as exc:
-            raise RenderError(f"Chromium failed to print the PDF: {str(exc).splitlines()[0]}") from None
+            raise RenderError(f"Chromium 浏览器打印 PDF 失败：{str(exc).splitlines()[0]}") from None
 
     def platform_fonts(self, html: str, selectors: list[str]) -> dict[str, list[str]]:
         """The font faces Chromium renders the first element of each CSS selector with (PostScript names),

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CellExecutionError, DependencyError, GovreportError, ParameterError, RenderError
+from ..io.paths import inside, remove_stale
 from . import params as P
 from . import pdfpost
 from . import provenance as prov
@@ -224,8 +225,9 @@ def _execute_job(job: Job) -> ExecOutcome:
     record = _record(ds, res.agency_id, res.year, {**public, **job.extra}, job)
     if job.data_hash is not None:
         _remember(ds, res.agency_id, res.year, report, job.data_hash)
-    target = Path(job.out_dir) / res.agency_id / str(res.year)
+    target = inside(job.out_dir, res.agency_id, str(res.year))  # never outside the output folder
     target.mkdir(parents=True, exist_ok=True)
+    remove_stale(target, ".staging-")  # left by a killed render
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=target))
     t1 = time.perf_counter()
     try:
@@ -265,6 +267,7 @@ def _execute_notebook_job(job: NotebookJob) -> ExecOutcome:
     """Runs in the forked child: execute an arbitrary notebook and export its publication HTML."""
     target = Path(job.out_dir)
     target.mkdir(parents=True, exist_ok=True)
+    remove_stale(target, ".staging-")  # left by a killed render
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=target))
     t1 = time.perf_counter()
     try:
@@ -475,7 +478,7 @@ class Renderer:
         return P.resolve(self.check(agency, year, data_dir, parameters))
 
     def target_dir(self, agency_id: str, year: int) -> Path:
-        return self.out_dir / agency_id / str(int(year))
+        return inside(self.out_dir, agency_id, str(int(year)))
 
     # ------------------------------------------------------------------------------ render
 
