@@ -64,6 +64,7 @@ from .rules import (
     CellDomain,
     ChannelSum,
     CrossYear,
+    Magnitude,
     NoData,
     NonNegativeFigures,
     PartsWithinTotal,
@@ -1032,6 +1033,68 @@ def _cell_domain(engine: _Engine, rule: Rule, check: CellDomain) -> None:
                        line=engine.cell_line(p, gid) if file else None, order=(k.version, gid))
 
 
+def _magnitude(engine: _Engine, rule: Rule, check: Magnitude) -> None:
+    """M1 over one version's matrix: a figure (not blank, not 不适用) is at most its table's and unit's limit.
+
+    Instances are the figures present; a blank or 不适用 is not assessed. The stated 主动公开 total is
+    assessed once, by the check that carries ``proactive_total``."""
+    if check.proactive_total is not None:
+        _magnitude_total(engine, rule, check.proactive_total)
+    mat = engine.matrices[check.version]
+    if mat.values.shape[0] == 0:
+        return
+    catalog = cell_catalog()
+    limits = np.full(len(mat.gids), np.inf)
+    for j, gid in enumerate(mat.gids.tolist()):
+        k = catalog[int(gid)]
+        unit = _spec(k.version, k.table).column(k.column).unit
+        for table, want_unit, limit in check.limits:
+            if table == k.table and want_unit in ("", unit):
+                limits[j] = limit
+                break
+    values, marks = mat.values, mat.marks
+    with np.errstate(invalid="ignore"):
+        bad = (np.abs(values) > limits[None, :]) & (marks == _VALUE)
+    n_values = _row_count(marks == _VALUE)
+    n_bad = _row_count(bad)
+    rows_pos = np.flatnonzero(mat.rowmap >= 0)
+    keep = engine.sel[rows_pos]
+    engine.tally_rows(rule, rows_pos[keep], (n_values - n_bad)[keep], n_bad[keep],
+                      np.zeros(int(keep.sum()), dtype=np.int32))
+    for r in np.flatnonzero(n_bad * keep):
+        p = int(rows_pos[r])
+        for j in np.flatnonzero(bad[r]):
+            gid = int(mat.gids[j])
+            k = catalog[gid]
+            spec = _spec(k.version, k.table)
+            col = spec.column(k.column)
+            found = _num(float(values[r, j]))
+            limit = _num(float(limits[j]))
+            unit = col.unit or ""
+            place = spec.place(k.row, k.column)
+            message = f"{place}填写了 {found} {unit}，超过合理上限 {limit} {unit}，可能多输了位数。"
+            file = engine.files["cells"]
+            engine.add(rule, p, place=place, message=message, expected=f"不超过 {limit}", found=found,
+                       version=k.version, table=k.table, row=k.row, column=k.column, file=file,
+                       line=engine.cell_line(p, gid) if file else None, order=(k.version, gid))
+
+
+def _magnitude_total(engine: _Engine, rule: Rule, limit: float) -> None:
+    rep = engine.ds.reports
+    total = rep["proactive_total"].to_numpy(dtype=np.float64)
+    has = engine.sel & (rep["proactive_total_mark"].to_numpy() == _VALUE)
+    with np.errstate(invalid="ignore"):
+        big = has & (np.abs(total) > limit)
+    idx = np.flatnonzero(has)
+    engine.tally(rule, idx, np.where(big[idx], _FAIL, _PASS))
+    for p in np.flatnonzero(big):
+        file, line = engine.report_place(int(p))
+        found = _num(total[p])
+        engine.add(rule, int(p), place="主动公开 总数",
+                   message=f"主动公开总数为 {found}，超过合理上限 {_num(limit)}，可能多输了位数。",
+                   expected=f"不超过 {_num(limit)}", found=found, file=file, line=line)
+
+
 # ======================================================================================== channels
 
 
@@ -1431,6 +1494,7 @@ _HANDLERS = {
     ChannelSum: _channel_sum,
     NonNegativeFigures: _non_negative,
     ReportPredicate: _report_predicate,
+    Magnitude: _magnitude,
 }
 
 

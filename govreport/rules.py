@@ -37,6 +37,10 @@ C1     error     channels      channels do not overlap (channels_overlap = no): 
 C2     warning   channels      overlap unknown: the channel figures do not match the total; overlap = yes:
                                the channel figures add up to less than the total (they may exceed it)
 C3     error     channels      the stated total and every channel figure are non-negative
+M1     warning   cell          plausible magnitude: no figure larger than a threshold by unit (see
+                               ``MAGNITUDE_LIMITS``: 件/项/个 of 表三, 表四 and 信息处理费 ≤ 1,000,000; 件/项 of
+                               表二 ≤ 10,000,000; 万元 and 元 ≤ 100,000,000; stated 主动公开 total ≤ 100,000,000):
+                               a larger one is most likely a typing slip (extra digits)
 P1     error     report        the statistical period lies inside the report year and starts before it ends
 P2     warning   report        the data cut-off is earlier than the end of the statistical period
 P3     error     report        the data cut-off lies outside the statistical period
@@ -264,8 +268,27 @@ class ReportPredicate:
         return dict(self.params).get(name, default)
 
 
+@dataclass(frozen=True, slots=True)
+class Magnitude:
+    """No figure of the version's tables exceeds, in absolute value, the limit of its table and unit
+    (``limits``: ``(table id, unit, largest plausible figure)``; unit ``""``: any unit of that table); with
+    ``proactive_total`` the stated 主动公开 total is held to that limit as well."""
+
+    version: str
+    limits: tuple[tuple[str, str, float], ...]
+    proactive_total: float | None = None
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return (self.version,)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for t, _, _ in self.limits))
+
+
 Check = SumIdentity | CrossYear | PartsWithinTotal | TotalPresent | NoData | CellDomain | ChannelSum | \
-    NonNegativeFigures | ReportPredicate
+    NonNegativeFigures | ReportPredicate | Magnitude
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +347,20 @@ def _t4_parts(route: str) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------------------------------------ rules
+
+#: M1's thresholds: the largest figure that is still plausible, by table and unit. Applications (表三), reviews
+#: and suits (表四) and fees (信息处理费 件) of even a national ministry or a province stay in the tens of
+#: thousands a year; 表二's documents and decisions (处罚, 许可 …) reach the hundreds of thousands for a
+#: province; money (万元 in 表二, 元 for fees) allows 1e8. A figure above its limit is a warning, never an error.
+COUNT_LIMIT, TABLE2_LIMIT, MONEY_LIMIT = 1_000_000.0, 10_000_000.0, 100_000_000.0
+PROACTIVE_TOTAL_LIMIT = 100_000_000.0  # 条 of the stated 主动公开 total
+MAGNITUDE_LIMITS: dict[str, tuple[tuple[str, str, float], ...]] = {
+    V19: (("t2a", "", TABLE2_LIMIT), ("t2b", "", TABLE2_LIMIT), ("t2c", "", TABLE2_LIMIT), ("t2d", "", TABLE2_LIMIT),
+          ("t2e", "万元", MONEY_LIMIT), ("t2e", "个", COUNT_LIMIT), ("t3", "", COUNT_LIMIT), ("t4", "", COUNT_LIMIT),
+          ("fee", "件", COUNT_LIMIT), ("fee", "元", MONEY_LIMIT)),
+    V21: (("t2a", "", TABLE2_LIMIT), ("t2b", "", TABLE2_LIMIT), ("t2c", "", TABLE2_LIMIT), ("t2d", "", MONEY_LIMIT),
+          ("t3", "", COUNT_LIMIT), ("t4", "", COUNT_LIMIT), ("fee", "件", COUNT_LIMIT), ("fee", "元", MONEY_LIMIT)),
+}
 
 _SPEC = "annual-report-format.md §5"
 
@@ -430,6 +467,13 @@ RULES: tuple[Rule, ...] = (
         "C3", "error", "channels", "主动公开总数及各渠道数不应为负数",
         (NonNegativeFigures(),),
         basis="counts",
+    ),
+    Rule(
+        "M1", "warning", "cell", "数字大小不合常理：可能多输了位数",
+        tuple(Magnitude(v, MAGNITUDE_LIMITS[v], proactive_total=PROACTIVE_TOTAL_LIMIT if v == V21 else None)
+              for v in BOTH),
+        basis="plausibility: the largest figures published by national and provincial bodies are far below",
+        hint="核对该数字是否多输了位数；数字确实如此时可忽略本警告",
     ),
     Rule(
         "P1", "error", "report", "统计期限应在报告年度之内",
