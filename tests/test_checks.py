@@ -640,7 +640,7 @@ def test_cli_bad_dataset_exit_2(tmp_path, capsys):
     (root / "cells.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     assert main(["check", str(root)]) == 2
     err = capsys.readouterr().err
-    assert "cells.csv" in err and "line 4" in err and "Traceback" not in err
+    assert "cells.csv" in err and "第 4 行" in err and "Traceback" not in err
 
 
 # ----------------------------------------------------------------------------------------- result object

@@ -7,7 +7,7 @@ skips it — when that record names the same inputs as now and every requested o
 * ``data_hash``: :meth:`Dataset.report_hash <govreport.dataset.Dataset.report_hash>` — the agency-year's
   rows, its agency's row and its narrative;
 * ``notebook_hash``: the report notebook's code; ``govreport_version``;
-* ``parameters``: as the renderer records them (agency id, year, the dataset directory's name and the
+* ``parameters``: as the renderer records them (agency's full name, year, the dataset directory's name and the
   notebook's other declared parameters);
 * the files: the requested outputs (``--to``) are among the files the record lists, and exist.
 

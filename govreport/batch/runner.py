@@ -122,7 +122,9 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
         previous = state.read_state(out_dir)
         hashes, sigs = plan.input_hashes(ds, keys, previous)
         files = expected_files(to)
-        expected = {k: Expected(hashes[k], probe.notebook_hash, __version__, _parameters(probe, k, data_dir), files)
+        names = dict(zip(ds.agencies["agency_id"].astype(str), ds.agencies["name"].astype(str), strict=True))
+        expected = {k: Expected(hashes[k], probe.notebook_hash, __version__,
+                                _parameters(probe, k, data_dir, names[k[0]]), files)
                     for k in keys}
         recorded = {k: plan.read_provenance(probe.target_dir(*k)) for k in keys}
         current = {k: plan.is_current(recorded[k], expected[k], probe.target_dir(*k)) for k in keys}
@@ -164,13 +166,13 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
     return report
 
 
-def _parameters(probe: Any, key: Key, data_dir: Path) -> dict[str, Any]:
+def _parameters(probe: Any, key: Key, data_dir: Path, agency_name: str) -> dict[str, Any]:
     """The parameters the renderer records for this agency-year (see ``Renderer._execute_job``)."""
     from ..render import provenance as prov
 
     values = probe.check(key[0], key[1], data_dir)
     extra = {k: v for k, v in values.items() if k not in ("agency", "year", "data_dir")}
-    return {**prov.public_parameters(key[0], key[1], data_dir), **extra}
+    return {**prov.public_parameters(agency_name, key[1], data_dir), **extra}
 
 
 def _scheduler(opts: BatchOptions, config: ServerConfig, jobs: int) -> Any:

@@ -1,7 +1,8 @@
 """Output paths that stay where they belong, file names safe on every system, and leftovers of killed runs.
 
-* :func:`inside` — every output path is built with it: the path is resolved (``..`` and symbolic links
-  followed) and must lie inside its output folder, else :class:`UnsafePathError` before anything is written.
+* :func:`inside` — every output path is built with it: the path must lie inside its output folder (no
+  absolute part, no ``..`` that climbs out, no backslash or drive colon), else :class:`UnsafePathError`
+  before anything is written.
 * :func:`safe_file_name` — a file name made from free text (a Chinese agency name, a scope name) that is
   valid on Windows too: no ``<>:"/\\|?*`` or control characters, no trailing dot or space, not a reserved
   device name (``CON``, ``NUL``, ``COM1`` …, with or without an extension).
@@ -27,16 +28,17 @@ class UnsafePathError(GovreportError):
 
 
 def inside(root: str | os.PathLike[str], *parts: str | os.PathLike[str]) -> Path:
-    """``root / parts…``, checked to stay inside ``root`` (after resolving ``..`` and links)."""
-    base = Path(root)
-    path = base.joinpath(*parts)
-    resolved_root = base.resolve()
-    resolved = path.resolve()
-    if resolved != resolved_root and resolved_root not in resolved.parents:
+    """``root / parts…``, checked to stay inside ``root``: no part may be absolute, and ``..`` may not climb
+    out (a lexical check, cheap enough for every agency-year of a batch; links inside the output folder are
+    the user's own)."""
+    rel = os.path.normpath(os.path.join(*(os.fspath(p) for p in parts))) if parts else "."
+    if any(os.path.isabs(os.fspath(p)) or os.fspath(p).startswith(("/", "\\")) for p in parts) or \
+            rel == ".." or rel.startswith(("../", "..\\")) or os.path.isabs(rel) or \
+            (os.name != "nt" and "\\" in rel) or ":" in rel:
         shown = "/".join(os.fspath(p) for p in parts)
-        raise UnsafePathError(f"输出路径 {shown!r} 会落在输出文件夹 {base} 之外，未写入任何文件",
+        raise UnsafePathError(f"输出路径 {shown!r} 会落在输出文件夹 {root} 之外，未写入任何文件",
                               hint="检查单位标识等用来组成文件名的值：只能用小写字母、数字和连字符，不能含 .. 或 /")
-    return path
+    return Path(root).joinpath(*parts)
 
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')

@@ -277,7 +277,7 @@ class ReportDocument:
         agency_id = ds.agency_id(agency)
         report = ds.report(agency_id, int(year))
         result = checks.run(ds, agencies=[agency_id], years=[int(year)]).for_report(agency_id, int(year))
-        params = parameters or prov.public_parameters(agency, int(year), data_dir or ds.root or "")
+        params = parameters or prov.public_parameters(report.agency.name, int(year), data_dir or ds.root or "")
         return cls(
             report,
             distribution=stats.report_channels(ds, agency_id, int(year)),

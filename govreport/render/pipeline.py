@@ -221,7 +221,7 @@ def _execute_job(job: Job) -> ExecOutcome:
     res = P.resolve(job.values)  # the dataset checks: nothing has executed or been written yet
     ds = res.dataset
     report = ds.report(res.agency_id, res.year)
-    public = prov.public_parameters(res.agency, res.year, res.data_dir)
+    public = prov.public_parameters(report.agency.name, res.year, res.data_dir)  # one form, however given
     record = _record(ds, res.agency_id, res.year, {**public, **job.extra}, job)
     if job.data_hash is not None:
         _remember(ds, res.agency_id, res.year, report, job.data_hash)

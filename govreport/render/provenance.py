@@ -75,7 +75,10 @@ class Provenance:
 
 
 def public_parameters(agency: str, year: int, data_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """The parameters as recorded: the data directory by name only (no absolute path in any output)."""
+    """The parameters as recorded: the data directory by name only (no absolute path in any output).
+
+    ``agency`` is the agency's full name whatever form the user typed (id or name), so that ``render`` and
+    ``batch`` write the same bytes for the same report."""
     return {"agency": str(agency), "year": int(year), "data_dir": os.path.basename(os.path.normpath(data_dir))}
 
 
