@@ -452,6 +452,21 @@ def test_c3_negative_channel(tmp_path):
     assert "线下各类公开栏" in f.loc[0, "place"]
 
 
+def test_m1_implausibly_large_figures_are_warnings_naming_the_cell(tmp_path):
+    rep = replace_cell(valid(), "t3", "new_received", "natural_person", 1_000_000_000)
+    r = check(tmp_path, rep)
+    f = only(r, "M1")
+    assert len(f) == 1 and f.loc[0, "severity"] == "warning" and f.loc[0, "table"] == "t3"
+    assert f.loc[0, "file"].endswith("cells.csv") and f.loc[0, "line"] > 1
+    assert "一、本年新收" in f.loc[0, "place"] and "1000000000" in f.loc[0, "message"]
+    assert summary(r, "M1")["failed"] == 1 and summary(r, "M1")["passed"] > 100
+    big = valid(proactive=proactive(200_000_000, CHANNELS, overlap=True))
+    f = only(check(tmp_path / "b", big), "M1")
+    assert len(f) == 1 and f.loc[0, "place"] == "主动公开 总数" and f.loc[0, "file"].endswith("reports.csv")
+    assert only(check(tmp_path / "c", replace_cell(valid(), "t3", "new_received", "natural_person", 999_999)),
+                "M1").empty
+
+
 # ----------------------------------------------------------------------------------------- dates
 
 

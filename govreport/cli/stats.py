@@ -40,7 +40,10 @@ def run(args: argparse.Namespace) -> int:
     p = s["proactive"]
     print(f"{s['agency']} {s['year']} 年（{s['agency_id']}）")
     print(f"主动公开：共 {_fmt(p['total'])}{p['qualifier']} {p['unit']}；各渠道合计 {_fmt(p['channel_sum'])}")
-    for c in p["channels"]:
+    ranked = sorted(p["channels"], key=lambda c: (c["rank"] is None, c["rank"] or 0))  # stable: unranked keep order
+    if ranked:
+        print("  各渠道（按条数从多到少，序号为排名）：")
+    for c in ranked:
         share = f"{c['share']:.2f}%" if c["share"] is not None else "—"
         print(f"  {c['rank'] or '-':>2}. {c['label']}（{c['channel_label']}）  {_fmt(c['value'])}{c['qualifier']}"
               f" {c['unit']}  {share}")
