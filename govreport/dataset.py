@@ -55,8 +55,8 @@ class Dataset:
         i = self._agency_index.get(str(key).strip())
         if i is None:
             close = [n for n in self.agencies["name"].astype(str) if str(key) in n or n in str(key)][:5]
-            hint = f"did you mean: {', '.join(close)}?" if close else "list agencies with `govreport agencies`"
-            raise NotFoundError(f"unknown agency {key!r}", hint=hint)
+            hint = f"是否指：{'、'.join(close)}？" if close else "用 govreport agencies 列出数据集中的单位"
+            raise NotFoundError(f"未知的单位 {key!r}", hint=hint)
         return str(self.agencies["agency_id"].iloc[i])
 
     def agency(self, key: str) -> Agency:
@@ -115,8 +115,8 @@ class Dataset:
             have = self.years(agency_id)
             name = self.agencies["name"].iloc[self._agency_index[agency_id]]
             raise NotFoundError(
-                f"no report for {name} ({agency_id}) in {year}",
-                hint=f"years with data for this agency: {', '.join(map(str, have)) or 'none'}",
+                f"没有{name}（{agency_id}）{year} 年度的报告",
+                hint=f"该单位有数据的年度：{'、'.join(map(str, have)) or '无'}",
             )
         sections = self.sections_of(agency_id, int(year))
         return report_from_rows(
@@ -157,7 +157,7 @@ class Dataset:
         h = hashlib.blake2b(digest_size=16)
         pos = self._report_pos(agency_id, year)
         if pos is None:
-            raise NotFoundError(f"no report for {agency_id} in {year}")
+            raise NotFoundError(f"没有 {agency_id} {year} 年度的报告", hint="核对单位和年度")
         a = self.agencies.iloc[self._agency_index[agency_id]].drop(labels=["line"], errors="ignore")
         h.update(repr(a.tolist()).encode())
         h.update(repr(self.reports.iloc[pos].drop(labels=["line"]).tolist()).encode())

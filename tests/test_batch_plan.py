@@ -69,7 +69,7 @@ def test_select(synth):
     one = plan.select(ds, [name, ds.agencies["agency_id"].iloc[1]], [2020, 2024])
     assert one.agencies == (ds.agencies["agency_id"].iloc[1],)
     assert one.items == ((ds.agencies["agency_id"].iloc[1], 2020),) and one.years == (2020, 2024)
-    with pytest.raises(NotFoundError, match="unknown agency"):
+    with pytest.raises(NotFoundError, match="未知的单位"):
         plan.select(ds, ["没有这个机关"])
     with pytest.raises(ParameterError):
         plan.select(ds, None, [20])
@@ -102,7 +102,7 @@ def test_is_current_and_staleness(tmp_path):
 
 def test_lock_and_leftovers(tmp_path):
     out = tmp_path / "out"
-    with state.locked(out), pytest.raises(state.BatchLockedError, match="another govreport batch"), \
+    with state.locked(out), pytest.raises(state.BatchLockedError, match="另一个 govreport batch"), \
             state.locked(out, wait=0.3):
         pass
     with state.locked(out, wait=0.3):  # released
@@ -134,12 +134,12 @@ def _cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> sub
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--years", "2019-20x"], "not a year range"),
-    (["--agencies", "没有这个机关"], "unknown agency"),
-    (["--data", "/nonexistent/dataset"], "data directory not found"),
-    (["--scheduler", "dask"], "needs --dask-address"),
-    (["--to", "docx"], "unknown output format"),
-    (["--jobs", "0"], "--jobs must be at least 1"),
+    (["--years", "2019-20x"], "不是年份范围"),
+    (["--agencies", "没有这个机关"], "未知的单位"),
+    (["--data", "/nonexistent/dataset"], "数据目录不存在"),
+    (["--scheduler", "dask"], "需要 --dask-address"),
+    (["--to", "docx"], "未知的输出格式"),
+    (["--jobs", "0"], "--jobs 至少为 1"),
 ])
 def test_user_errors_exit_2_without_traceback(tmp_path, synth, args, message):
     out = tmp_path / "out"
@@ -155,4 +155,4 @@ def test_unreachable_dask_scheduler_is_a_user_error(tmp_path, synth):
                 "--dask-address", "tcp://127.0.0.1:9", "--to", "html",
                 env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
     assert proc.returncode == 2, proc.stderr
-    assert "cannot reach the Dask scheduler" in proc.stderr and "Traceback" not in proc.stderr
+    assert "无法连接" in proc.stderr and "Dask 调度器" in proc.stderr and "Traceback" not in proc.stderr

@@ -70,9 +70,9 @@ def test_renders_any_notebook_with_provenance(tmp_path, notebook):
 def test_parameters_and_validate_fail_before_anything_runs(tmp_path, notebook):
     out = tmp_path / "out"
     r = Renderer(tmp_path / "unused", to="html")
-    with pytest.raises(ParameterError, match="unknown notebook parameter: colour"):
+    with pytest.raises(ParameterError, match="笔记本没有参数：colour"):
         r.render_notebook(notebook, {"colour": "red"}, out)
-    with pytest.raises(ParameterError, match="must be int"):
+    with pytest.raises(ParameterError, match="应为 int"):
         r.render_notebook(notebook, {"n": "3"}, out)
 
     def refuse(values):

@@ -138,7 +138,7 @@ def test_resolve_against_the_dataset(small):
     one = compare.validate({"data_dir": str(small), "agencies": "甲县民政局", "years": "2022"})
     assert one.agency_ids == ("a1",) and one.agency_years == 1
     assert one.title == "政府信息公开工作年度报告比较分析（甲县民政局，2022年）"
-    with pytest.raises(NotFoundError, match="unknown agency"):
+    with pytest.raises(NotFoundError, match="未知的单位"):
         compare.validate({"data_dir": str(small), "agencies": "甲县民政局,不存在局"})
     with pytest.raises(NotFoundError) as err:
         compare.validate({"data_dir": str(small), "years": "2019-2020"})

@@ -218,7 +218,7 @@ def test_failing_cell(tmp_path):
     out = tmp_path / "out"
     proc = _cli("render", "--notebook", str(nb), "--out", str(out), "--data", str(DATA))
     assert proc.returncode == 1, proc.stderr
-    assert "ZeroDivisionError" in proc.stderr and "cell 5" in proc.stderr and "1 / 0" in proc.stderr
+    assert "ZeroDivisionError" in proc.stderr and "第 5 个单元格" in proc.stderr and "1 / 0" in proc.stderr
     assert "Traceback" not in proc.stderr
     target = out / SEED_ID / "2020"
     kept = target / "failed" / "report.ipynb"
@@ -241,16 +241,16 @@ def test_missing_chromium_still_writes_html(tmp_path):
 
 def test_bad_parameters_fail_before_execution(tmp_path):
     out = tmp_path / "out"
-    for args, text in ((["--agency", "不存在的机关"], "unknown agency"), (["--year", "2019"], "no data"),
-                       (["--data", str(tmp_path / "nope")], "data directory not found"),
-                       (["--to", "docx"], "unknown output format")):
+    for args, text in ((["--agency", "不存在的机关"], "未知的单位"), (["--year", "2019"], "年度的数据"),
+                       (["--data", str(tmp_path / "nope")], "数据目录不存在"),
+                       (["--to", "docx"], "未知的输出格式")):
         proc = _cli("render", "--out", str(out), *args)
         assert proc.returncode == 2 and text in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not out.exists()  # nothing executed, nothing written
     r = Renderer(out, to="html")
-    with pytest.raises(ParameterError, match="must be int"):
+    with pytest.raises(ParameterError, match="应为 int"):
         r.validate("五原县民政局", "2020", DATA)
-    with pytest.raises(ParameterError, match="unknown notebook parameter: colour"):
+    with pytest.raises(ParameterError, match="笔记本没有参数：colour"):
         r.validate("五原县民政局", 2020, DATA, {"colour": "red"})
     with pytest.raises(NotFoundError):
         r.validate(AGENCY_ID, 2020, DATA)

@@ -95,7 +95,7 @@ def test_forked_call_reports_crashes_and_errors():
     with pytest.raises(RenderError, match="ZeroDivisionError"):  # any error crosses the fork as a RenderError
         ForkedCall(lambda: 1 / 0).result()
     assert ForkedCall(lambda: os.getpid()).result() != os.getpid()
-    with pytest.raises(RenderError, match="killed by signal"):
+    with pytest.raises(RenderError, match="被信号"):
         ForkedCall(lambda: os.kill(os.getpid(), 9)).result()
 
 
@@ -171,7 +171,7 @@ def test_a_hanging_notebook_is_stopped(tmp_path):
     with Renderer(tmp_path / "out", to="html", notebook=path, timeout=8) as r:
         r.start(preload=True)
         done = {x.year: x for x in r.render_many([(AGENCY_NAME, 2020), (AGENCY_NAME, 2021)], data_dir=data, jobs=2)}
-        with pytest.raises(RenderError, match="did not finish within 8 s"):
+        with pytest.raises(RenderError, match="未在 8 秒内运行完毕"):
             r.render(AGENCY_NAME, 2020, data_dir=data)
     assert done[2021].ok and "did not finish" in str(done[2020].error)
     assert not (tmp_path / "out" / "990101-ceshiju" / "2020" / "report.html").exists()

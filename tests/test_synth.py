@@ -367,7 +367,7 @@ def test_duplicate_key_still_named_by_line(clean_dir: Path, tmp_path: Path) -> N
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(DuplicateKeyError) as info:
         govreport.load(dst, use_cache=False)
-    assert info.value.line == 102 and "line 100" in str(info.value)
+    assert info.value.line == 102 and "第 100 行" in str(info.value)
 
 
 def test_fast_path_declines_unusual_files(tmp_path: Path) -> None:

@@ -33,8 +33,8 @@ def _worker_plugin_base() -> type:
     try:
         from distributed.diagnostics.plugin import WorkerPlugin
     except ImportError:  # pragma: no cover - exercised only without the extra
-        raise DependencyError("--scheduler dask needs dask.distributed",
-                              hint="install it: pip install 'govreport[dask]'") from None
+        raise DependencyError("--scheduler dask 需要 dask.distributed",
+                              hint="安装：pip install 'govreport[dask]'") from None
     return WorkerPlugin
 
 
@@ -82,8 +82,8 @@ class RendererPlugin:
                     self._all.remove(handle)
             self._add()
             return ItemResult(agency_id, int(year), False, error=RenderError(
-                f"the batch worker {handle.pid} stopped unexpectedly while rendering this report",
-                hint="rerun the batch to retry it"))
+                f"batch 工作进程 {handle.pid} 在生成这份报告时意外停止",
+                hint="重新运行 batch 即可重试"))
         finally:
             if handle in self._all:
                 self._free.put(handle)
@@ -126,7 +126,7 @@ class DaskScheduler:
         try:
             client = Client(self.address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
-            raise ParameterError(f"cannot reach the Dask scheduler at {self.address}: {exc}",
+            raise ParameterError(f"无法连接 {self.address} 的 Dask 调度器：{exc}",
                                  hint="start one (dask scheduler, then dask worker ADDRESS) or fix --dask-address"
                                  ) from None
         self._client = client

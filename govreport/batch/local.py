@@ -85,7 +85,7 @@ class LocalScheduler:
                         self._feed(w, queue)
             if queue:  # every worker died
                 for a, y, _ in queue:
-                    yield ItemResult(a, y, False, error=RenderError("no batch worker left to render it"))
+                    yield ItemResult(a, y, False, error=RenderError("没有剩余的 batch 工作进程来生成它", hint="重新运行 batch 即可重试"))
         finally:
             self.close()
 
@@ -95,8 +95,8 @@ class LocalScheduler:
             w.render(a, y, h)
 
     def _lost(self, w: ServerHandle) -> Iterator[ItemResult]:
-        reason = RenderError(f"the batch worker {w.pid} stopped unexpectedly while rendering this report",
-                             hint="see the messages above; rerun the batch to retry it")
+        reason = RenderError(f"batch 工作进程 {w.pid} 在生成这份报告时意外停止",
+                             hint="见上方的信息；重新运行 batch 即可重试")
         for a, y in w.inflight:
             yield ItemResult(a, y, False, error=reason, worker=w.pid)
         w.inflight.clear()

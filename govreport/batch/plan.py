@@ -63,7 +63,7 @@ def select(ds: Any, agencies: Sequence[str] | None = None, years: Sequence[int] 
     if years is not None:
         bad = [y for y in years if not 1900 <= int(y) <= 2200]
         if bad:
-            raise ParameterError(f"not a report year: {bad[0]}", hint="write e.g. --years 2019-2023")
+            raise ParameterError(f"不是报告年度：{bad[0]}", hint="例如 --years 2019-2023")
         years = tuple(sorted({int(y) for y in years}))
     keep_a = set(ids) if ids is not None else None
     keep_y = set(years) if years is not None else None

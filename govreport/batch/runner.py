@@ -81,7 +81,7 @@ def resolve_jobs(jobs: int | None) -> int:
     if jobs is None:
         return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     if jobs < 1:
-        raise ParameterError(f"--jobs must be at least 1, got {jobs}")
+        raise ParameterError(f"--jobs 至少为 1，而不是 {jobs}", hint="例如 --jobs 2")
     return int(jobs)
 
 
@@ -95,15 +95,15 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
     t0 = time.perf_counter()
     to = parse_to(opts.to)
     if opts.scheduler not in SCHEDULERS:
-        raise ParameterError(f"unknown scheduler {opts.scheduler!r}", hint=f"use one of: {', '.join(SCHEDULERS)}")
+        raise ParameterError(f"未知的调度方式 {opts.scheduler!r}", hint=f"请用其中之一：{', '.join(SCHEDULERS)}")
     if opts.scheduler == "dask" and not opts.dask_address:
-        raise ParameterError("--scheduler dask needs --dask-address tcp://HOST:PORT",
-                             hint="the address of a running dask scheduler (dask scheduler / dask worker)")
+        raise ParameterError("--scheduler dask 需要 --dask-address tcp://HOST:PORT",
+                             hint="填写正在运行的 Dask 调度器的地址（dask scheduler / dask worker）")
     jobs = resolve_jobs(opts.jobs)
     data_dir = Path(os.path.abspath(opts.data_dir))
     if not data_dir.is_dir():
-        raise NotFoundError(f"data directory not found: {opts.data_dir}",
-                            hint="pass --data DIR with the dataset (agencies.csv, reports.csv, …)")
+        raise NotFoundError(f"数据目录不存在：{opts.data_dir}",
+                            hint="用 --data 指定数据集目录（含 agencies.csv、reports.csv 等）")
     out_dir = Path(os.path.abspath(opts.out_dir))
     probe = Renderer(out_dir, to=to, engine=opts.engine, notebook=opts.notebook, browser=opts.browser,
                      timeout=opts.timeout)

@@ -308,18 +308,18 @@ def wait_ready(handle: ServerHandle, timeout: float = 120.0) -> dict[str, Any]:
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise RenderError(f"the batch worker {handle.pid} did not start within {timeout:g} s")
+            raise RenderError(f"batch 工作进程 {handle.pid} 未在 {timeout:g} 秒内启动")
         if handle.conn.poll(min(left, 0.5)):
             try:
                 msg = handle.conn.recv()
             except (EOFError, OSError):
-                raise RenderError(f"the batch worker {handle.pid} ended while starting") from None
+                raise RenderError(f"batch 工作进程 {handle.pid} 在启动时结束") from None
             if msg[0] == "fatal":
                 raise msg[1]
             handle.ready = True
             return dict(msg[1])
         if not handle.alive():
-            raise RenderError(f"the batch worker {handle.pid} ended while starting")
+            raise RenderError(f"batch 工作进程 {handle.pid} 在启动时结束")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,8 +51,8 @@ def locked(out_dir: Path, *, wait: float = 60.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise BatchLockedError(f"another govreport batch is writing to {out_dir}",
-                                           hint="wait for it to finish, or choose another --out") from None
+                    raise BatchLockedError(f"另一个 govreport batch 正在写入 {out_dir}",
+                                           hint="等它结束，或换一个 --out 目录") from None
                 time.sleep(0.2)
         yield
     finally:

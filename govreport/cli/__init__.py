@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if name not in commands:
         top.print_usage(sys.stderr)
         close = [c for c in commands if c.startswith(name[:2])]
-        print(f"govreport: unknown command {name!r}" + (f"; did you mean {' or '.join(close)}?" if close else ""),
+        print(f"govreport: 未知的命令 {name!r}" + (f"；是否指 {' 或 '.join(close)}？" if close else ""),
               file=sys.stderr)
         return EXIT_USAGE
     module = importlib.import_module(f"{__name__}.{commands[name][0]}")

@@ -69,5 +69,5 @@ def parse_years(text: str | None) -> list[int] | None:
             elif part:
                 years.append(int(part))
     except ValueError:
-        raise ParameterError(f"not a year range: {text!r}", hint="write e.g. 2019-2023 or 2019,2021") from None
+        raise ParameterError(f"不是年份范围：{text!r}", hint="例如 2019-2023 或 2019,2021") from None
     return years

@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if len(result.reports) == 0 and (agencies or years):
         what = " ".join(x for x in (args.agency or "", str(args.year) if args.year is not None else "") if x)
         have = ds.years(agencies[0]) if agencies else ds.years()
-        raise NotFoundError(f"no report for {what} in {args.data}",
-                            hint=f"years with data: {', '.join(map(str, have)) or 'none'}")
+        raise NotFoundError(f"数据集 {args.data} 中没有 {what} 的报告",
+                            hint=f"有数据的年度：{'、'.join(map(str, have)) or '无'}")
     if args.json:
         print_json(result.to_json())
     else:

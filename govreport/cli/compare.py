@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         except CellExecutionError as exc:
             print(f"govreport: error: {exc.message}", file=sys.stderr)
             if exc.notebook_path:
-                print(f"  the executed notebook with the error is kept at {exc.notebook_path}", file=sys.stderr)
+                print(f"  出错的已执行笔记本保存在 {exc.notebook_path}", file=sys.stderr)
             return 1
     for name in ("report.html", "report.pdf", "report.ipynb"):
         if name in result.files:

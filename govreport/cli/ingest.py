@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     for got, rep in zip(results, reports, strict=True):
         key = (rep.agency.id, rep.year)
         if key in seen:
-            raise GovreportError(f"{got.file} and {seen[key]} are both {rep.agency.name} {rep.year}",
-                                 hint="ingest one report per agency-year, or pass --agency/--year to tell them apart")
+            raise GovreportError(f"{got.file} 和 {seen[key]} 都是{rep.agency.name} {rep.year} 年度的报告",
+                                 hint="每个单位每个年度只读入一份报告，或用 --agency/--year 区分")
         seen[key] = got.file
     add_reports(args.out, reports, replace=args.replace, source_name="govreport ingest")
     for got, rep in zip(results, reports, strict=True):

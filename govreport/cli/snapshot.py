@@ -35,17 +35,17 @@ def page_png(pdf: Path, png: Path, *, page: int = 1, dpi: int = 100) -> Path:
 
     exe = shutil.which("pdftoppm")
     if exe is None:
-        raise DependencyError("pdftoppm not found; it renders the PDF page to PNG",
-                              hint="install poppler: apt-get install poppler-utils")
+        raise DependencyError("找不到 pdftoppm（用来把 PDF 页面转为 PNG）",
+                              hint="安装 poppler：apt-get install poppler-utils")
     if not pdf.is_file():
-        raise NotFoundError(f"{pdf}: no such PDF", hint="render the report first: govreport render")
+        raise NotFoundError(f"{pdf}：PDF 文件不存在", hint="先生成报告：govreport render")
     with tempfile.TemporaryDirectory(prefix="govreport-snapshot-") as tmp:
         prefix = Path(tmp) / "page"
         proc = subprocess.run([exe, "-f", str(page), "-l", str(page), "-r", str(dpi), "-png", "-singlefile",
                                str(pdf), str(prefix)], capture_output=True, text=True)
         out = prefix.with_suffix(".png")
         if proc.returncode != 0 or not out.exists():
-            raise RenderError(f"pdftoppm failed on {pdf}: {proc.stderr.strip() or proc.returncode}")
+            raise RenderError(f"pdftoppm 处理 {pdf} 失败：{proc.stderr.strip() or proc.returncode}")
         with atomic_path(png) as tmp_png:
             shutil.copyfile(out, tmp_png)
     png.chmod(0o644)

@@ -39,12 +39,12 @@ def run(args: argparse.Namespace) -> int:
                            narratives=not args.no_narratives)
     seconds = time.perf_counter() - start
     flagged = ", ".join(f"{rule} ×{n}" for rule, n in result.flagged.items() if n)
-    print(f"wrote a synthetic dataset to {result.out}: {result.agencies} agencies, {result.reports} agency-years, "
-          f"{result.cells} cells, {result.channels} channel figures, {result.narratives} narratives "
-          f"in {seconds:.1f} s", file=sys.stderr)
+    print(f"已写出合成数据集 {result.out}：单位 {result.agencies} 个，年度报告 {result.reports} 份，"
+          f"表格单元格 {result.cells} 个，渠道数字 {result.channels} 个，正文 {result.narratives} 份，"
+          f"用时 {seconds:.1f} 秒", file=sys.stderr)
     if flagged:
-        print(f"flagged unusual reports (warnings/infos only): {flagged}", file=sys.stderr)
+        print(f"特意生成的异常报告（仅警告/提示）：{flagged}", file=sys.stderr)
     if result.expected:
-        print(f"{len(result.expected)} broken reports; expected findings in "
+        print(f"有错误的报告 {len(result.expected)} 份；应有的发现见 "
               f"{result.out / 'EXPECTED_FINDINGS.csv'}", file=sys.stderr)
     return 0

@@ -41,7 +41,7 @@ def read_csv_text(path: Path, display: str | None = None) -> tuple[pd.DataFrame,
         raw = text.encode("utf-8")
         source = io.BytesIO(raw)
     if not raw.strip():
-        raise SchemaError("the file is empty", file=display, line=1, hint="add the header row")
+        raise SchemaError("文件是空的", file=display, line=1, hint="第一行写上表头（各列的列名）")
     engine = "pyarrow" if len(raw) > 1_000_000 else "c"
     try:
         frame = pd.read_csv(
@@ -55,10 +55,10 @@ def read_csv_text(path: Path, display: str | None = None) -> tuple[pd.DataFrame,
     except (pd.errors.ParserError, ValueError) as exc:
         line = _parser_error_line(str(exc))
         raise SchemaError(
-            f"not a well-formed CSV file: {exc}".splitlines()[0],
+            f"不是格式正确的 CSV 文件：{exc}".splitlines()[0],
             file=display,
             line=line,
-            hint="every row needs as many comma-separated fields as the header; quote fields that contain commas",
+            hint="每一行的逗号分隔字段数要与表头相同；含逗号的内容请用英文双引号括起来",
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     lines = _line_numbers(raw, len(frame))
@@ -104,20 +104,20 @@ def validate_frame(frame: pd.DataFrame, lines: np.ndarray, spec: FileSpec, displ
     missing = [c for c in spec.required if c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"missing required column {missing[0]!r}",
+            f"缺少必需的列 {missing[0]!r}",
             file=display,
             line=1,
             column=missing[0],
-            hint=f"the header of {spec.name} must contain: {', '.join(spec.columns)}",
+            hint=f"{spec.name} 的表头必须包含：{', '.join(spec.columns)}",
         )
     unknown = [c for c in frame.columns if c not in spec.columns]
     if unknown:
         raise SchemaError(
-            f"unknown column {unknown[0]!r}",
+            f"未知的列 {unknown[0]!r}",
             file=display,
             line=1,
             column=unknown[0],
-            hint=f"rename or remove it; {spec.name} has the columns: {', '.join(spec.columns)}",
+            hint=f"改正列名或删除该列；{spec.name} 的列为：{', '.join(spec.columns)}",
         )
     out: dict[str, object] = {}
     for f in spec.fields:
@@ -147,7 +147,7 @@ def _fail(
         return
     i = int(bad[0])
     shown = f" {values.iloc[i]!r}" if values is not None else ""
-    more = f" ({len(bad) - 1} more rows like it)" if len(bad) > 1 else ""
+    more = f"（另有 {len(bad) - 1} 行同样有误）" if len(bad) > 1 else ""
     raise cls(f"{message}{shown}{more}", file=display, line=int(lines[i]), column=column, hint=hint)
 
 
@@ -157,7 +157,7 @@ def _convert(col: pd.Series, f, lines: np.ndarray, display: str) -> dict[str, ob
     if f.kind is Kind.TEXT:
         return {name: col}
     if f.kind is Kind.ID:
-        _fail(ValueFormatError, empty, lines, display, name, "empty value", f"fill in {name} on every row")
+        _fail(ValueFormatError, empty, lines, display, name, "值为空", f"每一行都要填写 {name}")
         return {name: col}
     if f.kind is Kind.AGENCY_ID:
         from ..ids import AGENCY_ID_RULE, invalid_mask
@@ -169,16 +169,16 @@ def _convert(col: pd.Series, f, lines: np.ndarray, display: str) -> dict[str, ob
         nums = pd.to_numeric(col, errors="coerce")
         bad = nums.isna().to_numpy() | (nums.to_numpy(dtype="float64", na_value=np.nan) % 1 != 0)
         lo, hi = (1990, 2100) if f.kind is Kind.YEAR else (0, 10**9)
-        what = "a year like 2020" if f.kind is Kind.YEAR else "a whole number"
-        _fail(ValueFormatError, bad, lines, display, name, f"not {what}:", f"write {what}", col)
+        what = "年份（如 2020）" if f.kind is Kind.YEAR else "整数"
+        _fail(ValueFormatError, bad, lines, display, name, f"不是{what}：", f"填写{what}", col)
         arr = nums.to_numpy(dtype="int64")
-        _fail(ValueFormatError, (arr < lo) | (arr > hi), lines, display, name, "out of range:",
-              f"{name} must lie between {lo} and {hi}", col)
+        _fail(ValueFormatError, (arr < lo) | (arr > hi), lines, display, name, "超出范围：",
+              f"{name} 应在 {lo} 到 {hi} 之间", col)
         return {name: arr.astype(np.int16 if f.kind is Kind.YEAR else np.int32)}
     if f.kind is Kind.DATE:
         parsed = pd.to_datetime(col.where(~pd.Series(empty, index=col.index)), format="%Y-%m-%d", errors="coerce")
         bad = parsed.isna().to_numpy() & ~empty
-        _fail(ValueFormatError, bad, lines, display, name, "not a date:", "write dates as YYYY-MM-DD, e.g. 2020-12-31",
+        _fail(ValueFormatError, bad, lines, display, name, "不是日期：", "日期写成 YYYY-MM-DD，如 2020-12-31",
               col)
         return {name: parsed.astype("datetime64[s]")}
     if f.kind is Kind.FIGURE:
@@ -189,8 +189,8 @@ def _convert(col: pd.Series, f, lines: np.ndarray, display: str) -> dict[str, ob
             lines,
             display,
             name,
-            "not a figure:",
-            "write a number (0 if the agency reported zero), leave it empty if not reported, or 不适用 (/ or —)",
+            "不是数字：",
+            "填写数字（单位报告为零时填 0）；未报告的留空；不适用的填“不适用”（或 / 、—）",
             col,
         )
         return {name: values, f"{name}_mark": marks}
@@ -198,12 +198,12 @@ def _convert(col: pd.Series, f, lines: np.ndarray, display: str) -> dict[str, ob
         allowed = set(f.choices) | ({""} if not f.required else set())
         bad = ~col.isin(allowed).to_numpy()
         shown = ", ".join(repr(c) for c in f.choices if c)
-        _fail(ValueFormatError, bad, lines, display, name, "not an allowed value:", f"use one of {shown}", col)
+        _fail(ValueFormatError, bad, lines, display, name, "不是允许的取值：", f"请用其中之一：{shown}", col)
         return {name: col.astype("category")}
     if f.kind is Kind.BOOL:
         low = col.str.lower()
         bad = ~(low.isin(BOOL_TRUE) | low.isin(BOOL_FALSE) | (low == "")).to_numpy()
-        _fail(ValueFormatError, bad, lines, display, name, "not yes/no:", "write yes, no, or leave it empty if unknown",
+        _fail(ValueFormatError, bad, lines, display, name, "不是 yes/no：", "填写 yes（是）或 no（否），不知道的留空",
               col)
         b = pd.array([True if v in BOOL_TRUE else False if v in BOOL_FALSE else pd.NA for v in low], dtype="boolean")
         return {name: b}
@@ -223,11 +223,11 @@ def _check_unique(frame: pd.DataFrame, spec: FileSpec, display: str) -> None:
     lines = frame[LINE].to_numpy()
     key_text = ", ".join(f"{k}={first[k]}" for k in spec.key)
     raise DuplicateKeyError(
-        f"duplicated key ({key_text}) also on line {int(lines[same[0]])}",
+        f"键（{key_text}）重复：第 {int(lines[same[0]])} 行已有同样的键",
         file=display,
         line=int(lines[same[1]]),
         column=spec.key[-1],
-        hint="each key may appear once: delete or merge one of the two rows",
+        hint="每个键只能出现一次：删除或合并这两行中的一行",
     )
 
 

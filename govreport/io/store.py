@@ -232,7 +232,7 @@ def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> di
     agency_ids = pd.Index(agencies["agency_id"].astype(str))
     reports = frames["reports"]
     _require_in(reports["agency_id"], agency_ids, reports, disp(layout.REPORTS.name), "agency_id",
-                "agency", f"add the agency to {layout.AGENCIES.name} first, or correct the id")
+                "单位", f"先在 {layout.AGENCIES.name} 中添加该单位，或改正单位标识")
     agency_cat = pd.CategoricalDtype(agency_ids.tolist())
     reports = reports.astype({"agency_id": agency_cat})
     reports = reports.sort_values(["agency_id", "year"], kind="stable").reset_index(drop=True)
@@ -241,15 +241,15 @@ def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> di
     for name in ("cells", "channels", "categories"):
         frame = frames[name]
         display = disp(SPECS[name].name)
-        _require_in(frame["agency_id"], agency_ids, frame, display, "agency_id", "agency",
-                    f"add the agency to {layout.AGENCIES.name} first, or correct the id")
+        _require_in(frame["agency_id"], agency_ids, frame, display, "agency_id", "单位",
+                    f"先在 {layout.AGENCIES.name} 中添加该单位，或改正单位标识")
         frame = frame.astype({"agency_id": agency_cat})
         pos, i = _report_positions(report_keys, _report_key(frame))
         if i >= 0:
             raise UnknownReferenceError(
-                f"no report for {frame['agency_id'].iloc[i]} {int(frame['year'].iloc[i])} in {layout.REPORTS.name}",
+                f"{layout.REPORTS.name} 中没有 {frame['agency_id'].iloc[i]} {int(frame['year'].iloc[i])} 年度的报告",
                 file=display, line=int(frame[LINE].iloc[i]), column="year",
-                hint=f"add a row for this agency-year to {layout.REPORTS.name}, or correct agency_id/year",
+                hint=f"在 {layout.REPORTS.name} 中为该单位和年度添加一行，或改正 agency_id/year",
             )
         if name == "cells":
             frame = _attach_cell_ids(frame, display)
@@ -257,8 +257,8 @@ def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> di
         else:
             ids = CHANNEL_IDS if name == "channels" else CATEGORY_IDS
             col = "channel" if name == "channels" else "category"
-            _require_in(frame[col], pd.Index(sorted(ids)), frame, display, col, col,
-                        f"use one of: {', '.join(sorted(ids))}")
+            _require_in(frame[col], pd.Index(sorted(ids)), frame, display, col,
+                        "渠道" if col == "channel" else "栏目分类", f"请用其中之一：{', '.join(sorted(ids))}")
             frame = frame.astype({col: pd.CategoricalDtype(sorted(ids))})
             order = _sort_order(pos, frame["seq"].to_numpy())
         if order is not None and len(order) and not np.all(order[1:] > order[:-1]):
@@ -327,7 +327,7 @@ def _require_in(values: pd.Series, allowed: pd.Index, frame: pd.DataFrame, displ
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise UnknownReferenceError(
-            f"unknown {what} {values.iloc[i]!r}", file=display, line=int(frame[LINE].iloc[i]), column=column, hint=hint
+            f"未知的{what} {values.iloc[i]!r}", file=display, line=int(frame[LINE].iloc[i]), column=column, hint=hint
         )
 
 
@@ -368,21 +368,21 @@ def _unknown_cell(row: pd.Series, display: str) -> UnknownReferenceError:
     v, t, r, _ = (None if pd.isna(row[a]) else str(row[a]) for a in _AXES)
     raw = {a: row[a] for a in _AXES}
     if v not in FORMATS:
-        return UnknownReferenceError(f"unknown version {raw['version']!r}", file=display, line=line, column="version",
-                                     hint="use 2019 (trial format, years 2019–2020) or 2021")
+        return UnknownReferenceError(f"未知的表格格式 {raw['version']!r}", file=display, line=line, column="version",
+                                     hint="填写 2019（试行格式，2019–2020 年度）或 2021")
     spec = FORMATS[v]
     if t is None or not spec.has_table(t):
         return UnknownReferenceError(
-            f"format {v} has no table {raw['table']!r}", file=display, line=line, column="table",
-            hint=f"tables of format {v}: {', '.join(x.id for x in spec.tables)}")
+            f"{v} 格式没有表格 {raw['table']!r}", file=display, line=line, column="table",
+            hint=f"{v} 格式的表格：{', '.join(x.id for x in spec.tables)}")
     table = spec.table(t)
     if r is None or not table.has_row(r):
         return UnknownReferenceError(
-            f"table {t} ({v}) has no row {raw['row']!r}", file=display, line=line, column="row",
-            hint=f"rows of {t}: {', '.join(x.id for x in table.rows)}")
+            f"表格 {t}（{v} 格式）没有行 {raw['row']!r}", file=display, line=line, column="row",
+            hint=f"{t} 的行：{', '.join(x.id for x in table.rows)}")
     return UnknownReferenceError(
-        f"table {t} ({v}) has no column {raw['column']!r}", file=display, line=line, column="column",
-        hint=f"columns of {t}: {', '.join(x.id for x in table.columns)}")
+        f"表格 {t}（{v} 格式）没有列 {raw['column']!r}", file=display, line=line, column="column",
+        hint=f"{t} 的列：{', '.join(x.id for x in table.columns)}")
 
 
 # ------------------------------------------------------------------------------------------------ cache

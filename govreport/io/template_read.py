@@ -118,9 +118,9 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise NotFoundError(f"{p}: no such file", hint="check the path of the file to import") from None
+        raise NotFoundError(f"{p}：文件不存在", hint="检查要导入的文件的路径") from None
     except IsADirectoryError:
-        raise NotFoundError(f"{p}: is a directory, not a file", hint="pass the .xlsx or .csv file to import") from None
+        raise NotFoundError(f"{p}：是一个文件夹，不是文件", hint="指定要导入的 .xlsx 或 .csv 文件") from None
     if not raw.strip():
         raise SchemaError("文件是空的", file=display, line=1, hint=_FIX_XLSX)
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"PK\x05\x06"):

@@ -332,7 +332,7 @@ def execute_notebook(
     Raises :class:`~govreport.errors.CellExecutionError` naming the failing cell.
     """
     if engine not in ENGINES:
-        raise RenderError(f"unknown engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}")
+        raise RenderError(f"未知的执行引擎 {engine!r}", hint=f"请用其中之一：{', '.join(ENGINES)}")
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -350,14 +350,14 @@ def execute_notebook(
             )
         except PapermillExecutionError as exc:
             first = (exc.source or "").strip().splitlines()
-            where = f"cell {exc.cell_index}" + (f" ({first[0][:60]})" if first else "")
+            where = f"第 {exc.cell_index} 个单元格" + (f"（{first[0][:60]}）" if first else "")
             raise CellExecutionError(
-                f"{where} failed: {exc.ename}: {exc.evalue}",
+                f"{where}运行出错：{exc.ename}: {exc.evalue}",
                 cell_index=exc.cell_index,
                 ename=exc.ename,
                 evalue=exc.evalue,
                 notebook_path=str(output),
-                hint="the executed notebook with the error is kept; open it to see the traceback",
+                hint="出错的已执行笔记本已保存；打开它可看到出错的单元格和错误信息",
             ) from None
 
 

@@ -18,7 +18,7 @@ from ..errors import DependencyError
 
 SANS = "Noto Sans CJK SC"  # 黑体-like: headings, charts, the PDF footer
 SERIF = "Noto Serif CJK SC"  # 宋体-like: body text
-INSTALL_HINT = "install the Noto CJK fonts: apt-get install fonts-noto-cjk"
+INSTALL_HINT = "安装思源（Noto CJK）字体：apt-get install fonts-noto-cjk"
 
 #: Where fonts live on Debian/Ubuntu; ``GOVREPORT_FONT_DIRS`` (os.pathsep-separated) is searched first.
 DEFAULT_DIRS: tuple[str, ...] = (
@@ -74,7 +74,7 @@ def find_cjk_fonts(dirs: tuple[Path, ...] | list[Path] | None = None) -> CjkFont
     sans = picked["sans"]
     if sans is None:
         where = ", ".join(str(d) for d in dirs) or "(no directory)"
-        raise DependencyError(f"no simplified-Chinese font found ({SANS}); searched {where}", hint=INSTALL_HINT)
+        raise DependencyError(f"找不到简体中文字体（{SANS}）；已查找 {where}", hint=INSTALL_HINT)
     return CjkFonts(sans=sans, sans_bold=picked["sans_bold"], serif=picked["serif"],
                     serif_bold=picked["serif_bold"])
 
@@ -100,7 +100,7 @@ def use_in_matplotlib(dirs: tuple[Path, ...] | list[Path] | None = None) -> str:
     for path in fonts.files:
         font_manager.fontManager.addfont(str(path))
     if not _matplotlib_knows(font_manager, SANS):
-        raise DependencyError(f"the font files found do not provide {SANS}: {fonts.sans}", hint=INSTALL_HINT)
+        raise DependencyError(f"找到的字体文件不提供 {SANS}：{fonts.sans}", hint=INSTALL_HINT)
     _registered.add(key)
     return SANS
 

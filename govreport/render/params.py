@@ -39,9 +39,10 @@ def read_notebook_json(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise NotFoundError(f"{p}: no such notebook", hint="pass an existing .ipynb file") from None
+        raise NotFoundError(f"{p}：笔记本文件不存在", hint="指定一个存在的 .ipynb 文件") from None
     except json.JSONDecodeError as exc:
-        raise ParameterError(f"{p}: not a notebook (invalid JSON at line {exc.lineno})") from None
+        raise ParameterError(f"{p}：不是笔记本文件（第 {exc.lineno} 行不是有效的 JSON）",
+                             hint="指定 Jupyter 笔记本（.ipynb）文件") from None
 
 
 def parameters_source(nb: dict[str, Any]) -> str:
@@ -49,8 +50,8 @@ def parameters_source(nb: dict[str, Any]) -> str:
         if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
             src = cell.get("source", "")
             return src if isinstance(src, str) else "".join(src)
-    raise ParameterError("the notebook has no cell tagged 'parameters'",
-                         hint="tag the cell that declares agency, year and data_dir with 'parameters'")
+    raise ParameterError("笔记本中没有标记为 'parameters' 的单元格",
+                         hint="给声明 agency、year 和 data_dir 的单元格加上标签 'parameters'")
 
 
 def declared_parameters(nb: dict[str, Any]) -> dict[str, Declared]:
@@ -75,8 +76,8 @@ def validate(declared: dict[str, Declared], given: dict[str, Any]) -> dict[str, 
     unknown = sorted(set(given) - set(declared))
     if unknown:
         raise ParameterError(
-            f"unknown notebook parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-            hint=f"the notebook declares: {', '.join(declared)}",
+            f"笔记本没有参数：{', '.join(unknown)}",
+            hint=f"笔记本声明的参数：{', '.join(declared)}",
         )
     out = {name: d.default for name, d in declared.items()}
     for name, value in given.items():
@@ -88,8 +89,8 @@ def validate(declared: dict[str, Declared], given: dict[str, Any]) -> dict[str, 
             wrong = not isinstance(value, allowed) or (isinstance(value, bool) and d.type_name != "bool")
             if wrong:
                 raise ParameterError(
-                    f"parameter {name} must be {d.type_name}, got {type(value).__name__} {value!r}",
-                    hint=f"e.g. {name}={d.default!r}",
+                    f"参数 {name} 应为 {d.type_name} 类型，实为 {type(value).__name__} {value!r}",
+                    hint=f"例如 {name}={d.default!r}",
                 )
         out[name] = value
     return out
@@ -115,12 +116,12 @@ def resolve(params: dict[str, Any], *, base: Path | None = None) -> Resolved:
         data_dir = (base or Path.cwd()) / data_dir
     data_dir = Path(os.path.normpath(data_dir))
     if not data_dir.is_dir():
-        raise NotFoundError(f"data directory not found: {params['data_dir']}",
-                            hint="pass --data DIR with the dataset (agencies.csv, reports.csv, …)")
+        raise NotFoundError(f"数据目录不存在：{params['data_dir']}",
+                            hint="用 --data 指定数据集目录（含 agencies.csv、reports.csv 等）")
     ds = load(data_dir)
     agency_id = ds.agency_id(str(params["agency"]))
     year = int(params["year"])
     if not ds.has_report(agency_id, year):
-        have = ", ".join(map(str, ds.years(agency_id))) or "none"
-        raise NotFoundError(f"no data for {params['agency']} in {year}", hint=f"years with data: {have}")
+        have = "、".join(map(str, ds.years(agency_id))) or "无"
+        raise NotFoundError(f"没有 {params['agency']} {year} 年度的数据", hint=f"有数据的年度：{have}")
     return Resolved(str(params["agency"]), agency_id, year, data_dir, ds)

@@ -85,8 +85,8 @@ def parse_to(value: str | Iterable[str] | None) -> tuple[str, ...]:
     items = [v.strip() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
     bad = sorted(set(items) - set(OUTPUTS))
     if bad or not items:
-        raise ParameterError(f"unknown output format: {', '.join(bad) or '(none)'}",
-                             hint=f"--to takes a comma-separated list of: {', '.join(OUTPUTS)}")
+        raise ParameterError(f"未知的输出格式：{', '.join(bad) or '（空）'}",
+                             hint=f"--to 取以下各项，用逗号分隔：{', '.join(OUTPUTS)}")
     return tuple(o for o in OUTPUTS if o in items)
 
 
@@ -304,7 +304,7 @@ def _failed_cell(exc: CellExecutionError, staging: Path, target: Path) -> CellEx
     kept = _keep_failed(staging, target)
     shutil.rmtree(staging, ignore_errors=True)
     return CellExecutionError(exc.message, cell_index=exc.cell_index, ename=exc.ename, evalue=exc.evalue,
-                              notebook_path=str(kept), hint=f"the executed notebook with the error: {kept}")
+                              notebook_path=str(kept), hint=f"出错的已执行笔记本保存在：{kept}")
 
 
 def _keep_failed(staging: Path, target: Path) -> Path:
@@ -367,8 +367,8 @@ class _Task:
         except TimeoutError:
             self._remove_stale_staging()
             what = f"{self.agency} {self.year}" if isinstance(self.job, Job) else Path(self.job.notebook).name
-            raise RenderError(f"{what}: the notebook did not finish within {limit or timeout:g} s "
-                              "and was stopped", hint="look for a cell that hangs, or raise the time limit") from None
+            raise RenderError(f"{what}：笔记本未在 {limit or timeout:g} 秒内运行完毕，已停止",
+                              hint="检查是否有单元格卡住，或放宽时间限制") from None
         self.timings["wait_child"] = time.perf_counter() - t
         self.timings.update(self.outcome.timings)
         return self.outcome
@@ -406,7 +406,7 @@ class Renderer:
         from .engine_names import ENGINES
 
         if engine not in ENGINES:
-            raise ParameterError(f"unknown engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}")
+            raise ParameterError(f"未知的执行引擎 {engine!r}", hint=f"请用其中之一：{', '.join(ENGINES)}")
         self.out_dir = Path(out_dir)
         self.to = parse_to(to)
         self.engine = engine
@@ -726,7 +726,7 @@ class Renderer:
         timings["total"] = time.perf_counter() - task.t0
         if browser_error is not None:
             written = ", ".join(sorted(files))
-            raise DependencyError(f"{browser_error.message}; written without the PDF: {written} in {target}",
+            raise DependencyError(f"{browser_error.message}；未生成 PDF，已写入 {target}：{written}",
                                   hint=browser_error.hint)
         if not report:
             return NotebookResult(target, files, dict(out.provenance), timings)

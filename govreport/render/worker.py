@@ -54,7 +54,7 @@ class ForkedCall:
                 try:
                     data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
                 except Exception as exc:
-                    data = pickle.dumps(("err", RenderError(f"cannot return the result: {exc}")))
+                    data = pickle.dumps(("err", RenderError(f"无法传回结果：{exc}")))
                 view = memoryview(data)
                 while view:
                     view = view[os.write(w, view):]
@@ -106,9 +106,9 @@ class ForkedCall:
         self._done = True
         data = b"".join(chunks)
         if not data:
-            how = (f"was killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-                   else f"exited with status {os.waitstatus_to_exitcode(status)}")
-            raise RenderError(f"the render process {self.pid} {how} before reporting a result")
+            how = (f"被信号 {os.WTERMSIG(status)} 终止" if os.WIFSIGNALED(status)
+                   else f"以状态 {os.waitstatus_to_exitcode(status)} 退出")
+            raise RenderError(f"生成报告的进程 {self.pid} 在传回结果之前{how}")
         kind, value = pickle.loads(data)
         if kind == "err":
             raise value
