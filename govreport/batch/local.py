@@ -85,7 +85,8 @@ class LocalScheduler:
                         self._feed(w, queue)
             if queue:  # every worker died
                 for a, y, _ in queue:
-                    yield ItemResult(a, y, False, error=RenderError("没有剩余的 batch 工作进程来生成它", hint="重新运行 batch 即可重试"))
+                    yield ItemResult(a, y, False, error=RenderError("没有剩余的 batch 工作进程来生成它",
+                                                                    hint="重新运行 batch 即可重试"))
         finally:
             self.close()
 
