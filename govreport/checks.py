@@ -4,8 +4,11 @@
 >>> from govreport.checks import run
 >>> result = run(govreport.load("data"))
 >>> result.errors, result.warnings
->>> result.findings            # one row per finding (pandas DataFrame)
->>> result.for_report("150821-minzhengju", 2020)
+(0, 2)
+>>> result.to_frame(severity="warning")["rule"].nunique() >= 1   # one row per finding (pandas DataFrame)
+True
+>>> len(result.for_report("150821-minzhengju", 2020))
+2
 
 How it works. The tidy ``cells`` frame (one row per agency-year-table-row-column, sorted by report) is
 scattered with numpy into one wide float matrix per table version: one row per agency-year that has
