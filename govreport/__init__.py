@@ -42,6 +42,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Report": ("model", "Report"),
     "TableData": ("model", "TableData"),
     "LabelledTable": ("labelled", "LabelledTable"),
+    "LabelledFrame": ("labelled", "LabelledFrame"),
     "CheckResult": ("checks", "CheckResult"),
     "check": ("checks", "run"),
     "Figure": ("values", "Figure"),
@@ -58,8 +59,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
 }
 
 __all__ = [
-    "CheckResult", "Dataset", "Figure", "GovreportError", "LabelledTable", "Mark", "Report", "TableData",
-    "__version__", "check", "checks", "compare", "formats", "labelled", "load", "rules", "stats", "synth", "values",
+    "CheckResult", "Dataset", "Figure", "GovreportError", "LabelledFrame", "LabelledTable", "Mark", "Report",
+    "TableData", "__version__", "check", "checks", "compare", "formats", "labelled", "load", "rules", "stats", "synth", "values",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,7 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .checks import run as check
     from .dataset import Dataset, load
     from .errors import GovreportError
-    from .labelled import LabelledTable
+    from .labelled import LabelledFrame, LabelledTable
     from .model import Report, TableData
     from .values import Figure, Mark
 

@@ -29,7 +29,7 @@ from .model import Agency, Report
 
 if TYPE_CHECKING:  # pragma: no cover
     from .checks import CheckResult
-    from .labelled import LabelledTable, Labels, What
+    from .labelled import LabelledFrame, LabelledTable, Labels, What
 
 
 @dataclass(eq=False)
@@ -285,19 +285,21 @@ class Dataset:
 
         return tidy_figures(self)
 
-    def wide(self, tables: list[str] | tuple[str, ...] | None = None, *, what: What = "value") -> pd.DataFrame:
+    def wide(self, tables: list[str] | tuple[str, ...] | None = None, *, what: What = "value"
+             ) -> pd.DataFrame | LabelledFrame:
         """All agency-years as one wide frame: a row per agency-year, a column per table cell.
 
         Parameters
         ----------
         tables : list of str, optional
             Table ids to keep; default all.
-        what : {"value", "status", "text"}
-            Nullable numbers, statuses or printed text (see :func:`govreport.labelled.wide_figures`).
+        what : {"value", "status", "text", "labelled"}
+            Nullable numbers, statuses, printed text, or numbers and statuses together as a
+            :class:`~govreport.labelled.LabelledFrame` (see :func:`govreport.labelled.wide_figures`).
 
         Returns
         -------
-        pandas.DataFrame
+        pandas.DataFrame or LabelledFrame
             Index ``(agency_id, year)``; columns ``(table, row, column)`` Chinese labels.
 
         Examples

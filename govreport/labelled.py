@@ -48,7 +48,7 @@ STATUSES: tuple[str, str, str] = ("reported", "blank", "not_applicable")
 STATUS_LABELS: dict[str, str] = {s: Mark(i).label for i, s in enumerate(STATUSES)}
 
 Labels = Literal["label", "id"]
-What = Literal["value", "status", "text"]
+What = Literal["value", "status", "text", "labelled"]
 
 _CSS_CLASS = {"reported": "gr-value", "blank": "gr-blank", "not_applicable": "gr-na"}
 _STYLES = [
@@ -162,28 +162,22 @@ def _text_frame(values: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, eq=False)
-class LabelledTable:
-    """One official table of one agency-year as labelled DataFrames.
+class LabelledFrame:
+    """Figures as two parallel DataFrames, ``values`` and ``status``, with a display that keeps them apart.
 
     Attributes
     ----------
-    spec : TableSpec
-        The table's declaration in :mod:`govreport.formats` (version, id, title, rows, columns).
     values : pandas.DataFrame
-        Nullable numbers in the official layout; ``<NA>`` for blank and 不适用 (see :attr:`status`).
+        Nullable numbers; ``<NA>`` for blank and 不适用 (see :attr:`status`).
     status : pandas.DataFrame
         ``reported`` / ``blank`` / ``not_applicable`` for every cell, same index and columns.
-    agency : str
-        The agency's name ('' when unknown).
-    year : int or None
-        The report year.
+    caption : str
+        Shown above the table.
     """
 
-    spec: TableSpec
     values: pd.DataFrame
     status: pd.DataFrame
-    agency: str = ""
-    year: int | None = None
+    caption: str = ""
 
     @property
     def text(self) -> pd.DataFrame:
@@ -192,8 +186,56 @@ class LabelledTable:
 
     @property
     def title(self) -> str:
+        return self.caption
+
+    def to_frame(self) -> pd.DataFrame:
+        """The :attr:`values` frame (a copy)."""
+        return self.values.copy()
+
+    def style(self) -> Styler:
+        """A pandas ``Styler`` of :attr:`text` that shows blank, 0 and 不适用 differently.
+
+        Blank cells are empty and hatched, 不适用 is grey italic, numbers (0 included) are plain.
+        """
+        from pandas.io.formats.style import Styler
+
+        classes = self.status.apply(lambda col: col.map(_CSS_CLASS).astype(object))
+        styler = Styler(self.text, uuid="gr", cell_ids=False, caption=self.title or None)
+        return styler.set_td_classes(classes).set_table_styles(_STYLES)
+
+    def _repr_html_(self) -> str:
+        return self.style().to_html() + _LEGEND
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            return f"{self.title}\n{self.text.to_string()}"
+
+
+@dataclass(frozen=True, eq=False)
+class LabelledTable(LabelledFrame):
+    """One official table of one agency-year as labelled DataFrames (a :class:`LabelledFrame`).
+
+    Attributes
+    ----------
+    values, status : pandas.DataFrame
+        As for :class:`LabelledFrame`, in the official layout.
+    spec : TableSpec
+        The table's declaration in :mod:`govreport.formats` (version, id, title, rows, columns).
+    agency : str
+        The agency's name ('' when unknown).
+    year : int or None
+        The report year.
+    """
+
+    spec: TableSpec | None = None
+    agency: str = ""
+    year: int | None = None
+
+    @property
+    def title(self) -> str:
         """Caption: agency, year, the table's reference and title, the format."""
         spec = self.spec
+        assert spec is not None
         name = spec.title if spec.ref == spec.title else f"{spec.ref} {spec.title}"
         who = f"{self.agency} {self.year}年 · " if self.agency and self.year else ""
         return f"{who}{name}（{spec.version}年格式）"
@@ -220,13 +262,15 @@ class LabelledTable:
         >>> t.tidy().loc[3:4, ["column_label", "text", "status"]].values.tolist()
         [['行政复议·尚未审结', '', 'blank'], ['行政复议·总计', '0', 'reported']]
         """
-        rows, cols, _ = _layout(self.spec.version, self.spec.id)
+        spec = self.spec
+        assert spec is not None
+        rows, cols, _ = _layout(spec.version, spec.id)
         labels = _cell_labels()
         v = self.values.to_numpy(dtype=object).ravel()
         s = self.status.to_numpy(dtype=object).ravel()
         rr = np.repeat(np.array(rows, dtype=object), len(cols))
         cc = np.tile(np.array(cols, dtype=object), len(rows))
-        keys = [(self.spec.version, self.spec.id, r, c) for r, c in zip(rr, cc, strict=True)]
+        keys = [(spec.version, spec.id, r, c) for r, c in zip(rr, cc, strict=True)]
         floating = any(isinstance(self.values[c].dtype, pd.Float64Dtype) for c in self.values.columns)
         out = pd.DataFrame({
             "row": rr, "row_label": [labels[k][1] for k in keys],
@@ -236,24 +280,6 @@ class LabelledTable:
         })
         out["text"] = self.text.to_numpy(dtype=object).ravel()
         return out
-
-    def style(self) -> Styler:
-        """A pandas ``Styler`` of :attr:`text` that shows blank, 0 and 不适用 differently.
-
-        Blank cells are empty and hatched, 不适用 is grey italic, numbers (0 included) are plain.
-        """
-        from pandas.io.formats.style import Styler
-
-        classes = self.status.apply(lambda col: col.map(_CSS_CLASS).astype(object))
-        styler = Styler(self.text, uuid="gr", cell_ids=False, caption=self.title)
-        return styler.set_td_classes(classes).set_table_styles(_STYLES)
-
-    def _repr_html_(self) -> str:
-        return self.style().to_html() + _LEGEND
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.width", 200, "display.max_columns", 30):
-            return f"{self.title}\n{self.text.to_string()}"
 
 
 def labelled_table(t: TableData, *, agency: str = "", year: int | None = None, labels: Labels = "label"
@@ -298,8 +324,8 @@ def labelled_table(t: TableData, *, agency: str = "", year: int | None = None, l
             if fig.mark is Mark.VALUE:
                 values[ri[r], ci[c]] = fig.value
     index, columns = axis_index(spec, "row", labels), axis_index(spec, "column", labels)
-    return LabelledTable(spec, _value_frame(values, marks, integer, index, columns),
-                         _status_frame(marks, index, columns), agency=agency, year=year)
+    return LabelledTable(_value_frame(values, marks, integer, index, columns), _status_frame(marks, index, columns),
+                         spec=spec, agency=agency, year=year)
 
 
 # --------------------------------------------------------------------------- whole dataset
@@ -403,7 +429,7 @@ def tidy_figures(ds: Dataset) -> pd.DataFrame:
 
 
 def wide_figures(ds: Dataset, *, tables: list[str] | tuple[str, ...] | None = None, what: What = "value"
-                 ) -> pd.DataFrame:
+                 ) -> pd.DataFrame | LabelledFrame:
     """All agency-years as one wide frame: one row per agency-year, one column per table cell.
 
     Parameters
@@ -411,13 +437,13 @@ def wide_figures(ds: Dataset, *, tables: list[str] | tuple[str, ...] | None = No
     ds : Dataset
     tables : list of str, optional
         Table ids to keep (``t2a`` … ``t2e``, ``t3``, ``t4``, ``fee``); default all.
-    what : {"value", "status", "text"}
-        Nullable numbers (``Float64``), statuses (``reported``/``blank``/``not_applicable``) or the printed
-        text. Ask for two of them to keep blank and 不适用 apart in arithmetic.
+    what : {"value", "status", "text", "labelled"}
+        Nullable numbers (``Float64``), statuses (``reported``/``blank``/``not_applicable``), the printed
+        text, or both frames as a :class:`LabelledFrame` (its display shows blank, 0 and 不适用 apart).
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or LabelledFrame
         Index ``(agency_id, year)`` in the dataset's order; columns a :class:`pandas.MultiIndex`
         ``(table_label, row_label, column_label)``. Cells of both format versions that print the same
         labels share a column (Table 3 across 2019 and 2021). A cell the agency-year does not record is
@@ -433,8 +459,8 @@ def wide_figures(ds: Dataset, *, tables: list[str] | tuple[str, ...] | None = No
     >>> w.columns.tolist()
     [('表三', '一、本年新收政府信息公开申请数量', '总计'), ('表三', '（七）总计', '总计')]
     """
-    if what not in ("value", "status", "text"):
-        raise ValueError("what must be one of: value, status, text")
+    if what not in ("value", "status", "text", "labelled"):
+        raise ValueError("what must be one of: value, status, text, labelled")
     labels = _cell_labels()
     cat = cell_catalog()
     cells = ds.cells
@@ -464,7 +490,10 @@ def wide_figures(ds: Dataset, *, tables: list[str] | tuple[str, ...] | None = No
     vals = _value_frame(values, marks, (False,) * len(keys), index, columns)
     if what == "value":
         return vals
-    return _text_frame(vals, _status_frame(marks, index, columns))
+    status = _status_frame(marks, index, columns)
+    if what == "labelled":
+        return LabelledFrame(vals, status)
+    return _text_frame(vals, status)
 
 
 def report_frame(report: Report) -> pd.DataFrame:
