@@ -60,7 +60,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
 
 __all__ = [
     "CheckResult", "Dataset", "Figure", "GovreportError", "LabelledFrame", "LabelledTable", "Mark", "Report",
-    "TableData", "__version__", "check", "checks", "compare", "formats", "labelled", "load", "rules", "stats", "synth", "values",
+    "TableData", "__version__", "check", "checks", "compare", "formats", "labelled", "load", "rules", "stats",
+    "synth", "values",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
