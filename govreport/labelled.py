@@ -161,7 +161,7 @@ def _text_frame(values: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=values.index, dtype=object).set_axis(values.columns, axis=1)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class LabelledFrame:
     """Figures as two parallel DataFrames, ``values`` and ``status``, with a display that keeps them apart.
 
@@ -192,6 +192,31 @@ class LabelledFrame:
         """The :attr:`values` frame (a copy)."""
         return self.values.copy()
 
+    def status_counts(self, *, chinese: bool = False) -> pd.Series:
+        """How many cells are reported, blank and not applicable.
+
+        Parameters
+        ----------
+        chinese : bool
+            Index the counts by the Chinese names (数值, 空白（未填报）, 不适用) instead of the status words.
+
+        Returns
+        -------
+        pandas.Series
+            Counts in the order of :data:`STATUSES`, zeros included.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").table("t4", "五原县民政局", 2020).status_counts().to_dict()
+        {'reported': 3, 'blank': 12, 'not_applicable': 0}
+        """
+        codes = np.concatenate([self.status[c].cat.codes.to_numpy() for c in self.status.columns]) \
+            if self.status.shape[1] else np.zeros(0, dtype=np.int8)
+        counts = np.bincount(codes.astype(np.int64), minlength=len(STATUSES))
+        index = [STATUS_LABELS[s] for s in STATUSES] if chinese else list(STATUSES)
+        return pd.Series(counts, index=index, name="cells")
+
     def style(self) -> Styler:
         """A pandas ``Styler`` of :attr:`text` that shows blank, 0 and 不适用 differently.
 
@@ -211,7 +236,7 @@ class LabelledFrame:
             return f"{self.title}\n{self.text.to_string()}"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class LabelledTable(LabelledFrame):
     """One official table of one agency-year as labelled DataFrames (a :class:`LabelledFrame`).
 
