@@ -2,18 +2,18 @@
 
 The public API, all reachable from ``import govreport`` (and offered by tab completion):
 
-========================  =====================================================================
-``load(path)``            read and validate a dataset directory → :class:`Dataset`
-``Dataset``               the tidy frames; ``.report()``, ``.table()``, ``.tidy()``, ``.wide()``,
-                          ``.panel()``, ``.check()``
-``Report``, ``TableData``  one agency-year and one of its official tables (:mod:`govreport.model`)
-``LabelledTable``         an official table as labelled DataFrames (:mod:`govreport.labelled`)
-``check(ds)``             every rule in one pass → :class:`CheckResult` (:mod:`govreport.checks`)
-``Figure``, ``Mark``      a figure: a number, a blank or 不适用 (:mod:`govreport.values`)
-``GovreportError``        the root of every error govreport raises on bad input
-``stats``, ``compare``    statistics and cross-agency comparison (modules)
-``formats``, ``rules``    the official formats and the consistency rules, declared as data (modules)
-========================  =====================================================================
+===========================  =====================================================================
+``load(path)``               read and validate a dataset directory → :class:`Dataset`
+``Dataset``                  the tidy frames; ``.report()``, ``.table()``, ``.tidy()``, ``.wide()``,
+                             ``.panel()``, ``.check()``
+``Report``, ``TableData``    one agency-year and one of its official tables (:mod:`govreport.model`)
+``LabelledTable``            an official table as labelled DataFrames (:mod:`govreport.labelled`)
+``check(ds)``                every rule in one pass → :class:`CheckResult` (:mod:`govreport.checks`)
+``Figure``, ``Mark``         a figure: a number, a blank or 不适用 (:mod:`govreport.values`)
+``GovreportError``           the root of every error govreport raises on bad input
+``stats``, ``compare``       statistics and cross-agency comparison (modules)
+``formats``, ``rules``       the official formats and the consistency rules, declared as data (modules)
+===========================  =====================================================================
 
 Imports are lazy so that ``import govreport`` and the CLI start fast: each name above loads its module
 on first use, and heavy modules (matplotlib, nbconvert, papermill, Playwright) load only when a command
