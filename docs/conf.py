@@ -9,6 +9,7 @@ from the code (``_ext/govreport_docs.py``, sphinx-argparse).
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -71,14 +72,27 @@ def _copy_notebooks(app) -> None:
             shutil.copyfile(nb, dest)
 
 
-class _OptionalDomainPages(logging.Filter):
-    """The domain pages (``docs/domain/*.md``) come from another branch and may be absent: the index's
-    ``domain/*`` glob matching nothing is not an error (every other warning still is, under ``-W``)."""
+#: toctree globs of pages that may be absent (the domain pages and the contributor guide are written on
+#: other branches): matching nothing is not an error; every other warning still is, under ``-W``.
+OPTIONAL_GLOBS = ("'domain/*'", "'CONTRIBUTING*'")
+
+
+class _OptionalPages(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("toctree glob pattern") and any(g in message for g in OPTIONAL_GLOBS))
+
+
+class _LinksOutsideTheSite(logging.Filter):
+    """A Markdown page may link to a repository file outside ``docs/`` (``../README.md``): the link works on
+    the forge and is plain text on the site. Missing documents *inside* ``docs/`` remain errors."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.getMessage().startswith("toctree glob pattern") and "'domain/*'" in record.getMessage())
+        m = re.match(r"Unknown source document '(.+)'", record.getMessage())
+        return not (m and not Path(m.group(1)).resolve().is_relative_to(DOCS))
 
 
 def setup(app) -> None:
     app.connect("builder-inited", _copy_notebooks)
-    logging.getLogger("sphinx.sphinx.directives.other").addFilter(_OptionalDomainPages())
+    logging.getLogger("sphinx.sphinx.directives.other").addFilter(_OptionalPages())
+    logging.getLogger("sphinx.myst_parser.sphinx_ext.myst_refs").addFilter(_LinksOutsideTheSite())
