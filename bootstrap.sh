@@ -39,7 +39,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 extras="lab"
-[ "$mode" = test ] && extras="lab,test,dask"
+[ "$mode" = test ] && extras="lab,test,dask,docs"
 echo "==> pip install -e .[$extras]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
 

@@ -1,7 +1,32 @@
 """govreport: compute, check and render China's annual government-information-disclosure reports.
 
-The package keeps imports lazy so that ``govreport --help`` and the CLI start fast: heavy modules
-(matplotlib, nbconvert, papermill, Playwright) load only when a command needs them.
+The public API, all reachable from ``import govreport`` (and offered by tab completion):
+
+===========================  =====================================================================
+``load(path)``               read and validate a dataset directory → :class:`Dataset`
+``Dataset``                  the tidy frames; ``.report()``, ``.table()``, ``.tidy()``, ``.wide()``,
+                             ``.panel()``, ``.check()``
+``Report``, ``TableData``    one agency-year and one of its official tables (:mod:`govreport.model`)
+``LabelledTable``            an official table as labelled DataFrames (:mod:`govreport.labelled`)
+``check(ds)``                every rule in one pass → :class:`CheckResult` (:mod:`govreport.checks`)
+``Figure``, ``Mark``         a figure: a number, a blank or 不适用 (:mod:`govreport.values`)
+``GovreportError``           the root of every error govreport raises on bad input
+``stats``, ``compare``       statistics and cross-agency comparison (modules)
+``formats``, ``rules``       the official formats and the consistency rules, declared as data (modules)
+===========================  =====================================================================
+
+Imports are lazy so that ``import govreport`` and the CLI start fast: each name above loads its module
+on first use, and heavy modules (matplotlib, nbconvert, papermill, Playwright) load only when a command
+needs them.
+
+Examples
+--------
+>>> import govreport
+>>> ds = govreport.load("data")
+>>> [a for a in ("load", "Dataset", "stats", "check") if a in dir(govreport)]
+['load', 'Dataset', 'stats', 'check']
+>>> govreport.check(ds).ok
+True
 """
 
 from __future__ import annotations
@@ -10,19 +35,44 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Dataset", "GovreportError", "Report", "__version__", "load"]
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .dataset import Dataset, load
-    from .errors import GovreportError
-    from .model import Report
-
-_LAZY = {
+#: public name -> (module, attribute); attribute None means the module itself
+_LAZY: dict[str, tuple[str, str | None]] = {
     "load": ("dataset", "load"),
     "Dataset": ("dataset", "Dataset"),
     "Report": ("model", "Report"),
+    "TableData": ("model", "TableData"),
+    "LabelledTable": ("labelled", "LabelledTable"),
+    "LabelledFrame": ("labelled", "LabelledFrame"),
+    "CheckResult": ("checks", "CheckResult"),
+    "check": ("checks", "run"),
+    "Figure": ("values", "Figure"),
+    "Mark": ("values", "Mark"),
     "GovreportError": ("errors", "GovreportError"),
+    "stats": ("stats", None),
+    "compare": ("compare", None),
+    "checks": ("checks", None),
+    "formats": ("formats", None),
+    "rules": ("rules", None),
+    "labelled": ("labelled", None),
+    "values": ("values", None),
+    "synth": ("synth", None),
 }
+
+__all__ = [
+    "CheckResult", "Dataset", "Figure", "GovreportError", "LabelledFrame", "LabelledTable", "Mark", "Report",
+    "TableData", "__version__", "check", "checks", "compare", "formats", "labelled", "load", "rules", "stats",
+    "synth", "values",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import checks, compare, formats, labelled, rules, stats, synth, values
+    from .checks import CheckResult
+    from .checks import run as check
+    from .dataset import Dataset, load
+    from .errors import GovreportError
+    from .labelled import LabelledFrame, LabelledTable
+    from .model import Report, TableData
+    from .values import Figure, Mark
 
 
 def __getattr__(name: str) -> Any:
@@ -30,7 +80,12 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(f".{module}", __name__), attr)
+        mod = importlib.import_module(f".{module}", __name__)
+        value = mod if attr is None else getattr(mod, attr)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'govreport' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | {"__version__", "__doc__", "__name__"})

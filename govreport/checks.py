@@ -4,8 +4,11 @@
 >>> from govreport.checks import run
 >>> result = run(govreport.load("data"))
 >>> result.errors, result.warnings
->>> result.findings            # one row per finding (pandas DataFrame)
->>> result.for_report("150821-minzhengju", 2020)
+(0, 2)
+>>> result.to_frame(severity="warning")["rule"].nunique() >= 1   # one row per finding (pandas DataFrame)
+True
+>>> len(result.for_report("150821-minzhengju", 2020))
+2
 
 How it works. The tidy ``cells`` frame (one row per agency-year-table-row-column, sorted by report) is
 scattered with numpy into one wide float matrix per table version: one row per agency-year that has
@@ -160,6 +163,44 @@ class CheckResult:
         counts = self.counts[i: i + 1]
         one = self.reports.iloc[i: i + 1].reset_index(drop=True)
         return CheckResult(findings, _summary(self.rule_ids, counts), one, counts, self.rule_ids)
+
+    def to_frame(self, *, rule: str | Iterable[str] | None = None, severity: str | Iterable[str] | None = None
+                 ) -> pd.DataFrame:
+        """The findings as a DataFrame, one row per finding, optionally filtered.
+
+        Parameters
+        ----------
+        rule : str or list of str, optional
+            Keep these rule ids (e.g. ``"R1"``, ``["R5", "R13"]``).
+        severity : str or list of str, optional
+            Keep these severities: ``error``, ``warning``, ``info``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :data:`FINDING_COLUMNS`, ``severity`` an ordered categorical (error < warning
+            < info), plus ``severity_label`` (错误/警告/提示) and ``title`` (the rule's Chinese title).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> result = govreport.load("data").check()
+        >>> result.to_frame(severity="error").shape[0]
+        0
+        """
+        f = self.findings
+        keep = np.ones(len(f), dtype=bool)
+        if rule is not None:
+            keep &= f["rule"].isin([rule] if isinstance(rule, str) else list(rule)).to_numpy()
+        if severity is not None:
+            keep &= f["severity"].isin([severity] if isinstance(severity, str) else list(severity)).to_numpy()
+        out = f[keep].reset_index(drop=True).copy()
+        out["severity"] = pd.Categorical(out["severity"].astype(str), categories=list(SEVERITY_LABELS),
+                                         ordered=True)
+        out["severity_label"] = out["severity"].astype(str).map(SEVERITY_LABELS)
+        titles = dict(zip(self.summary["rule"], self.summary["title"], strict=True))
+        out["title"] = out["rule"].astype(str).map(titles)
+        return out
 
     # ------------------------------------------------------------------------------ output
 

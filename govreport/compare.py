@@ -3,7 +3,8 @@
 >>> from govreport import compare
 >>> scope = compare.validate({"data_dir": "data", "years": "2019-2023", "region": "内蒙古自治区"})
 >>> p = compare.scope_panel(scope)
->>> compare.league(scope.data, p, "disclosure_rate", min_n=scope.min_n)
+>>> compare.league(scope.data, p, "disclosure_rate", min_n=scope.min_n)[["name", "ranked", "reason"]].values.tolist()
+[['五原县民政局', False, 'none']]
 
 Parameters (the ``parameters`` cell of ``notebooks/compare.ipynb``)
     ``data_dir`` the dataset; ``years`` ``""`` (all) or e.g. ``"2019-2023"``, ``"2021"``, ``"2019,2021-2022"``;

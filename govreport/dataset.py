@@ -2,9 +2,11 @@
 
 >>> import govreport
 >>> ds = govreport.load("data")
->>> ds.cells.head()                      # one row per agency-year-table-row-column
+>>> ds.cells.columns[:4].tolist()        # one row per agency-year-table-row-column
+['agency_id', 'year', 'version', 'table']
 >>> r = ds.report("五原县民政局", 2020)   # or ds.report("150821-minzhengju", 2020)
->>> r.proactive.total
+>>> r.proactive.total.text()
+'418'
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +26,10 @@ from .io import layout
 from .io.frames import agency_from_row, report_from_rows
 from .io.store import link_frames, read_frames
 from .model import Agency, Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .checks import CheckResult
+    from .labelled import LabelledFrame, LabelledTable, Labels, What
 
 
 @dataclass(eq=False)
@@ -196,11 +203,135 @@ class Dataset:
             _sections=None if self._sections is None else keep(self._sections),
         )
 
-    def check(self, **kwargs):
-        """Run every rule; see :func:`govreport.checks.run`."""
+    def check(self, **kwargs) -> CheckResult:
+        """Run every rule over the dataset in one pass.
+
+        Parameters
+        ----------
+        **kwargs
+            ``agencies``, ``years``, ``rules``: restrict the run; see :func:`govreport.checks.run`.
+
+        Returns
+        -------
+        CheckResult
+            Every finding (``.to_frame()`` for a DataFrame) and per-rule counts.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> result = govreport.load("data").check()
+        >>> result.ok, result.errors
+        (True, 0)
+        """
         from .checks import run
 
         return run(self, **kwargs)
+
+    # ------------------------------------------------------------------------------ labelled frames
+
+    def table(self, table: str, agency: str, year: int, *, version: str | None = None,
+              labels: Labels = "label") -> LabelledTable:
+        """One official table of one agency-year in its printed layout, with Chinese labels.
+
+        Parameters
+        ----------
+        table : str
+            Table id: ``t2a`` … ``t2e`` (第二十条 blocks), ``t3`` (applications), ``t4`` (review and
+            litigation) or ``fee`` (信息处理费).
+        agency : str
+            Agency id or full Chinese name.
+        year : int
+            Report year.
+        version : {"2019", "2021"}, optional
+            Table layout; default the one the report uses (or the format in force that year).
+        labels : {"label", "id"}
+            Chinese labels as printed (default) or the model's ids on both axes.
+
+        Returns
+        -------
+        LabelledTable
+            ``.values`` (nullable ``Int64``/``Float64``, ``<NA>`` for blank and 不适用), ``.status``
+            (``reported``/``blank``/``not_applicable``), ``.text`` (as printed) and a rich display that
+            shows blank, 0 and 不适用 differently. See :mod:`govreport.labelled`.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> t3 = govreport.load("data").table("t3", "五原县民政局", 2020)
+        >>> t3.values.shape
+        (23, 7)
+        >>> total = ("三、本年度办理结果", "（七）总计", "")    # row labels: group header, row, sub-row
+        >>> t3.status.loc[total].iloc[[0, -1]].tolist()     # 自然人 blank, 总计 a reported 0
+        ['blank', 'reported']
+        """
+        from .labelled import labelled_table
+
+        r = self.report(agency, year)
+        return labelled_table(r.table(table, version), agency=r.agency.name, year=r.year, labels=labels)
+
+    def tidy(self) -> pd.DataFrame:
+        """Every recorded table figure of every agency-year, one row each, with Chinese labels.
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`govreport.labelled.tidy_figures` (``value`` nullable, ``status`` beside it).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").tidy()["status"].value_counts().to_dict()
+        {'reported': 5, 'blank': 0, 'not_applicable': 0}
+        """
+        from .labelled import tidy_figures
+
+        return tidy_figures(self)
+
+    def wide(self, tables: list[str] | tuple[str, ...] | None = None, *, what: What = "value"
+             ) -> pd.DataFrame | LabelledFrame:
+        """All agency-years as one wide frame: a row per agency-year, a column per table cell.
+
+        Parameters
+        ----------
+        tables : list of str, optional
+            Table ids to keep; default all.
+        what : {"value", "status", "text", "labelled"}
+            Nullable numbers, statuses, printed text, or numbers and statuses together as a
+            :class:`~govreport.labelled.LabelledFrame` (see :func:`govreport.labelled.wide_figures`).
+
+        Returns
+        -------
+        pandas.DataFrame or LabelledFrame
+            Index ``(agency_id, year)``; columns ``(table, row, column)`` Chinese labels.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").wide(["t4"]).shape
+        (1, 3)
+        """
+        from .labelled import wide_figures
+
+        return wide_figures(self, tables=tables, what=what)
+
+    def panel(self) -> pd.DataFrame:
+        """Key measures per agency-year (totals, outcomes, rates) with agency attributes.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`govreport.stats.panel`: one row per agency-year; a blank figure is NaN, never 0.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").panel()[["name", "year", "proactive_total", "received"]]
+             name  year  proactive_total  received
+        0  五原县民政局  2020            418.0       0.0
+        """
+        from .stats import panel
+
+        return panel(self)
 
     def __len__(self) -> int:
         return len(self.reports)

@@ -12,9 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .formats import FORMATS, TableSpec, table_spec
 from .values import Figure, Mark
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .labelled import LabelledTable
 
 
 class AgencyKind(StrEnum):
@@ -135,6 +141,46 @@ class TableData:
     def is_empty(self) -> bool:
         return not self.cells
 
+    def labelled(self, *, labels: str = "label") -> LabelledTable:
+        """This table in its official layout as labelled DataFrames.
+
+        Parameters
+        ----------
+        labels : {"label", "id"}
+            Chinese labels (default) or ids on both axes.
+
+        Returns
+        -------
+        LabelledTable
+            ``.values``, ``.status``, ``.text``; see :mod:`govreport.labelled`.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> r = govreport.load("data").report("五原县民政局", 2020)
+        >>> r.table("fee").labelled().status.iloc[0].tolist()
+        ['blank', 'blank', 'blank']
+        """
+        from .labelled import labelled_table
+
+        return labelled_table(self, labels=labels)  # type: ignore[arg-type]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ``values`` frame of :meth:`labelled`: nullable numbers, ``<NA>`` for blank and 不适用.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import govreport
+        >>> r = govreport.load("data").report("五原县民政局", 2020)
+        >>> int(r.table("t4").to_frame().iloc[0].sum())
+        0
+        """
+        return self.labelled().values
+
     def _repr_html_(self) -> str:
         from .display import table_html
 
@@ -202,7 +248,37 @@ class Report:
         return frozenset(t.spec.version for t in self.tables if t.spec.id != "fee")
 
     def figure(self, table_id: str, row: str, column: str) -> Figure:
+        """One figure by table, row and column id; a blank :class:`~govreport.values.Figure` if absent.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> r = govreport.load("data").report("五原县民政局", 2020)
+        >>> r.figure("t3", "results_total", "total").text(), r.figure("t3", "granted", "total").text()
+        ('0', '')
+        """
         return self.table(table_id).get(row, column)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every data cell of the report's tables as a tidy DataFrame with Chinese labels.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``version, table, table_label, row, row_label, column, column_label, value``
+            (nullable ``Float64``), ``status`` (``reported``/``blank``/``not_applicable``) and ``text``.
+            Cells the report does not give are listed as blank.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> f = govreport.load("data").report("五原县民政局", 2020).to_frame()
+        >>> f[f["status"] == "reported"]["column_label"].tolist()[:3]
+        ['总计', '总计', '行政复议·总计']
+        """
+        from .labelled import report_frame
+
+        return report_frame(self)
 
     def _repr_html_(self) -> str:
         from .display import report_html

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "export the dataset as open data (CSV or JSON) with a data dictionary"),
     "ingest": ("ingest", "read published reports (text/HTML, any encoding) into the dataset"),
     "audit": ("audit", "ingest published reports and check them"),
+    "lab": ("lab", "open JupyterLab on the project's notebooks with the govreport kernel"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

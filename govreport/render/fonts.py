@@ -107,3 +107,38 @@ def use_in_matplotlib(dirs: tuple[Path, ...] | list[Path] | None = None) -> str:
 
 def _matplotlib_knows(font_manager, family: str) -> bool:
     return any(f.name == family and os.path.exists(f.fname) for f in font_manager.fontManager.ttflist)
+
+
+def setup_matplotlib(dirs: tuple[Path, ...] | list[Path] | None = None) -> str:
+    """Make the SC sans face matplotlib's default font, for notebooks that draw with pyplot or pandas.
+
+    The renderer's charts pass the family explicitly (:func:`use_in_matplotlib`); an analyst's
+    ``df.plot()`` uses ``rcParams``, which this sets: ``font.family`` sans-serif with the SC face first,
+    and an ASCII minus sign on axes.
+
+    Returns
+    -------
+    str
+        The family name, ``Noto Sans CJK SC``.
+
+    Raises
+    ------
+    DependencyError
+        When no simplified-Chinese font is installed (the hint names the package).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> setup_matplotlib()
+    'Noto Sans CJK SC'
+    >>> matplotlib.rcParams["font.sans-serif"][0]
+    'Noto Sans CJK SC'
+    """
+    import matplotlib
+
+    family = use_in_matplotlib(dirs)
+    rc = matplotlib.rcParams
+    rc["font.family"] = "sans-serif"
+    rc["font.sans-serif"] = [family, *(f for f in rc["font.sans-serif"] if f != family)]
+    rc["axes.unicode_minus"] = False
+    return family
