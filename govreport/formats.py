@@ -141,14 +141,16 @@ class SectionSpec:
 
     ``topic`` is its stable id; ``heading`` the national wording; ``keywords`` the words that recognise
     a report's own heading as this part (checked in the order of :data:`SECTION_MATCH_ORDER`);
-    ``tables`` the official tables printed under it (``t2`` = every 表二 block). A part whose tables hold
-    figures is not empty without text; a part without tables needs text (rule N1).
+    ``tables`` the official tables printed under it (``t2`` = every 表二 block); ``proactive`` when the
+    主动公开 total and channel list are shown in it. A part whose figures are filled in is not empty
+    without text; a part without figures needs text (rule N1).
     """
 
     topic: str
     heading: str
     keywords: tuple[str, ...]
     tables: tuple[str, ...] = ()
+    proactive: bool = False
 
     @property
     def number(self) -> str:
@@ -164,7 +166,7 @@ class SectionSpec:
 #: The six parts of the national format, in order (the same in the 2019 and 2021 formats).
 SECTION_SPECS: tuple[SectionSpec, ...] = (
     SectionSpec("overview", "一、总体情况", ("总体", "概述", "概况")),
-    SectionSpec("proactive", "二、主动公开政府信息情况", ("主动公开",), ("t2",)),
+    SectionSpec("proactive", "二、主动公开政府信息情况", ("主动公开",), ("t2",), proactive=True),
     SectionSpec("applications", "三、收到和处理政府信息公开申请情况", ("申请",), ("t3",)),
     SectionSpec("review", "四、政府信息公开行政复议、行政诉讼情况", ("复议", "诉讼"), ("t4",)),
     SectionSpec("problems", "五、存在的主要问题及改进情况", ("问题", "改进", "不足")),
