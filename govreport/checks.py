@@ -1534,8 +1534,8 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
                     engine.tally(rule, np.array([p]), _PASS)
                 else:
                     engine.tally(rule, np.array([p]), _FAIL)
-                    engine.add(rule, p, place="正文", message="报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。",
-                               expected="有文字", found="缺少", file=file)
+                    engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file,
+                               message="报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。")
         elif check.kind == "no_draft_mark":
             if not rows:
                 engine.tally(rule, np.array([p]), _NA)
@@ -1569,7 +1569,7 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
     if file and Path(file).is_file():
         try:
             text, _ = read_text(Path(file))
-        except Exception:  # noqa: BLE001 - an unreadable file: its lines are not known, use the sections
+        except Exception:  # an unreadable file: its lines are not known, use the sections
             text = None
     with_lines = text is not None
     if text is None:

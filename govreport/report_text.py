@@ -178,14 +178,56 @@ def skeleton(report: Report, previous: Report | None = None) -> tuple[Section, .
     return tuple(out)
 
 
-def sections_from_bodies(year: int, opening: str, bodies: Sequence[str]) -> tuple[Section, ...]:
-    """Sections from the opening text and one body per official part (the template's text sheet)."""
+def text_rows(sections: Sequence[Section], year: int) -> tuple[str, tuple[str, ...]]:
+    """The opening and one text per official part (the rows of the template's text sheet).
+
+    A part's text is the body of its first section; further sections of the same part follow as
+    ``## heading`` blocks, and a report's own heading that differs from the official one is kept as the
+    first line (``## own heading``), so that :func:`sections_from_rows` gives the same sections back.
+    """
+    heads = official_headings(year)
+    opening = "\n\n".join(s.body.strip() for s in sections if not s.heading and s.body.strip())
+    parts: dict[str, list[str]] = {t: [] for t in TOPICS}
+    for s, t in zip(sections, assign_topics([s.heading for s in sections]), strict=True):
+        if t is None:
+            continue
+        own = parts[t]
+        official = heads[TOPICS.index(t)]
+        if own or s.heading != official:
+            own.append(f"## {s.heading}\n\n{s.body.strip()}".rstrip())
+        else:
+            own.append(s.body.strip())
+    return opening, tuple("\n\n".join(parts[t]).strip() for t in TOPICS)
+
+
+def sections_from_rows(year: int, opening: str, bodies: Sequence[str]) -> tuple[Section, ...]:
+    """Sections from the opening and one text per official part (see :func:`text_rows`); an empty part
+    keeps its official heading with no text (rule N1 reports it)."""
+    from .io.narrative import split_sections
+
     heads = official_headings(year)
     if len(bodies) != len(heads):
-        raise ValueError(f"{len(bodies)} bodies for {len(heads)} parts")
+        raise ValueError(f"{len(bodies)} texts for {len(heads)} parts")
     out = [Section("", opening.strip())] if opening.strip() else []
-    out += [Section(h, b.strip()) for h, b in zip(heads, bodies, strict=True)]
+    for heading, text in zip(heads, bodies, strict=True):
+        chunks = split_sections(text.strip()) if text.strip() else []
+        if not chunks or chunks[0][0]:
+            chunks = [("", "", 1), *chunks]
+        first_body = chunks[0][1]
+        if not first_body.strip() and len(chunks) > 1:  # the part starts with the report's own heading
+            out += [Section(h, b.strip()) for h, b, _ in chunks[1:]]
+            continue
+        out.append(Section(heading, first_body.strip()))
+        out += [Section(h, b.strip()) for h, b, _ in chunks[1:]]
     return tuple(out)
+
+
+def same_text(a: Sequence[Section], b: Sequence[Section]) -> bool:
+    """The same headings and texts, whitespace at the ends aside."""
+    def key(ss: Sequence[Section]) -> list[tuple[str, str]]:
+        return [(s.heading.strip(), s.body.strip()) for s in ss if s.heading.strip() or s.body.strip()]
+
+    return key(a) == key(b)
 
 
 # ---------------------------------------------------------------------------------- stated figures
@@ -223,5 +265,5 @@ def stated_figures(text: str, file: str, agency: Agency, year: int) -> list[Stat
     return out
 
 
-__all__ = ["DRAFT_MARK", "StatedFigure", "assign_topics", "official_headings", "sections_from_bodies", "skeleton",
-           "standard_sentences", "stated_figures"]
+__all__ = ["DRAFT_MARK", "StatedFigure", "assign_topics", "official_headings", "same_text", "sections_from_rows",
+           "skeleton", "standard_sentences", "stated_figures", "text_rows"]
