@@ -1555,6 +1555,29 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
             raise AssertionError(check.kind)
 
 
+def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, file: str, with_lines: bool,
+                    k: int) -> int:
+    """N2 for a channel figure of the text: against the data's channel of the same label (as written)."""
+    c = _channel_data(engine)
+    ch = c["frame"]
+    rows = np.flatnonzero(c["pos"] == p)
+    hit = [int(i) for i in rows if str(ch["label"].iloc[int(i)]) == fig.row]
+    if len(hit) != 1 or int(c["marks"][hit[0]]) != _VALUE:
+        return _NA
+    i = hit[0]
+    data = float(c["values"][i])
+    if abs(data - fig.value) <= TOLERANCE:
+        return _PASS
+    cfile = engine.files["channels"]
+    line = int(ch["line"].iloc[i]) if cfile and "line" in ch else None
+    at = f"（{_where(cfile, line)}）" if cfile else ""
+    place = f"主动公开渠道“{fig.row}”"
+    engine.add(rule, p, place=f"{place}（正文与数据）", message=f"{said}，但数据中{place}为 {_num(data)}{at}。",
+               expected=_num(data), found=_num(fig.value), channel_seq=int(ch["seq"].iloc[i]), file=file,
+               line=fig.line if with_lines else None, order=(0, k))
+    return _FAIL
+
+
 def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, str, str, int | None]],
                    file: str) -> None:
     """N2: every figure the text states against the data (the proactive total, table cells)."""
@@ -1581,6 +1604,9 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
     for k, fig in enumerate(stated):
         where = f"正文第 {fig.line} 行" if with_lines and fig.line else "正文"
         said = f"{where}写“{fig.sentence}”，读作 {_num(fig.value)}"
+        if fig.table == "channel":
+            status.append(_channel_agrees(engine, rule, p, fig, said, file, with_lines, k))
+            continue
         if not fig.table:
             mark = int(rep["proactive_total_mark"].iloc[p])
             if mark != _VALUE:

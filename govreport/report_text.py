@@ -202,7 +202,7 @@ def text_rows(sections: Sequence[Section], year: int) -> tuple[str, tuple[str, .
 
 def sections_from_rows(year: int, opening: str, bodies: Sequence[str]) -> tuple[Section, ...]:
     """Sections from the opening and one text per official part (see :func:`text_rows`); an empty part
-    keeps its official heading with no text (rule N1 reports it)."""
+    gives no section (rule N1 reports a missing part)."""
     from .io.narrative import split_sections
 
     heads = official_headings(year)
@@ -210,7 +210,9 @@ def sections_from_rows(year: int, opening: str, bodies: Sequence[str]) -> tuple[
         raise ValueError(f"{len(bodies)} texts for {len(heads)} parts")
     out = [Section("", opening.strip())] if opening.strip() else []
     for heading, text in zip(heads, bodies, strict=True):
-        chunks = split_sections(text.strip()) if text.strip() else []
+        if not text.strip():
+            continue
+        chunks = split_sections(text.strip())
         if not chunks or chunks[0][0]:
             chunks = [("", "", 1), *chunks]
         first_body = chunks[0][1]
@@ -235,7 +237,8 @@ def same_text(a: Sequence[Section], b: Sequence[Section]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class StatedFigure:
-    """A figure the text states: the proactive total (``table`` empty) or a table cell."""
+    """A figure the text states: the proactive total (``table`` empty), a channel (``table`` ``channel``,
+    ``row`` its label as written) or a table cell."""
 
     table: str
     row: str
@@ -255,6 +258,11 @@ def stated_figures(text: str, file: str, agency: Agency, year: int) -> list[Stat
     if total.is_value and total.value is not None:
         src = got.source_of(("proactive_total",))
         out.append(StatedFigure("", "", "", float(total.value), src.line if src else None, src.text if src else ""))
+    for i, c in enumerate(got.proactive.channels, start=1):
+        if c.figure.is_value and c.figure.value is not None and c.label:
+            src = got.source_of(("channel", i))
+            out.append(StatedFigure("channel", c.label, "", float(c.figure.value), src.line if src else None,
+                                    src.text if src else ""))
     for t in got.tables:
         for (row, column), fig in t.cells.items():
             if not fig.is_value or fig.value is None:
