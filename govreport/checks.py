@@ -75,6 +75,7 @@ from .rules import (
     Rule,
     SumIdentity,
     Term,
+    TextPredicate,
     TotalPresent,
 )
 from .values import Mark, format_value
@@ -85,14 +86,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FINDING_COLUMNS: tuple[str, ...] = (
     "rule", "severity", "agency_id", "agency", "year", "place", "version", "table", "row", "column",
-    "channel_seq", "file", "line", "expected", "found", "message", "fingerprint",
+    "channel_seq", "file", "line", "source", "expected", "found", "message", "fingerprint",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = ("rule", "title", "severity", "evaluated", "passed", "failed", "not_assessable")
 
 #: Chinese headers of the findings table (HTML, text).
 FINDING_HEADERS: dict[str, str] = {
     "severity": "级别", "rule": "规则", "agency": "机关", "year": "年度", "place": "位置", "message": "说明",
-    "expected": "应为", "found": "实为", "file": "数据文件", "line": "行",
+    "expected": "应为", "found": "实为", "file": "数据文件", "line": "行", "source": "录入位置",
 }
 SUMMARY_HEADERS: dict[str, str] = {
     "rule": "规则", "title": "内容", "severity": "级别", "evaluated": "检查项", "passed": "通过", "failed": "未通过",
@@ -236,6 +237,8 @@ class CheckResult:
                     where = _where(r.file, r.line)
                     detail = f"应为 {r.expected or '—'}，实为 {r.found or '—'}"
                     out.append(f"      {detail}" + (f"（{where}）" if where else ""))
+                    if r.source:
+                        out.append(f"      录入位置：{r.source}")
                 out.append("")
         else:
             out.append("未发现问题。")
@@ -292,7 +295,7 @@ def findings_html(findings: pd.DataFrame) -> str:
     """An HTML table of findings with Chinese headers; every value from the data is escaped."""
     if findings is None or len(findings) == 0:
         return "<p>未发现问题。</p>"
-    cols = ["severity", "rule", "agency", "year", "place", "message", "expected", "found", "file"]
+    cols = ["severity", "rule", "agency", "year", "place", "message", "expected", "found", "file", "source"]
     head = "".join(f"<th>{FINDING_HEADERS[c]}</th>" for c in cols)
     body = []
     for rec in findings.to_dict("records"):
@@ -466,7 +469,7 @@ class _Engine:
 
     def add(self, rule: Rule, pos: int, *, place: str, message: str, expected: str = "", found: str = "",
             version: str = "", table: str = "", row: str = "", column: str = "", channel_seq: int | None = None,
-            file: str = "", line: int | None = None, order: tuple = ()) -> None:
+            file: str = "", line: int | None = None, source: str = "", order: tuple = ()) -> None:
         pos = int(pos)
         if rule.hint:
             message += rule.hint
@@ -477,7 +480,8 @@ class _Engine:
         rec = {
             "rule": rule.id, "severity": rule.severity, "agency_id": aid, "agency": str(self.agency_name_by_code[code]),
             "year": year, "place": place, "version": version, "table": table, "row": row, "column": column,
-            "channel_seq": channel_seq, "file": file, "line": line, "expected": expected, "found": found,
+            "channel_seq": channel_seq, "file": file, "line": line, "source": source, "expected": expected,
+            "found": found,
             "message": message, "fingerprint": fp,
         }
         self.findings.append(((pos, self.rule_index[rule.id], *order), rec))
@@ -592,21 +596,41 @@ class _Engine:
             return np.zeros(self.n, dtype=bool)
         return self.present[:, i]
 
-    def cell_line(self, pos: int, gid: int) -> int | None:
-        """CSV line of one cell of one report, None when the cell is not in the file."""
+    def cell_index(self, pos: int, gid: int) -> int | None:
+        """Row of the cells frame holding one cell of one report, None when the cell is not in the file."""
         if self.cell_bounds is not None:
             lo, hi = int(self.cell_bounds[pos]), int(self.cell_bounds[pos + 1])
             block = self.cell_id[lo:hi]
             i = int(np.searchsorted(block, gid))
             if i < len(block) and block[i] == gid:
-                return int(self.cell_lines[lo + i])
+                return lo + i
             hits = np.flatnonzero(block == gid)  # a block not sorted by cell id
-            return int(self.cell_lines[lo + hits[0]]) if len(hits) else None
+            return lo + int(hits[0]) if len(hits) else None
         if self._cell_keys is None:
             cell_pos = self.cell_positions(np.arange(len(self.cell_id)))
             self._cell_keys = cell_pos * (len(cell_catalog()) + 1) + self.cell_id
         hits = np.flatnonzero(self._cell_keys == pos * (len(cell_catalog()) + 1) + gid)
-        return int(self.cell_lines[hits[0]]) if len(hits) else None
+        return int(hits[0]) if len(hits) else None
+
+    def cell_line(self, pos: int, gid: int) -> int | None:
+        """CSV line of one cell of one report, None when the cell is not in the file."""
+        i = self.cell_index(pos, gid)
+        return None if i is None else int(self.cell_lines[i])
+
+    def cell_source(self, i: int | None) -> str:
+        """Where the figure of a row of the cells frame was entered (its ``note``: a workbook cell such as
+        ``文件.xlsx 数据!D23``, or the sentence of the text it was read from)."""
+        if i is None:
+            return ""
+        notes = self._cache.get("cell_notes")
+        if notes is None:
+            cells = self.ds.cells
+            notes = cells["note"].to_numpy(dtype=object) if "note" in cells else np.zeros(0, dtype=object)
+            self._cache["cell_notes"] = notes
+        if i >= len(notes):
+            return ""
+        v = notes[i]
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
 
     # ---------------------------------------------------------------------------------- running
 
@@ -864,7 +888,9 @@ def _add_cell_finding(engine: _Engine, rule: Rule, pos: int, version: str, table
     lut = _luts()
     gid = lut.gid[(version, table, row, column)]
     file = engine.files["cells"]
-    line = engine.cell_line(pos, gid) if file else None
+    index = engine.cell_index(pos, gid)
+    source = engine.cell_source(index)
+    line = int(engine.cell_lines[index]) if file and index is not None else None
     if line is None and file:
         for r, c in fallback:
             line = engine.cell_line(pos, lut.gid[(version, table, r, c)])
@@ -873,7 +899,7 @@ def _add_cell_finding(engine: _Engine, rule: Rule, pos: int, version: str, table
         if line is None:
             file, line = engine.report_place(pos)
     engine.add(rule, pos, place=place, message=message, expected=expected, found=found, version=version,
-               table=table, row=row, column=column, file=file, line=line, order=(version, gid))
+               table=table, row=row, column=column, file=file, line=line, source=source, order=(version, gid))
 
 
 def _sum_identity(engine: _Engine, rule: Rule, check: SumIdentity) -> None:
@@ -1014,7 +1040,7 @@ def _no_data(engine: _Engine, rule: Rule, check: NoData) -> None:
         engine.add(rule, int(p), place=place, message=message, expected="空白", found=found,
                    version=k.version, table=k.table, row=k.row, column=k.column, file=engine.files["cells"],
                    line=int(engine.cell_lines[i]) if engine.files["cells"] else None,
-                   order=(k.version, int(engine.cell_id[i])))
+                   source=engine.cell_source(int(i)), order=(k.version, int(engine.cell_id[i])))
 
 
 _DOMAIN_TEXT = {0: "非负整数", 1: "整数（可为负数）", 2: "非负数"}
@@ -1069,9 +1095,11 @@ def _cell_domain(engine: _Engine, rule: Rule, check: CellDomain) -> None:
             place = spec.place(k.row, k.column)
             message = f"{place}{unit}应为{want}，却填写了 {found}。"
             file = engine.files["cells"]
+            index = engine.cell_index(p, gid)
             engine.add(rule, p, place=place, message=message, expected=want, found=found, version=k.version,
                        table=k.table, row=k.row, column=k.column, file=file,
-                       line=engine.cell_line(p, gid) if file else None, order=(k.version, gid))
+                       line=int(engine.cell_lines[index]) if file and index is not None else None,
+                       source=engine.cell_source(index), order=(k.version, gid))
 
 
 def _magnitude(engine: _Engine, rule: Rule, check: Magnitude) -> None:
@@ -1519,6 +1547,219 @@ def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> No
         raise AssertionError(kind)
 
 
+# ======================================================================================== text
+
+
+def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | None]]] | None:
+    """Each selected report's narrative sections as (heading, body, file, line), by report position;
+    None when the dataset's narratives are not known (a report checked on its own without its text)."""
+    if "text" in engine._cache:
+        return engine._cache["text"]
+    ds = engine.ds
+    out: dict[int, list[tuple[str, str, str, int | None]]] | None
+    frame = ds._sections
+    if frame is None and ds.root is None:
+        out = None
+    else:
+        if frame is None:
+            sel = np.flatnonzero(engine.sel)
+            if engine.all_selected:
+                frame = ds.sections
+            else:
+                from .io.narrative import read_sections
+
+                keys = [(str(engine.agency_cats[engine.codes[p]]), int(engine.years[p])) for p in sel]
+                frame = read_sections(ds.root, [(a, y, layout.narrative_path(a, y)) for a, y in keys])
+        out = {}
+        if len(frame):
+            codes = engine.agency_cats.get_indexer(pd.Index(frame["agency_id"].astype(str)))
+            keys = codes.astype(np.int64) * _KEY + frame["year"].to_numpy().astype(np.int64)
+            pos = np.where(codes >= 0, engine._find(keys), -1)
+            for p, h, b, f, ln in zip(pos, frame["heading"], frame["body"], frame["file"], frame["line"],
+                                      strict=True):
+                if p >= 0 and engine.sel[p]:
+                    line = None if ln is None or pd.isna(ln) else int(ln)
+                    out.setdefault(int(p), []).append((str(h or ""), str(b or ""), str(f or ""), line))
+    engine._cache["text"] = out
+    return out
+
+
+def _text_file(engine: _Engine, rel: str) -> str:
+    return str(Path(engine.ds.root) / rel) if rel and engine.ds.root is not None else rel
+
+
+def _table_present(engine: _Engine, p: int, table: str) -> bool:
+    """The report has figures (or 不适用) in a table of any version; ``t2`` = any 表二 block."""
+    for i, (_v, t) in enumerate(_luts().table_keys):
+        if (t == table or (table == "t2" and t.startswith("t2"))) and engine.present[p, i]:
+            return True
+    return False
+
+
+def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
+    from .formats import SECTION_SPECS
+    from .report_text import DRAFT_MARK, assign_topics, official_headings
+
+    text = _text_data(engine)
+    sel = np.flatnonzero(engine.sel)
+    if text is None:
+        engine.tally(rule, sel, _NA)
+        return
+    fmt = _report_dates(engine)["format"]
+    for p in sel:
+        p = int(p)
+        rows = text.get(p, [])
+        aid = str(engine.agency_cats[engine.codes[p]])
+        year = int(engine.years[p])
+        file = _text_file(engine, rows[0][2] if rows else layout.narrative_path(aid, year))
+        if engine.ds._sections is not None and not rows:
+            file = ""
+        if check.kind == "parts_present":
+            if fmt[p] in ("2019", "2021", "hybrid"):
+                topics = assign_topics([h for h, *_ in rows])
+                heads = official_headings(year)
+                for spec, heading in zip(SECTION_SPECS, heads, strict=True):
+                    mine = [r for r, t in zip(rows, topics, strict=True) if t == spec.topic]
+                    figures = any(_table_present(engine, p, t) for t in spec.tables) or (
+                        spec.proactive and int(engine.ds.reports["proactive_total_mark"].iloc[p]) != _BLANK)
+                    if any(b.strip() for _, b, _, _ in mine) or figures:
+                        engine.tally(rule, np.array([p]), _PASS)
+                        continue
+                    engine.tally(rule, np.array([p]), _FAIL)
+                    tables = "，本部分也没有填报数字" if spec.tables else ""
+                    if mine:
+                        message, found, line = f"正文“{mine[0][0]}”部分没有文字{tables}。", "空白", mine[0][3]
+                    else:
+                        message, found, line = f"正文缺少“{heading}”部分{tables}。", "缺少", None
+                    engine.add(rule, p, place=f"正文“{heading}”", message=message, expected="有文字",
+                               found=found, file=file, line=line, order=(SECTION_SPECS.index(spec),))
+            else:
+                if any(b.strip() for _, b, _, _ in rows):
+                    engine.tally(rule, np.array([p]), _PASS)
+                else:
+                    engine.tally(rule, np.array([p]), _FAIL)
+                    engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file,
+                               message="报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。")
+        elif check.kind == "no_draft_mark":
+            if not rows:
+                engine.tally(rule, np.array([p]), _NA)
+                continue
+            marked = [r for r in rows if DRAFT_MARK in r[1]]
+            engine.tally(rule, np.array([p]), _FAIL if marked else _PASS)
+            for i, (h, _b, _f, line) in enumerate(marked):
+                where = f"“{h}”部分" if h else "开头部分"
+                engine.add(rule, p, place=f"正文{where}", message=f"正文{where}仍有草稿标记“{DRAFT_MARK}”。",
+                           expected="本年度文字", found="上年文字草稿", file=file, line=line, order=(i,))
+        elif check.kind == "figures_agree":
+            if not any(b.strip() for _, b, _, _ in rows):
+                engine.tally(rule, np.array([p]), _NA)
+                continue
+            _figures_agree(engine, rule, p, rows, file)
+        else:  # pragma: no cover - rules.py and this module are kept in step by tests
+            raise AssertionError(check.kind)
+
+
+def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, file: str, with_lines: bool,
+                    k: int) -> int:
+    """N2 for a channel figure of the text: against the data's channel of the same label (as written)."""
+    c = _channel_data(engine)
+    ch = c["frame"]
+    rows = np.flatnonzero(c["pos"] == p)
+    hit = [int(i) for i in rows if str(ch["label"].iloc[int(i)]) == fig.row]
+    if len(hit) != 1 or int(c["marks"][hit[0]]) != _VALUE:
+        return _NA
+    i = hit[0]
+    data = float(c["values"][i])
+    if abs(data - fig.value) <= TOLERANCE:
+        return _PASS
+    cfile = engine.files["channels"]
+    line = int(ch["line"].iloc[i]) if cfile and "line" in ch else None
+    at = f"（{_where(cfile, line)}）" if cfile else ""
+    place = f"主动公开渠道“{fig.row}”"
+    engine.add(rule, p, place=f"{place}（正文与数据）", message=f"{said}，但数据中{place}为 {_num(data)}{at}。",
+               expected=_num(data), found=_num(fig.value), channel_seq=int(ch["seq"].iloc[i]), file=file,
+               line=fig.line if with_lines else None, order=(0, k))
+    return _FAIL
+
+
+def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, str, str, int | None]],
+                   file: str) -> None:
+    """N2: every figure the text states against the data (the proactive total, table cells)."""
+    from .io.narrative import join_sections
+    from .io.textfile import read_text
+    from .model import Section
+    from .report_text import stated_figures
+
+    aid = str(engine.agency_cats[engine.codes[p]])
+    year = int(engine.years[p])
+    text = None
+    if file and Path(file).is_file():
+        try:
+            text, _ = read_text(Path(file))
+        except Exception:  # an unreadable file: its lines are not known, use the sections
+            text = None
+    with_lines = text is not None
+    if text is None:
+        text = join_sections([Section(h, b) for h, b, _, _ in rows])
+    stated = stated_figures(text, file or "正文", engine.ds.agency(aid), year)
+    rep = engine.ds.reports
+    lut = _luts()
+    status: list[int] = []
+    for k, fig in enumerate(stated):
+        where = f"正文第 {fig.line} 行" if with_lines and fig.line else "正文"
+        said = f"{where}写“{fig.sentence}”，读作 {_num(fig.value)}"
+        if fig.table == "channel":
+            status.append(_channel_agrees(engine, rule, p, fig, said, file, with_lines, k))
+            continue
+        if not fig.table:
+            mark = int(rep["proactive_total_mark"].iloc[p])
+            if mark != _VALUE:
+                status.append(_NA)
+                continue
+            data = float(rep["proactive_total"].iloc[p])
+            if abs(data - fig.value) <= TOLERANCE:
+                status.append(_PASS)
+                continue
+            status.append(_FAIL)
+            rfile, rline = engine.report_place(p)
+            at = f"（{_where(rfile, rline)}）" if rfile else ""
+            engine.add(rule, p, place="主动公开 总数（正文与数据）",
+                       message=f"{said}，但数据中的主动公开总数为 {_num(data)}{at}。",
+                       expected=_num(data), found=_num(fig.value), file=file, line=fig.line if with_lines else None,
+                       order=(0, k))
+            continue
+        hit = None
+        for v in lut.versions:
+            gid = lut.gid.get((v, fig.table, fig.row, fig.column))
+            if gid is not None and engine.has_table(v, fig.table)[p]:
+                hit = (v, gid, engine.cell_index(p, gid))
+                break
+        if hit is None or hit[2] is None or int(engine.cell_marks[hit[2]]) != _VALUE:
+            status.append(_NA)
+            continue
+        v, gid, i = hit
+        data = float(engine.cell_values[i])
+        if abs(data - fig.value) <= TOLERANCE:
+            status.append(_PASS)
+            continue
+        status.append(_FAIL)
+        place = _spec(v, fig.table).place(fig.row, fig.column)
+        cfile = engine.files["cells"]
+        at = [f"{_where(cfile, int(engine.cell_lines[i]))}"] if cfile else []
+        source = engine.cell_source(i)
+        if source:
+            at.append(f"录入位置 {source}")
+        tail = f"（{'；'.join(at)}）" if at else ""
+        engine.add(rule, p, place=f"{place}（正文与表格）", message=f"{said}，但{place}为 {_num(data)}{tail}。",
+                   expected=_num(data), found=_num(fig.value), version=v, table=fig.table, row=fig.row,
+                   column=fig.column, file=file, line=fig.line if with_lines else None, source=source,
+                   order=(1, k))
+    if status:
+        engine.tally(rule, np.full(len(status), p, dtype=np.int64), np.asarray(status, dtype=np.int64))
+    else:
+        engine.tally(rule, np.array([p]), _NA)
+
+
 def _format_for(year: int):
     from .formats import format_for_year
 
@@ -1536,6 +1777,7 @@ _HANDLERS = {
     NonNegativeFigures: _non_negative,
     ReportPredicate: _report_predicate,
     Magnitude: _magnitude,
+    TextPredicate: _text_predicate,
 }
 
 
@@ -1599,7 +1841,7 @@ def _selection(ds: Dataset, agencies: list[str] | None, years: list[int] | None)
 
 #: The columns the engine reads (a restricted dataset carries only these).
 _USED_COLUMNS = {
-    "cells": ("agency_id", "year", "cell_id", "value", "value_mark", "line"),
+    "cells": ("agency_id", "year", "cell_id", "value", "value_mark", "line", "note"),
     "channels": ("agency_id", "year", "seq", "label", "value", "value_mark", "qualifier", "unit", "line"),
 }
 
@@ -1647,11 +1889,12 @@ def _restrict(ds: Dataset, sel: np.ndarray) -> tuple[Dataset, np.ndarray]:
     return sub, sel[idx]
 
 
-def check_report(report: Report) -> CheckResult:
+def check_report(report: Report, *, text: bool = False) -> CheckResult:
     """Check one :class:`~govreport.model.Report` that is not stored in any dataset.
 
     Its rows are built, validated and linked exactly as a dataset's would be; findings carry no file
-    or line (there is no file), only the place in the report's own words.
+    or line (there is no file), only the place in the report's own words. With ``text`` the report's
+    sections are its text and the text rules (N1–N3) check them; otherwise they are not assessable.
     """
     from .dataset import from_frames
     from .io.csvstore import validate_frame
@@ -1663,7 +1906,14 @@ def check_report(report: Report) -> CheckResult:
     for name, frame in texts.items():
         lines = np.arange(2, len(frame) + 2, dtype=np.int32)
         typed[name] = validate_frame(frame, lines, SPECS[name], f"{report.title} → {SPECS[name].name}")
-    return run(from_frames(typed))
+    ds = from_frames(typed)
+    if text:
+        ds._sections = pd.DataFrame(
+            {"agency_id": report.agency.id, "year": report.year, "seq": range(len(report.sections)),
+             "heading": [s.heading for s in report.sections], "body": [s.body for s in report.sections],
+             "file": "", "line": None},
+            columns=["agency_id", "year", "seq", "heading", "body", "file", "line"])
+    return run(ds)
 
 
 __all__ = ["FINDING_COLUMNS", "SUMMARY_COLUMNS", "CheckResult", "check_report", "findings_html", "run"]

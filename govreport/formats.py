@@ -115,7 +115,12 @@ class FormatSpec:
     first_year: int
     last_year: int | None
     tables: tuple[TableSpec, ...]
-    sections: tuple[str, ...] = field(default=())
+    sections: tuple[SectionSpec, ...] = field(default=())
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The official part headings of the format, in order."""
+        return tuple(s.heading for s in self.sections)
 
     def table(self, table_id: str) -> TableSpec:
         for t in self.tables:
@@ -130,14 +135,57 @@ class FormatSpec:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
 
-SECTIONS: tuple[str, ...] = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
+@dataclass(frozen=True, slots=True)
+class SectionSpec:
+    """One of the six official parts of a report.
+
+    ``topic`` is its stable id; ``heading`` the national wording; ``keywords`` the words that recognise
+    a report's own heading as this part (checked in the order of :data:`SECTION_MATCH_ORDER`);
+    ``tables`` the official tables printed under it (``t2`` = every 表二 block); ``proactive`` when the
+    主动公开 total and channel list are shown in it. A part whose figures are filled in is not empty
+    without text; a part without figures needs text (rule N1).
+    """
+
+    topic: str
+    heading: str
+    keywords: tuple[str, ...]
+    tables: tuple[str, ...] = ()
+    proactive: bool = False
+
+    @property
+    def number(self) -> str:
+        """The heading's numeral: '一' for '一、总体情况'."""
+        return self.heading.split("、", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """The heading without its numeral: '总体情况'."""
+        return self.heading.split("、", 1)[1]
+
+
+#: The six parts of the national format, in order (the same in the 2019 and 2021 formats).
+SECTION_SPECS: tuple[SectionSpec, ...] = (
+    SectionSpec("overview", "一、总体情况", ("总体", "概述", "概况")),
+    SectionSpec("proactive", "二、主动公开政府信息情况", ("主动公开",), ("t2",), proactive=True),
+    SectionSpec("applications", "三、收到和处理政府信息公开申请情况", ("申请",), ("t3",)),
+    SectionSpec("review", "四、政府信息公开行政复议、行政诉讼情况", ("复议", "诉讼"), ("t4",)),
+    SectionSpec("problems", "五、存在的主要问题及改进情况", ("问题", "改进", "不足")),
+    SectionSpec("other", "六、其他需要报告的事项", ("其他",), ("fee",)),
 )
+SECTION_BY_TOPIC: dict[str, SectionSpec] = {s.topic: s for s in SECTION_SPECS}
+#: Topic ids in the order a report's heading is matched against their keywords (复议 before 申请:
+#: "行政复议申请" is part 四; 其他 late: "其他" appears in many headings).
+SECTION_MATCH_ORDER: tuple[str, ...] = ("review", "applications", "proactive", "problems", "other", "overview")
+
+SECTIONS: tuple[str, ...] = tuple(s.heading for s in SECTION_SPECS)
+
+
+def section_topic(heading: str) -> str | None:
+    """The topic of a report's own section heading, None when it names none of the six parts."""
+    for topic in SECTION_MATCH_ORDER:
+        if any(w in heading for w in SECTION_BY_TOPIC[topic].keywords):
+            return topic
+    return None
 
 SECTION_TOPICS: tuple[str, ...] = ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")
 
@@ -318,7 +366,7 @@ FORMAT_2019 = FormatSpec(
     doc_no="国办公开办函〔2019〕60号",
     first_year=2019,
     last_year=2020,
-    sections=SECTIONS,
+    sections=SECTION_SPECS,
     tables=(
         _art20(
             "2019",
@@ -368,7 +416,7 @@ FORMAT_2021 = FormatSpec(
     doc_no="国办公开办函〔2021〕30号",
     first_year=2021,
     last_year=None,
-    sections=SECTIONS,
+    sections=SECTION_SPECS,
     tables=(
         _art20(
             "2021",

@@ -53,7 +53,17 @@ F5     warning   report        declared hybrid with one version only, or a table
 D1     warning   report        published after the Art. 49 deadline: department 31 Jan of N+1, government
                                31 Mar of N+1 (agencies of kind ``other``: no national deadline, not checked)
 D2     warning   report        published before the statistical period ended
+N1     error     text          a part the report must have is missing or empty: in a 2019/2021/hybrid report
+                               each of the six official parts (formats.SECTION_SPECS) has text, or figures in
+                               the tables printed under it; a narrative-only report has some text
+N2     error     text          a figure the text states (read by the prose reader, govreport.ingest) differs
+                               from the data: the 主动公开 total, a 表三/表四/表二 cell, the 信息处理费
+N3     error     text          the text still carries the draft mark of last year's text (report_text.DRAFT_MARK)
 =====  ========  ============  =========================================================================
+
+The text rules read the agency-year's narrative (``narratives/<agency_id>/<year>.md``, or the text a
+report being imported carries); an agency-year whose text is not known (a report checked on its own,
+e.g. an audited published report) is *not assessable* for them.
 
 Semantics shared by the arithmetic rules (see :mod:`govreport.checks` for the engine):
 
@@ -287,8 +297,20 @@ class Magnitude:
         return tuple(dict.fromkeys(t for t, _, _ in self.limits))
 
 
+TextPredicateKind = Literal["parts_present", "figures_agree", "no_draft_mark"]
+
+
+@dataclass(frozen=True, slots=True)
+class TextPredicate:
+    """A property of the report's text (its narrative) against its format and its figures."""
+
+    kind: TextPredicateKind
+    versions: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+
+
 Check = SumIdentity | CrossYear | PartsWithinTotal | TotalPresent | NoData | CellDomain | ChannelSum | \
-    NonNegativeFigures | ReportPredicate | Magnitude
+    NonNegativeFigures | ReportPredicate | Magnitude | TextPredicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,6 +551,25 @@ RULES: tuple[Rule, ...] = (
         "D2", "warning", "report", "年度报告公布日期早于统计期末",
         (ReportPredicate("published_before_period_end"),),
         basis="a yearly report is published after its period",
+    ),
+    Rule(
+        "N1", "error", "text", "报告正文缺少必备部分，或该部分既无文字也无表格数据",
+        (TextPredicate("parts_present"),),
+        basis="国办公开办函〔2019〕60号, 〔2021〕30号: the six parts of the report",
+        hint="请在报告正文（工作簿“报告正文”表或 narratives 下的 .md 文件）中补写该部分；"
+             "可用 govreport narrative 生成含统一标题和标准表述的草稿。",
+    ),
+    Rule(
+        "N2", "error", "text", "正文所述数字与表格数据不一致",
+        (TextPredicate("figures_agree"),),
+        basis="the text and the tables of one report state the same figures",
+        hint="请核对后改正正文或表格，使两处一致。",
+    ),
+    Rule(
+        "N3", "error", "text", "正文仍有沿用上年文字的草稿标记，尚未修改",
+        (TextPredicate("no_draft_mark"),),
+        basis="report_text.DRAFT_MARK (govreport narrative)",
+        hint="请按本年度情况修改该部分文字，并删去草稿标记。",
     ),
 )
 

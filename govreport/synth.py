@@ -968,7 +968,7 @@ class _Gen:
         name = self.names[a]
         t3 = self.t3[r]
         new, co, handled, cf = (int(t3[x, C_TOT]) for x in (R_NEW, R_CO, R_TOTAL, R_CF))
-        granted = int(t3[R_GRANTED, C_TOT] + t3[R_PARTIAL, C_TOT])
+        granted, partial = int(t3[R_GRANTED, C_TOT]), int(t3[R_PARTIAL, C_TOT])
         review, direct, after = (int(self.t4[r, i, 4]) for i in range(3))
         period = "" if self.no_period[r] else f"本报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。"
         cut = f"主动公开数据统计至{year}年12月{int(self.cutoff_day[r])}日。" if self.cutoff[r] else ""
@@ -987,7 +987,7 @@ class _Gen:
             apps = f"{year}年，本机关未收到政府信息公开申请，无上年结转申请。"
         else:
             apps = (f"{year}年，本机关新收政府信息公开申请{new}件，上年结转{co}件，办结{handled}件，"
-                    f"其中予以公开和部分公开{granted}件，结转下年度继续办理{cf}件。")
+                    f"其中予以公开{granted}件，部分公开{partial}件，结转下年度继续办理{cf}件。")
         if review + direct + after == 0:
             lit = "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
         else:

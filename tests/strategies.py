@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -30,6 +31,7 @@ from govreport.model import (
     Proactive,
     Report,
     ReportFormat,
+    Section,
     TableData,
 )
 from govreport.rules import T3_APPLICANTS, T3_OUTCOMES, T4_OUTCOMES, T4_ROUTES
@@ -63,14 +65,24 @@ def agency(agency_id: str = "t-001", name: str = "测试县测试局", kind: str
 
 def report(year: int, tables: tuple[TableData, ...] = (), *, fmt: str | None = None, ag: Agency | None = None,
            period: tuple[dt.date | None, dt.date | None] | None = None, cutoff: dt.date | None = None,
-           published: dt.date | None = None, proactive: Proactive | None = None) -> Report:
-    """A report; the format defaults to the version of its tables (``none`` without tables)."""
+           published: dt.date | None = None, proactive: Proactive | None = None, text: bool = True) -> Report:
+    """A report; the format defaults to the version of its tables (``none`` without tables). With ``text``
+    it has a complete text that agrees with its figures (:func:`complete_text`), as a publishable report does."""
     if fmt is None:
         versions = {t.spec.version for t in tables if t.spec.id != "fee"}
         fmt = versions.pop() if len(versions) == 1 else ("hybrid" if versions else "none")
     start, end = period if period is not None else (dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return Report(agency=ag or agency(), year=year, format=ReportFormat(fmt), period=Period(start, end, cutoff),
-                  published=published, proactive=proactive or Proactive(), tables=tables)
+    r = Report(agency=ag or agency(), year=year, format=ReportFormat(fmt), period=Period(start, end, cutoff),
+               published=published, proactive=proactive or Proactive(), tables=tables)
+    return replace(r, sections=complete_text(r)) if text else r
+
+
+def complete_text(r: Report) -> tuple[Section, ...]:
+    """Every official part with text: the standard sentences of the figures, a line of the office's own
+    words in the others (test text, not a real report's)."""
+    from govreport.report_text import skeleton
+
+    return tuple(Section(s.heading, s.body or "（测试用文字）本部分情况说明。") for s in skeleton(r))
 
 
 def proactive(total: object, channels: list[tuple[str, str, object]], *, overlap: bool | None = False,

@@ -520,6 +520,94 @@ def test_d2_published_before_the_period_ended(tmp_path):
     assert set(r.findings["rule"]) == {"D2"}
 
 
+# ----------------------------------------------------------------------------------------- the text
+
+
+def _with_sections(r: Report, **bodies: str) -> Report:
+    """``r`` with some official parts' text replaced (heading numeral → body; '' empties the part)."""
+    out = []
+    for s in r.sections:
+        key = s.heading.split("、", 1)[0]
+        out.append(dataclasses.replace(s, body=bodies[key]) if key in bodies else s)
+    return dataclasses.replace(r, sections=tuple(out))
+
+
+def test_n1_empty_parts_of_a_formatted_report(tmp_path):
+    r = check(tmp_path, _with_sections(valid(2021), 一="", 五=""))
+    f = only(r, "N1")
+    assert list(f["place"]) == ["正文“一、总体情况”", "正文“五、存在的主要问题及改进情况”"]
+    assert set(f["severity"]) == {"error"} and not r.ok
+    assert f.loc[0, "file"].endswith("narratives/t-001/2021.md") and f.loc[0, "line"] > 0
+    assert "没有文字" in f.loc[0, "message"] and "govreport narrative" in f.loc[0, "message"]
+    assert summary(r, "N1")["passed"] == 4
+
+
+def test_n1_parts_with_figures_need_no_text_but_parts_without_do(tmp_path):
+    # 三 and 四 show Tables 3 and 4: their text may be empty; 六 has no 信息处理费 figures: it may not
+    r = check(tmp_path, _with_sections(valid(2021), 三="", 四="", 六=""))
+    assert list(only(r, "N1")["place"]) == ["正文“六、其他需要报告的事项”"]
+    assert "本部分也没有填报数字" in only(r, "N1").loc[0, "message"]
+
+
+def test_n1_formatted_report_without_any_text(tmp_path):
+    r = check(tmp_path, report(2021, valid(2021).tables, proactive=proactive(418, CHANNELS), text=False))
+    # 二、三、四 hold figures; 一、五、六 are missing
+    assert [p.split("“")[1][:2] for p in only(r, "N1")["place"]] == ["一、", "五、", "六、"]
+    assert set(only(r, "N1")["found"]) == {"缺少"}
+
+
+def test_n1_narrative_only_report_without_text_and_no_zero_parts(tmp_path):
+    from govreport.render.document import default_opening
+
+    bare = report(2018, (), proactive=proactive(418, CHANNELS), text=False)
+    r = check(tmp_path, bare)
+    f = only(r, "N1")
+    assert len(f) == 1 and f.loc[0, "place"] == "正文" and f.loc[0, "severity"] == "error"
+    opening = default_opening(bare, [])
+    assert "0部分" not in opening and "部分组成" not in opening
+    assert only(check(tmp_path / "b", report(2018, (), proactive=proactive(418, CHANNELS))), "N1").empty
+
+
+def test_n1_n2_n3_not_assessable_without_the_text(tmp_path):
+    bare = report(2021, valid(2021).tables, proactive=proactive(418, CHANNELS), text=False)
+    r = check_report(bare)  # a report checked on its own, its text unknown
+    for rule in ("N1", "N2", "N3"):
+        assert summary(r, rule)["failed"] == 0 and summary(r, rule)["not_assessable"] == 1
+    assert len(only(check_report(bare, text=True), "N1")) == 3
+
+
+def test_n2_text_contradicts_table_three_and_the_total(tmp_path):
+    good = valid(2021)
+    t3_text = next(s.body for s in good.sections if s.heading.startswith("三"))
+    assert "新收到政府信息公开申请" in t3_text
+    new = good.figure("t3", "new_received", "total").value
+    pro = next(s.body for s in good.sections if s.heading.startswith("二"))
+    bad = _with_sections(good, 三=t3_text.replace(f"申请{new:g}件", f"申请{new - 1:g}件", 1),
+                         二=pro.replace("418条", "420条", 1))
+    r = check(tmp_path, bad)
+    f = only(r, "N2")
+    assert len(f) == 2 and set(f["severity"]) == {"error"}
+    total = f[f["table"] == ""].iloc[0]
+    assert total["expected"] == "418" and total["found"] == "420" and "reports.csv 第 2 行" in total["message"]
+    cell = f[f["table"] == "t3"].iloc[0]
+    # both places: the text (file, line, sentence) and the table (its place in the report, its line in cells.csv)
+    assert cell["place"] == "表三 “一、本年新收” 行 “总计” 列（正文与表格）"
+    assert cell["file"].endswith("2021.md") and f"正文第 {cell['line']} 行" in cell["message"]
+    assert "cells.csv 第" in cell["message"] and cell["expected"] == f"{new:g}" and cell["found"] == f"{new - 1:g}"
+    assert (cell["row"], cell["column"]) == ("new_received", "total")
+    assert summary(r, "N2")["passed"] > 5
+    assert only(check(tmp_path / "ok", good), "N2").empty
+
+
+def test_n3_draft_mark_left_in(tmp_path):
+    from govreport.report_text import DRAFT_MARK
+
+    r = check(tmp_path, _with_sections(valid(2021), 五=f"{DRAFT_MARK}\n\n上年的问题与改进。"))
+    f = only(r, "N3")
+    assert len(f) == 1 and f.loc[0, "place"] == "正文“五、存在的主要问题及改进情况”部分"
+    assert DRAFT_MARK in f.loc[0, "message"] and f.loc[0, "severity"] == "error"
+
+
 # ----------------------------------------------------------------------------------------- formats
 
 

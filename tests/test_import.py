@@ -17,6 +17,7 @@ from test_xlsx import (
     assert_report_matches,
     excel_csv,
     fill_template,
+    fill_text,
     insert_blank_rows,
     sample_filling,
 )
@@ -50,6 +51,7 @@ def filled_template(tmp_path: Path, data: Path, version: str) -> Path:
     # unknown agency (or no dataset yet): the office fills the agency block
     assert ("没有单位" if data.is_dir() else "不存在，模板不预填") in res.stderr
     fill_template(out, sample_filling(version))
+    fill_text(out)  # the office writes the text too
     return out
 
 
@@ -127,6 +129,21 @@ def test_correction_changes_figures_and_keeps_cell_notes(tmp_path, seed_dir):
     t4 = loc.table_cells("2019", "t4")
     ws.cell(*t4[("value", "review_maintained")]).value = 0
     wb.save(out)
+    # figures corrected, the text not: refused, with both places named, and nothing written
+    before = tree_hash(seed_dir)
+    res = cli("import", out, "--data", seed_dir, "--replace")
+    assert res.returncode == 1 and "N2" in res.stdout and "Traceback" not in res.stderr
+    assert "“主动公开政务信息，418条”" in res.stdout and "数据中的主动公开总数为 420" in res.stdout
+    assert "主动公开渠道“五原县政务网站动态信息”" in res.stdout
+    assert tree_hash(seed_dir) == before
+    # the office corrects the text as well (the prefilled 报告正文 sheet holds the seed's text)
+    wb = openpyxl.load_workbook(out)
+    text_ws = wb[L.TEXT_SHEET]
+    row = Locator(text_ws).row_of("二、主动公开政府信息情况")
+    body = text_ws.cell(row=row, column=2).value
+    assert "418条" in body and "## 二、主动公开政务信息情况" in body  # the report's own heading is kept
+    text_ws.cell(row=row, column=2).value = body.replace("418条", "420条").replace("信息58条", "信息60条")
+    wb.save(out)
     res = cli("import", out, "--data", seed_dir, "--replace")
     assert res.returncode == 0, res.stdout + res.stderr
     r = govreport.load(seed_dir, use_cache=False).report("五原县民政局", 2020)
@@ -134,9 +151,11 @@ def test_correction_changes_figures_and_keeps_cell_notes(tmp_path, seed_dir):
     assert r.figure("t4", "value", "review_maintained").value == 0
     t3 = r.table("t3")
     assert t3.notes[("new_received", "total")] == "正文三：目前没有依申请公开办理情况"
-    assert ("value", "review_maintained") not in r.table("t4").notes
-    assert (seed_dir / "narratives" / "150821-minzhengju" / "2020.md").read_bytes() == \
-        (govreport_data() / "narratives" / "150821-minzhengju" / "2020.md").read_bytes()
+    # the corrected figure is noted where it was typed (unchanged figures keep their notes)
+    assert r.table("t4").notes[("value", "review_maintained")].startswith(f"seed.xlsx {SHEET}!")
+    text = (seed_dir / "narratives" / "150821-minzhengju" / "2020.md").read_text(encoding="utf-8")
+    seed_text = (govreport_data() / "narratives" / "150821-minzhengju" / "2020.md").read_text(encoding="utf-8")
+    assert text.strip() == seed_text.replace("418条", "420条").replace("信息58条", "信息60条").strip()
 
 
 def test_check_errors_refuse_the_import(tmp_path, seed_dir):

@@ -232,9 +232,12 @@ def test_cli(tmp_path: Path, capsys) -> None:
 
 
 def _findings(ds) -> pd.DataFrame:
+    """The findings of every rule but the text rules (N1–N3): these datasets are written without narratives
+    (``narratives=False``), which the text rules rightly report; they are tested on texts in test_checks."""
     from govreport.checks import run
+    from govreport.rules import RULES
 
-    f = run(ds).findings
+    f = run(ds, rules=[r.id for r in RULES if r.scope != "text"]).findings
     return f[["agency_id", "year", "rule", "severity"]].astype({"agency_id": str, "year": int})
 
 

@@ -244,6 +244,33 @@ def fill_template(path: Path, filling: Filling) -> None:
     wb.save(path)
 
 
+#: The office's text of each part (test wording without figures: it cannot contradict any table).
+SAMPLE_TEXT = {
+    "一": "（测试用文字）本年度，本机关按照条例要求推进政务公开工作。\n\n### （一）主动公开\n\n及时发布工作动态。",
+    "二": "（测试用文字）主动公开情况见下表。",
+    "三": "（测试用文字）依申请公开情况见下表。",
+    "四": "（测试用文字）行政复议、行政诉讼情况见下表。",
+    "五": "（测试用文字）公开内容的及时性有待提高，下一步将完善发布审核机制。",
+    "六": "（测试用文字）其他事项见下表。",
+}
+
+
+def fill_text(path: Path, bodies: dict[str, str] | None = None, opening: str = "") -> None:
+    """Type the report's text into the text sheet (part numeral → text), locating rows by their heading."""
+    bodies = SAMPLE_TEXT if bodies is None else bodies
+    wb = openpyxl.load_workbook(path)
+    ws = wb[L.TEXT_SHEET]
+    for row in ws.iter_rows(min_row=1):
+        label = row[0].value
+        if not isinstance(label, str):
+            continue
+        if label == L.TEXT_OPENING and opening:
+            ws.cell(row=row[0].row, column=2).value = opening
+        elif "、" in label and label.split("、")[0] in bodies:
+            ws.cell(row=row[0].row, column=2).value = bodies[label.split("、")[0]]
+    wb.save(path)
+
+
 TEST_AGENCY = Agency("t-150200-ceshiju", "测试市测试局", AgencyKind.DEPARTMENT, Level.PREFECTURE)
 
 
@@ -319,7 +346,7 @@ def assert_report_matches(report, filling: Filling) -> None:
 def test_layout_follows_official_tables(tmp_path, version):
     path = new_template(tmp_path, version)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [L.DATA_SHEET, L.HELP_SHEET]
+    assert wb.sheetnames == [L.DATA_SHEET, L.TEXT_SHEET, L.HELP_SHEET]
     ws = wb[SHEET]
     loc = Locator(ws)
     merged = {str(m) for m in ws.merged_cells.ranges}

@@ -51,6 +51,7 @@ class BatchOptions:
     browser: str | None = None
     timeout: float | None = 600.0
     inflight: int = 2  # reports a worker holds at once (one printing while the next executes)
+    allow_errors: bool = False  # write the publication copy of agency-years whose checks find errors
 
 
 @dataclass(slots=True)
@@ -69,12 +70,16 @@ class BatchReport:
     render_seconds: float = 0.0  # from the first dispatch to the last result (workers' start-up included)
     interrupted: bool = False
     workers: int = 0
+    #: finding counts (errors, warnings, infos) of each selected agency-year with a render on disk
+    findings: dict[Key, dict[str, int]] = field(default_factory=dict)
+    #: selected agency-years whose publication copy is held back (errors found, not allowed)
+    held: list[Key] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         if self.interrupted:
             return 130
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.held else 0
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -133,7 +138,8 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
         report.stale_reasons = {k: plan.staleness(recorded[k], expected[k]) for k in todo}
         config = ServerConfig(out_dir=str(out_dir), data_dir=str(data_dir), to=to,
                               notebook=str(probe.notebook.resolve()), engine=opts.engine, browser=opts.browser,
-                              timeout=opts.timeout, inflight=max(1, opts.inflight))
+                              timeout=opts.timeout, inflight=max(1, opts.inflight),
+                              allow_errors=bool(opts.allow_errors))
         results: dict[Key, ItemResult] = {}
         progress = Progress(len(todo), stream=stream, bar=bar)
         if report.skipped:
@@ -159,6 +165,12 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
         report.rendered = [results[k] for k in todo if k in results and results[k].ok]
         report.failed = [results[k] for k in todo if k in results and not results[k].ok]
         report.not_run = [k for k in todo if k not in results]
+        for k in selection.items:  # the counts each render recorded (skipped ones: their last render's)
+            recorded = plan.read_provenance(probe.target_dir(*k))
+            if recorded and isinstance(recorded.get("findings"), dict):
+                report.findings[k] = {n: int(v) for n, v in recorded["findings"].items()}
+                if recorded.get("held_back"):
+                    report.held.append(k)
         report.index, report.state = _write_outputs(ds, out_dir, opts, to, probe.notebook, probe.notebook_hash,
                                                     keys, selection, expected, sigs, results, report, previous,
                                                     index_inputs or _index_inputs(ds))

@@ -51,6 +51,7 @@ class ServerConfig:
     timeout: float | None = 600.0
     inflight: int = 2
     warm: bool = True  # warm the library up in the worker (False: the forking parent has done it)
+    allow_errors: bool = False  # publication copies over error findings (see Renderer.allow_errors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ def serve(conn: Any, config: ServerConfig, parent: int) -> None:
     try:
         try:
             renderer = Renderer(config.out_dir, to=config.to, engine=config.engine, notebook=config.notebook,
-                                browser=config.browser, timeout=config.timeout)
+                                browser=config.browser, timeout=config.timeout, allow_errors=config.allow_errors)
             renderer.start(preload=True)  # Chromium starts while the first report's child executes
             load(config.data_dir)  # inherited when forked; loaded (from the Parquet cache) when spawned
             if config.warm:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "agencies": ("agencies", "list the agencies and years in a dataset"),
     "template": ("template", "write an Excel template laid out like the official tables"),
     "import": ("import_", "validate a filled-in Excel/CSV template and add it to the dataset"),
+    "narrative": ("narrative", "write the text of an agency-year: official headings, standard sentences, draft"),
     "synth": ("synth", "write a clearly labelled synthetic dataset (for tests and benchmarks)"),
     "render": ("render", "render an agency-year's report to HTML and PDF"),
     "snapshot": ("snapshot", "render page 1 of a report's PDF to PNG"),

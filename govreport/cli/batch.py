@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_browser(parser)
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 600)")
+    parser.add_argument("--allow-errors", action="store_true",
+                        help="write the publication copy (report.html, report.pdf) of agency-years whose checks "
+                             "find errors (recorded in their provenance)")
     parser.add_argument("--timings", action="store_true", help="print the median time of each step")
 
 
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir=args.data, out_dir=args.out, years=tuple(years) if years is not None else None,
         agencies=_agencies(args.agencies), jobs=args.jobs, to=args.to, scheduler=args.scheduler,
         dask_address=args.dask_address, force=args.force, notebook=args.notebook, engine=args.engine,
-        browser=args.browser, timeout=args.timeout,
+        browser=args.browser, timeout=args.timeout, allow_errors=args.allow_errors,
     )
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -104,6 +107,20 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    the executed notebook with the error: {_show(Path(r.failed_notebook))}", file=out)
             elif r.hint:
                 print(f"    fix: {r.hint}", file=out)
+    if report.findings:
+        from ..render.pipeline import finding_counts_text
+
+        print("核验（各机关年度）：", file=out)
+        for k in report.selection.items:
+            if k in report.findings:
+                mark = "  未生成公开版" if k in report.held else ""
+                print(f"  {k[0]} {k[1]}：{finding_counts_text(report.findings[k])}{mark}", file=out)
+    if report.held:
+        print(f"govreport: {len(report.held)} 个机关年度核验发现错误，未生成公开版（report.html、report.pdf），"
+              "只写了审核版 review.html：", file=sys.stderr)
+        for k in report.held:
+            print(f"  {_show(Path(args.out) / k[0] / str(k[1]) / 'review.html')}", file=sys.stderr)
+        print("  改正数据后重新运行；确需照原样发布时加 --allow-errors", file=sys.stderr)
     if report.interrupted:
         print("interrupted: finished reports are kept; run the same command again to go on", file=out)
     if report.index is not None:

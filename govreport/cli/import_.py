@@ -58,12 +58,18 @@ def run(args: argparse.Namespace) -> int:
     if existing and not args.replace:
         raise GovreportError(f"数据集 {root} 已有{name}的报告，未导入",
                              hint="核对单位和年度；确要用本文件更正现有数据时加 --replace", code="exists")
-    if existing:
-        report = carry_over_notes(report, ds.report(report.agency.id, report.year))
+    before = ds.report(report.agency.id, report.year) if existing else None
+    if before is not None:
+        report = carry_over_notes(report, before)
+    from dataclasses import replace
+
+    from ..report_text import same_text
+
+    has_text = bool(report.sections)
 
     from ..checks import check_report
 
-    result = check_report(report)
+    result = check_report(report, text=has_text)  # the text rules check the workbook's text, if it has one
     if result.errors:
         text = result.to_text().rstrip()
         if text:
@@ -77,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         text = result.to_text().rstrip()
         if text:
             print(text)
+    if before is not None and has_text and same_text(report.sections, before.sections):
+        report = replace(report, sections=())  # the text is unchanged: the narrative file is left as it is
     add_reports(root, [report], replace=args.replace, source_name=str(args.file))
     cells = [f for t in report.tables for f in t.cells.values()]
     values = sum(1 for f in cells if f.is_value)
@@ -84,5 +92,10 @@ def run(args: argparse.Namespace) -> int:
     verb = "已更正" if existing else "已导入"
     print(f"{verb}：{name}，{report.format.label}；"
           f"表格单元格 {len(cells)} 个（数值 {values}，不适用 {len(cells) - values}），"
-          f"主动公开渠道 {len(p.channels)} 项，栏目分类 {len(p.categories)} 项 → {root}")
+          f"主动公开渠道 {len(p.channels)} 项，栏目分类 {len(p.categories)} 项"
+          + (f"，报告正文 {sum(1 for s in report.sections if s.heading)} 部分" if report.sections else "")
+          + f" → {root}")
+    if not has_text:
+        print("govreport: note: 工作簿没有填写报告正文（“报告正文”表）；可用 govreport narrative "
+              f"--agency {report.agency.id} --year {report.year} 生成正文草稿，补写后再生成报告", file=sys.stderr)
     return 0

@@ -2,8 +2,12 @@
 
 Writes ``OUT/<agency-id>/<year>/``: ``report.ipynb`` (the executed notebook), ``report.html`` and
 ``report.pdf`` (the publication copy), ``review.html`` (the reviewer's copy) and ``provenance.json``.
-Exit status: 0 written; 1 a notebook cell failed (the executed notebook is kept under ``failed/``);
-2 a user mistake or a missing dependency (with the HTML still written when only Chromium is missing).
+The agency-year's finding counts are always printed. When the checks find errors the publication copy
+(``report.html``/``report.pdf``) is held back (and an earlier one removed) unless ``--allow-errors`` is
+given (then recorded in the provenance); the reviewer's copy is always written and named.
+Exit status: 0 written; 1 a notebook cell failed (the executed notebook is kept under ``failed/``) or the
+publication copy was held back; 2 a user mistake or a missing dependency (with the HTML still written when
+only Chromium is missing).
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebook", type=Path, default=None,
                         help="the report notebook (default: notebooks/annual_report.ipynb)")
     add_browser(parser)
+    parser.add_argument("--allow-errors", action="store_true",
+                        help="write the publication copy (report.html, report.pdf) even when the checks find "
+                             "errors (recorded in the provenance)")
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
 
 
@@ -45,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import CellExecutionError
     from ..render.pipeline import Renderer
 
-    renderer = Renderer(args.out, to=args.to, engine=args.engine, notebook=args.notebook, browser=args.browser)
+    renderer = Renderer(args.out, to=args.to, engine=args.engine, notebook=args.notebook, browser=args.browser,
+                        allow_errors=args.allow_errors)
     try:
         result = renderer.render(args.agency, args.year, data_dir=args.data)
     except CellExecutionError as exc:
@@ -59,6 +67,15 @@ def run(args: argparse.Namespace) -> int:
     for name in ("report.html", "report.pdf", "review.html", "report.ipynb"):
         if name in result.files:
             print(_show(result.files[name]))
+    name = f"{result.agency}（{result.agency_id}）{result.year}年度"
+    print(f"核验：{name}：{result.findings_text()}")
     if args.timings:
         print("  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()), file=sys.stderr)
+    if result.held_back:
+        review = result.files.get("review.html")
+        where = f"请查看审核版 {_show(review)}，" if review is not None else ""
+        print(f"govreport: {name}核验发现 {result.findings.get('errors', 0)} 个错误，未生成公开版"
+              f"（report.html、report.pdf）；{where}改正数据后重新生成（确需照原样发布时加 --allow-errors）",
+              file=sys.stderr)
+        return 1
     return 0

@@ -64,8 +64,15 @@ def run(args: argparse.Namespace) -> int:
                              hint="例如 --out 五原县民政局2021.xlsx")
     if out.is_dir():
         raise ParameterError(f"--out {str(out)!r} 是一个文件夹", hint="写出文件名，例如 --out 五原县民政局2021.xlsx")
+    text = None
+    if report is None and agency is not None and ds.has_report(agency.id, args.year - 1):
+        from ..model import Period, Report, ReportFormat
+        from ..report_text import skeleton, text_rows
+
+        blank = Report(agency, args.year, ReportFormat(version), Period(None, None))
+        text = text_rows(skeleton(blank, ds.report(agency.id, args.year - 1)), args.year)
     info = write_template(out, year=args.year, version=version, agency=agency,
-                          agency_text="" if agency else key, report=report)
+                          agency_text="" if agency else key, report=report, text=text)
     for w in info.warnings:
         print(f"govreport: warning: {w}", file=sys.stderr)
     what = "已预填现有数据（更正用）" if info.prefilled else ("已填单位信息" if agency else "单位信息待填")

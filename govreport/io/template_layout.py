@@ -22,6 +22,11 @@ from ..model import AgencyKind, Level, ReportFormat
 
 DATA_SHEET = "年度报告数据"
 HELP_SHEET = "填写说明"
+#: The report's text: column A the official part headings of the year's format (formats.SECTION_SPECS,
+#: written by the template, never typed), column B the text, one row per part, after an opening row.
+TEXT_SHEET = "报告正文"
+TEXT_HEADER = ("部分", "正文（Markdown：空行分段，“### ”开头为小标题）")
+TEXT_OPENING = "开头（前言，可不填）"
 
 LABEL_COLS = 3  # A–C
 FIRST_DATA_COL = 4  # D

@@ -33,6 +33,7 @@ from ..model import (
     Proactive,
     Report,
     ReportFormat,
+    Section,
     TableData,
 )
 from ..values import Figure, Mark, parse_token
@@ -713,10 +714,59 @@ def read_template(path: str | os.PathLike[str], *, agencies: Mapping[str, Agency
     """Read a filled-in template (.xlsx, or its data sheet saved as CSV) into a :class:`Report`.
 
     ``agencies`` (agency id → Agency) are the agencies already in the dataset: a sheet may name an
-    agency by its name alone, and agency fields left blank are taken from the dataset.
+    agency by its name alone, and agency fields left blank are taken from the dataset. The report's
+    ``sections`` are the text of the workbook's text sheet (empty when it has none, or none filled in).
     """
     grid = load_grid(path)
-    return report_from_grid(grid, agencies=agencies)
+    report = report_from_grid(grid, agencies=agencies)
+    if grid.sheet is not None:
+        sections = read_text_sheet(Path(path).read_bytes(), grid.display, report.year)
+        if sections:
+            report = replace(report, sections=sections)
+    return report
+
+
+def read_text_sheet(raw: bytes, display: str, year: int) -> tuple[Section, ...]:
+    """The report's text from the workbook's text sheet (see :data:`template_layout.TEXT_SHEET`): one row
+    per official part of ``year``'s format, found by its heading in column A. Empty when the sheet is
+    missing or every text is blank. A row whose heading is not a part of the format raises SchemaError."""
+    from ..report_text import official_headings, sections_from_rows
+
+    wb = _open_workbook(raw, display, data_only=True)
+    try:
+        if L.TEXT_SHEET not in wb.sheetnames:
+            return ()
+        cells = _sheet_cells(wb[L.TEXT_SHEET], display)
+    finally:
+        wb.close()
+    grid = Grid(display, L.TEXT_SHEET)
+    for (r, c), v in sorted(cells.items()):
+        grid.cells.setdefault(r, {})[c] = v
+    heads = official_headings(year)
+    wanted = {norm(h): i for i, h in enumerate(heads)}
+    opening_key = norm(L.TEXT_OPENING)
+    skip = {norm(L.TEXT_HEADER[0])}
+    opening = ""
+    bodies = [""] * len(heads)
+    for r in sorted(grid.cells):
+        label = grid.text(r, 1)
+        value = grid.get(r, 2)
+        if isinstance(value, _Uncomputed):
+            raise grid.error(ValueFormatError, r, 2, "正文单元格是公式，没有计算结果",
+                             "在Excel中打开并保存本文件，或把公式改为文字", f"“{label}”")
+        body = grid.text(r, 2)
+        key = norm(label)
+        if key == opening_key:
+            opening = body
+        elif key in wanted:
+            bodies[wanted[key]] = body
+        elif r > 3 and body and key not in skip:
+            raise grid.error(SchemaError, r, 1, f"“{label or '（空白）'}”不是{year}年度报告格式的部分标题",
+                             f"A列应为：{'、'.join(heads)}；不要改动A列，用 govreport template 重新生成模板后转录正文",
+                             L.TEXT_SHEET)
+    if not opening.strip() and not any(b.strip() for b in bodies):
+        return ()
+    return sections_from_rows(year, opening, bodies)
 
 
 def report_from_grid(grid: Grid, *, agencies: Mapping[str, Agency] | None = None) -> Report:
@@ -972,11 +1022,18 @@ def _tables(grid: Grid, blocks: dict[str, Block], version: str, errors: _Errors)
                               hint="不要删除或改动表格标题；用 govreport template 重新生成模板并转录数据")
         read = read_table(grid, block, spec, errors)
         if read.cells:
-            out.append(TableData(spec, read.cells))
+            out.append(TableData(spec, read.cells, notes={k: entered_at(grid, read.where[k]) for k in read.cells}))
     return tuple(out)
 
 
 # -------------------------------------------------------------------------------------- corrections
+
+
+def entered_at(grid: Grid, ref: str) -> str:
+    """Where the office typed a figure: ``文件.xlsx 年度报告数据!D23`` (a CSV: ``文件.csv D23``).
+    Stored as the cell's ``note`` in cells.csv; findings on the figure name it."""
+    name = Path(grid.display).name
+    return f"{name} {grid.sheet}!{ref}" if grid.sheet else f"{name} {ref}"
 
 
 def carry_over_notes(new: Report, old: Report) -> Report:
@@ -986,7 +1043,7 @@ def carry_over_notes(new: Report, old: Report) -> Report:
     for t in new.tables:
         before = old.table(t.spec.id, t.spec.version)
         notes = {k: n for k, n in before.notes.items() if k in t.cells and t.cells[k] == before.get(*k)}
-        tables.append(replace(t, notes={**notes, **t.notes}))
+        tables.append(replace(t, notes={**t.notes, **notes}))
     return replace(new, tables=tuple(tables))
 
 

@@ -74,6 +74,7 @@ def write_template(
     agency: Agency | None = None,
     agency_text: str = "",
     report: Report | None = None,
+    text: tuple[str, tuple[str, ...]] | None = None,
 ) -> TemplateInfo:
     """Write the template for one agency-year to ``out`` (atomically) and describe what was written.
 
@@ -93,15 +94,17 @@ def write_template(
                 f"现有数据中有 {'、'.join(other)} 年格式的表格，本模板为 {version} 年格式，未预填这些表格；"
                 f"用 --replace 导入时它们会被替换"
             )
-    data = template_bytes(year=year, version=version, agency=agency, agency_text=agency_text, report=report)
+    data = template_bytes(year=year, version=version, agency=agency, agency_text=agency_text, report=report,
+                          text=text)
     path = Path(out)
     write_bytes_atomic(path, data)
     return TemplateInfo(path, version, report is not None, tuple(warnings))
 
 
 def template_bytes(*, year: int, version: str, agency: Agency | None = None, agency_text: str = "",
-                   report: Report | None = None) -> bytes:
-    wb = build_workbook(year=year, version=version, agency=agency, agency_text=agency_text, report=report)
+                   report: Report | None = None, text: tuple[str, tuple[str, ...]] | None = None) -> bytes:
+    wb = build_workbook(year=year, version=version, agency=agency, agency_text=agency_text, report=report,
+                        text=text)
     buf = io.BytesIO()
     wb.save(buf)  # openpyxl stamps the current time into docProps/core.xml: put the fixed time back
     wb.properties.modified = FIXED_TIME
@@ -125,7 +128,9 @@ def _normalise_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
 
 
 def build_workbook(*, year: int, version: str, agency: Agency | None = None, agency_text: str = "",
-                   report: Report | None = None) -> Workbook:
+                   report: Report | None = None, text: tuple[str, tuple[str, ...]] | None = None) -> Workbook:
+    """The template. ``text``: the opening and one text per official part to prefill the text sheet
+    (default: the texts of ``report``, if any)."""
     wb = Workbook()
     wb.properties.creator = "govreport"
     wb.properties.lastModifiedBy = "govreport"
@@ -134,8 +139,14 @@ def build_workbook(*, year: int, version: str, agency: Agency | None = None, age
     wb.properties.title = L.DATA_SHEET
     ws = wb.active
     ws.title = L.DATA_SHEET
+    text_ws = wb.create_sheet(L.TEXT_SHEET)
     help_ws = wb.create_sheet(L.HELP_SHEET)
     lists = _write_help(help_ws, year=year, version=version)
+    if text is None and report is not None and report.sections:
+        from ..report_text import text_rows
+
+        text = text_rows(report.sections, year)
+    _write_text_sheet(text_ws, year=year, text=text)
     if report is not None:
         agency = report.agency
     _DataSheet(ws, lists).build(year=year, version=version, agency=agency, agency_text=agency_text, report=report)
@@ -453,6 +464,41 @@ def _ancestors(items: Iterable[Axis], a: Axis) -> list[Axis]:
     return out
 
 
+# ------------------------------------------------------------------------------------- text sheet
+
+
+def _write_text_sheet(ws: Worksheet, *, year: int, text: tuple[str, tuple[str, ...]] | None) -> None:
+    """One row per official part of the year's format (headings from formats, never typed here)."""
+    from ..report_text import DRAFT_MARK, official_headings
+
+    heads = official_headings(year)
+    opening, bodies = text if text is not None else ("", ("",) * len(heads))
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 110
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
+    cell = ws.cell(row=1, column=1, value=f"{year}年度报告正文")
+    cell.font = FONT_TOP
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
+    note = ("在B列浅黄色单元格中填写各部分正文，A列标题请勿改动。二、三、四部分已按数据写好标准表述的，"
+            f"请与表格核对；标有“{DRAFT_MARK}”的是上年文字，请按本年度情况修改并删去该标记。"
+            "导入时与数据一起核验：缺少的部分、与表格不一致的数字都会指出。")
+    cell = ws.cell(row=2, column=1, value=note)
+    cell.font, cell.alignment = FONT_HELP, Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 48
+    for c, head in enumerate(L.TEXT_HEADER, start=1):
+        cell = ws.cell(row=3, column=c, value=head)
+        cell.font, cell.fill, cell.border, cell.alignment = FONT_BOLD, FILL_HEAD, BORDER, CENTER
+    for r, (label, body) in enumerate(zip((L.TEXT_OPENING, *heads), (opening, *bodies), strict=True), start=4):
+        cell = ws.cell(row=r, column=1, value=label)
+        cell.font, cell.border, cell.alignment = FONT_BOLD, BORDER, Alignment(wrap_text=True, vertical="top")
+        cell = ws.cell(row=r, column=2, value=body or None)
+        cell.font, cell.fill, cell.border = FONT_BODY, FILL_INPUT, BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.protection = Protection(locked=False)
+        lines = sum(max(1, -(-_width(line) // 200)) for line in (body or "").splitlines()) if body else 3
+        ws.row_dimensions[r].height = min(400, max(48, 15 * lines))
+
+
 # ------------------------------------------------------------------------------------- help sheet
 
 
@@ -489,6 +535,11 @@ def _write_help(ws: Worksheet, *, year: int, version: str) -> dict[str, str]:
         ("govreport import 本文件.xlsx --data 数据目录（已有同一单位同一年度的数据时加 --replace）。"
          f"也可以把“{L.DATA_SHEET}”工作表另存为 CSV（UTF-8、带BOM的UTF-8 或 GBK/GB18030 编码均可）后导入。"
          "导入前会校验全部数字和勾稽关系，有错误时不会改动数据目录，并指出出错的单元格。", FONT_BODY),
+        ("六、报告正文", FONT_BOLD),
+        (f"“{L.TEXT_SHEET}”工作表每行是本年度格式的一个部分，在B列填写正文，与数字一起导入"
+         "（CSV 只含数据表，不含正文）。"
+         "各部分都要有内容：没有文字、也没有表格数据的部分，以及与表格不一致的数字，核验时会指出，"
+         "公开版在改正前不会生成。", FONT_BODY),
     ]
     r = 1
     for text, font in paragraphs:

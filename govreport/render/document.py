@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..formats import FORMATS, SECTIONS, TableSpec
+from ..formats import FORMATS, SECTION_SPECS, SECTIONS, TableSpec, section_topic
 from ..model import Report, ReportFormat, Section, TableData
 from ..values import Mark, format_value
 from . import tables as T
@@ -43,22 +43,9 @@ if TYPE_CHECKING:  # pragma: no cover
 REVIEW_MIME = "application/vnd.govreport.review+html"
 REVIEW_ONLY_TAG = "review-only"
 
-TOPICS: tuple[str, ...] = ("overview", "proactive", "applications", "review", "problems", "other")
-TOPIC_HEADINGS: dict[str, str] = dict(zip(TOPICS, SECTIONS, strict=True))
-_TOPIC_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("review", ("复议", "诉讼")),
-    ("applications", ("申请",)),
-    ("proactive", ("主动公开",)),
-    ("problems", ("问题", "改进", "不足")),
-    ("other", ("其他",)),
-    ("overview", ("总体", "概述", "概况")),
-)
-_TOPIC_TABLES: dict[str, tuple[str, ...]] = {
-    "proactive": ("t2",),
-    "applications": ("t3",),
-    "review": ("t4",),
-    "other": ("fee",),
-}
+TOPICS: tuple[str, ...] = tuple(s.topic for s in SECTION_SPECS)
+TOPIC_HEADINGS: dict[str, str] = {s.topic: s.heading for s in SECTION_SPECS}
+_TOPIC_TABLES: dict[str, tuple[str, ...]] = {s.topic: s.tables for s in SECTION_SPECS if s.tables}
 
 
 # ------------------------------------------------------------------------------------ fragments
@@ -155,24 +142,18 @@ def route_findings(findings: pd.DataFrame | None) -> Routed:
 
 
 def topic_of(heading: str) -> str | None:
-    for topic, words in _TOPIC_KEYWORDS:
-        if any(w in heading for w in words):
-            return topic
-    return None
+    return section_topic(heading)
 
 
 def plan_sections(sections: Sequence[Section]) -> tuple[str, dict[str, tuple[Section, ...]]]:
     """The opening text and the narrative sections per topic, never reordering the report's sections."""
+    from ..report_text import assign_topics
+
     opening = "\n\n".join(s.body for s in sections if not s.heading and s.body.strip())
-    current = 0
     out: dict[str, list[Section]] = {t: [] for t in TOPICS}
-    for s in sections:
-        if not s.heading:
-            continue
-        t = topic_of(s.heading)
-        if t is not None and TOPICS.index(t) >= current:
-            current = TOPICS.index(t)
-        out[TOPICS[current]].append(s)
+    for s, t in zip(sections, assign_topics([s.heading for s in sections]), strict=True):
+        if t is not None:
+            out[t].append(s)
     return opening, {t: tuple(v) for t, v in out.items()}
 
 
@@ -200,7 +181,9 @@ def default_opening(report: Report, part_names: Sequence[str]) -> str:
     parts = "、".join(part_names)
     count = "一二三四五六七八九十"[len(part_names) - 1] if 0 < len(part_names) <= 10 else str(len(part_names))
     office = report.agency.office or report.agency.name
-    text = (f"{basis}，{report.agency.name}编制本报告。本报告由{parts}{count}部分组成。"
+    # a report without any part (no text, no tables) does not claim to consist of "0 parts" (rule N1 says so)
+    composed = f"本报告由{parts}{count}部分组成。" if part_names else ""
+    text = (f"{basis}，{report.agency.name}编制本报告。{composed}"
             f"本报告所列数据的统计期限为{report.period.text()}。"
             f"如对本报告有任何疑问，请与{office}联系。")
     return text

@@ -117,6 +117,7 @@ class Job:
     engine: str
     html: bool
     data_hash: str | None = None  # Dataset.report_hash when the caller computed it already (a batch)
+    allow_errors: bool = False  # write the publication copy even when the checks find errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,8 @@ class ExecOutcome:
     files: tuple[str, ...]
     provenance: dict[str, Any]
     timings: dict[str, float]
+    findings: dict[str, int] = field(default_factory=dict)  # errors, warnings, infos of the agency-year
+    held_back: bool = False  # errors found: the publication copy was not written
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,17 @@ class RenderResult:
     files: dict[str, Path]  # file name -> final path
     provenance: prov.Provenance
     timings: dict[str, float] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)  # errors, warnings, infos of the agency-year
+    held_back: bool = False  # errors found and not allowed: report.html/report.pdf were not written
+
+    def findings_text(self) -> str:
+        """The finding counts in one Chinese line."""
+        return finding_counts_text(self.findings)
+
+
+def finding_counts_text(counts: Mapping[str, int]) -> str:
+    return (f"错误 {int(counts.get('errors', 0))} 条，警告 {int(counts.get('warnings', 0))} 条，"
+            f"提示 {int(counts.get('infos', 0))} 条")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +236,15 @@ def _execute_job(job: Job) -> ExecOutcome:
     ds = res.dataset
     report = ds.report(res.agency_id, res.year)
     public = prov.public_parameters(report.agency.name, res.year, res.data_dir)  # one form, however given
-    record = _record(ds, res.agency_id, res.year, {**public, **job.extra}, job)
+    from .. import checks
+
+    found = checks.run(ds, agencies=[res.agency_id], years=[res.year])
+    counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
+    held = bool(found.errors) and not job.allow_errors
+    recorded_params = {**public, **job.extra}
+    if job.allow_errors and found.errors:
+        recorded_params["allow_errors"] = True  # published over errors, on the user's explicit request
+    record = _record(ds, res.agency_id, res.year, recorded_params, job)
     if job.data_hash is not None:
         _remember(ds, res.agency_id, res.year, report, job.data_hash)
     target = inside(job.out_dir, res.agency_id, str(res.year))  # never outside the output folder
@@ -246,7 +268,8 @@ def _execute_job(job: Job) -> ExecOutcome:
         if job.html:
             from . import html
 
-            for rendition, name in (("publication", "report.html"), ("review", "review.html")):
+            renditions = (("publication", "report.html"), ("review", "review.html"))
+            for rendition, name in renditions[1:] if held else renditions:
                 text = html.export(nb, rendition=rendition, title=report.title, meta=record.meta_tags())
                 (staging / name).write_text(text, encoding="utf-8", newline="\n")
                 files.append(name)
@@ -260,7 +283,7 @@ def _execute_job(job: Job) -> ExecOutcome:
     if job.html:
         timings["export"] = t3 - t2
     return ExecOutcome(res.agency_id, report.agency.name, res.year, str(target), str(staging), tuple(files),
-                       record.as_dict(), timings)
+                       record.as_dict(), timings, findings=counts, held_back=held)
 
 
 def _execute_notebook_job(job: NotebookJob) -> ExecOutcome:
@@ -402,6 +425,7 @@ class Renderer:
         notebook: str | os.PathLike[str] | None = None,
         browser: str | os.PathLike[str] | None = None,
         timeout: float | None = 600.0,
+        allow_errors: bool = False,
     ) -> None:
         from .engine_names import ENGINES
 
@@ -418,6 +442,8 @@ class Renderer:
         self._printer: Any = None
         self._browser_error: DependencyError | None = None
         self.timeout = timeout  # seconds one notebook may run; None: no limit
+        #: write the publication copy of an agency-year whose checks find errors (recorded in its provenance)
+        self.allow_errors = bool(allow_errors)
         self._running: dict[int, _Task] = {}  # fd -> task, for submit/collect
         self._selector: Any = None
 
@@ -664,7 +690,7 @@ class Renderer:
         job = Job(values=values, extra=extra, out_dir=str(self.out_dir.resolve()),
                   notebook=str(self.notebook.resolve()), notebook_name=self.notebook.name,
                   notebook_hash=self._nb_hash, engine=self.engine, html="html" in self.to or "pdf" in self.to,
-                  data_hash=data_hash)
+                  data_hash=data_hash, allow_errors=self.allow_errors)
         return _Task(agency=str(agency), year=int(year), job=job, t0=t0)
 
     def _remaining(self, task: _Task) -> float | None:
@@ -706,10 +732,13 @@ class Renderer:
         staging, target, timings = Path(out.staging), Path(out.target), task.timings
         report = isinstance(task.job, Job)
         produced = ["report.ipynb"]
-        if "html" in self.to:
+        held = out.held_back
+        if held:  # errors found: only the reviewer's copy, whatever the outputs asked for
+            produced += ["review.html"] if (staging / "review.html").exists() else []
+        elif "html" in self.to:
             produced += ["report.html", "review.html"] if report else ["report.html"]
-        browser_error = self._browser_error if "pdf" in self.to else None
-        if "pdf" in self.to and browser_error is None:
+        browser_error = self._browser_error if "pdf" in self.to and not held else None
+        if "pdf" in self.to and browser_error is None and not held:
             t = time.perf_counter()
             html_text = (staging / "report.html").read_text(encoding="utf-8")
             if report:
@@ -721,7 +750,12 @@ class Renderer:
             produced.append("report.pdf")
             timings["pdf"] = time.perf_counter() - t
         t = time.perf_counter()
-        files = _commit(staging, target, produced, out.provenance)
+        record = dict(out.provenance)
+        if report:
+            record["findings"] = dict(out.findings)
+            if held:
+                record["held_back"] = ["report.html", "report.pdf"]
+        files = _commit(staging, target, produced, record)
         timings["commit"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - task.t0
         if browser_error is not None:
@@ -731,7 +765,7 @@ class Renderer:
         if not report:
             return NotebookResult(target, files, dict(out.provenance), timings)
         return RenderResult(out.agency_id, out.agency_name, out.year, target, files,
-                            prov.Provenance(**out.provenance), timings)
+                            prov.Provenance(**out.provenance), timings, dict(out.findings), held)
 
 
 def _commit(staging: Path, target: Path, produced: list[str], record: Mapping[str, Any]) -> dict[str, Path]:
