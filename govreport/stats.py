@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .channels import AUDIENCE_UNITS, CHANNEL_BY_ID
+from .formats import T4_OUTCOME_LABELS, T4_ROUTES, table_spec
 from .values import Mark
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,17 +43,14 @@ if TYPE_CHECKING:  # pragma: no cover
 SHARE_DECIMALS = 2
 DEFAULT_MIN_N = 30
 
-_T3_PARTS = {
-    "denied": [f"denied_{k}" for k in ("state_secret", "law_forbidden", "three_safety", "third_party", "internal",
-                                      "process", "enforcement_file", "admin_query")],
-    "unable": ["unable_not_held", "unable_needs_creation", "unable_unclear"],
-    "not_processed": ["np_petition", "np_repeat", "np_publication", "np_mass", "np_confirm"],
-    "other_2021": ["oh_no_correction", "oh_unpaid_fee", "oh_other"],
-}
+_T3_2021 = table_spec("2021", "t3")
+#: The sub-rows of each group under 三、本年度办理结果 (denied, unable, not_processed and the 2021
+#: sub-rows of other_handling), derived from the table declaration.
+_T3_PARTS = {g: list(_T3_2021.parts("row", g)) for g in _T3_2021.subgroups("row", "results")}
 _T3_SINGLE = ["new_received", "carried_over", "granted", "partial", "other_handling", "results_total",
               "carried_forward"]
-_T4_ROUTES = ("review", "direct", "after_review")
-_T4_OUTCOMES = ("maintained", "corrected", "other", "pending", "total")
+_T4_ROUTES = T4_ROUTES
+_T4_OUTCOMES = tuple(k for k, _ in T4_OUTCOME_LABELS)  # maintained … pending, total
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -280,8 +278,8 @@ def application_outcomes(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] |
         return _sum_parts(values[:, idx], marks[:, idx])
 
     other_2019 = one("other_handling")
-    other_2021 = parts("other_2021")
-    has_2021_other = (marks[:, [col[k] for k in _T3_PARTS["other_2021"]]] != Mark.BLANK).any(axis=1)
+    other_2021 = parts("other_handling")
+    has_2021_other = (marks[:, [col[k] for k in _T3_PARTS["other_handling"]]] != Mark.BLANK).any(axis=1)
     handled = one("results_total")
     granted, partial = one("granted"), one("partial")
     rate, status = _rate(granted + partial, handled, handled)

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from hypothesis import strategies as st
 
-from govreport.formats import table_spec
+from govreport.formats import T4_OUTCOMES, T4_ROUTES, table_spec
 from govreport.model import (
     Agency,
     AgencyKind,
@@ -32,7 +32,7 @@ from govreport.model import (
     ReportFormat,
     TableData,
 )
-from govreport.rules import T3_APPLICANTS, T3_OUTCOMES, T4_OUTCOMES, T4_ROUTES
+from govreport.rules import T3_APPLICANTS, T3_OUTCOMES
 from govreport.values import Figure
 
 YEARS: dict[str, tuple[int, int]] = {"2019": (2019, 2020), "2021": (2021, 2024)}

@@ -1,0 +1,46 @@
+"""One fact, one place: what used to be typed twice is now derived from its one declaration."""
+
+from __future__ import annotations
+
+from govreport import rules, stats, synth
+from govreport.formats import FORMATS, T4_OUTCOMES, T4_ROUTES, table_spec
+
+# ---------------------------------------------------------------------------------------- table groups
+
+
+def test_parts_follow_the_declared_hierarchy():
+    t3 = {v: table_spec(v, "t3") for v in FORMATS}
+    assert t3["2021"].parts("column", "applicant") == (
+        "natural_person", "commercial", "research", "public_welfare", "legal_service", "other_org")
+    assert t3["2021"].parts("row", "denied")[0] == "denied_state_secret"
+    assert len(t3["2021"].parts("row", "denied")) == 8
+    assert t3["2019"].parts("row", "results")[-1] == "other_handling"  # a data row in 2019
+    assert t3["2021"].parts("row", "results")[-3:] == ("oh_no_correction", "oh_unpaid_fee", "oh_other")
+    assert t3["2021"].total_of("row", "results") == "results_total"
+    assert t3["2021"].total_of("row", "denied") is None
+    assert t3["2019"].subgroups("row", "results") == ("denied", "unable", "not_processed")
+    assert t3["2021"].subgroups("row", "results") == ("denied", "unable", "not_processed", "other_handling")
+    t4 = table_spec("2021", "t4")
+    assert T4_ROUTES == ("review", "direct", "after_review")
+    assert T4_OUTCOMES == ("maintained", "corrected", "other", "pending")
+    assert t4.parts("column", "direct") == tuple(f"direct_{o}" for o in T4_OUTCOMES)
+    assert t4.parts("column", "litigation") == t4.parts("column", "direct") + t4.parts("column", "after_review")
+
+
+def test_every_total_is_the_sum_of_its_group():
+    """Each group with a total: total + parts cover every data entry of the group, once."""
+    for spec in FORMATS.values():
+        for t in spec.tables:
+            for axis in ("row", "column"):
+                for g in t.totalled_groups(axis):
+                    data = [a.id for a in t.descendants(axis, g) if not a.group]
+                    assert sorted(data) == sorted([*t.parts(axis, g), t.total_of(axis, g)])
+
+
+def test_rules_stats_and_synth_use_the_derived_groups():
+    t3 = {v: table_spec(v, "t3") for v in FORMATS}
+    assert {v: t3[v].parts("row", "results") for v in FORMATS} == rules.T3_OUTCOMES
+    assert t3["2021"].parts("column", "applicant") == rules.T3_APPLICANTS
+    assert stats._T3_PARTS["other_handling"] == list(t3["2021"].parts("row", "other_handling"))
+    assert t3["2021"].parts("row", "results") == synth.OUTCOMES
+    assert len(synth.OUTCOMES) == len(synth.OUTCOME_P)
