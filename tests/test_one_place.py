@@ -44,3 +44,15 @@ def test_rules_stats_and_synth_use_the_derived_groups():
     assert stats._T3_PARTS["other_handling"] == list(t3["2021"].parts("row", "other_handling"))
     assert t3["2021"].parts("row", "results") == synth.OUTCOMES
     assert len(synth.OUTCOMES) == len(synth.OUTCOME_P)
+
+
+# ------------------------------------------------------------------------------------------------ labels
+
+
+def test_findings_name_formats_and_agency_kinds_with_the_model_labels(seed_dataset):
+    from govreport.model import AgencyKind, ReportFormat
+
+    findings = seed_dataset.check().findings
+    narrative = findings[findings["found"] == ReportFormat.NONE.label]
+    assert len(narrative) >= 1, findings[["rule", "expected", "found"]]
+    assert AgencyKind("department").label == "政府部门" and AgencyKind("government").label == "人民政府"
