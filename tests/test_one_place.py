@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from govreport import rules, stats, synth
+from govreport.errors import ParameterError
 from govreport.formats import FORMATS, T4_OUTCOMES, T4_ROUTES, table_spec
+from govreport.years import parse_years, years_text
 
 # ---------------------------------------------------------------------------------------- table groups
 
@@ -56,3 +61,54 @@ def test_findings_name_formats_and_agency_kinds_with_the_model_labels(seed_datas
     narrative = findings[findings["found"] == ReportFormat.NONE.label]
     assert len(narrative) >= 1, findings[["rule", "expected", "found"]]
     assert AgencyKind("department").label == "政府部门" and AgencyKind("government").label == "人民政府"
+
+
+# ------------------------------------------------------------------------------------------- year ranges
+
+_DASHES = ("-", "—", "–", "～", "至", "到", "－")
+_SEPS = (",", "，", "、", "；")
+_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@st.composite
+def _selection(draw) -> tuple[str, set[int]]:
+    """A year selection written in any accepted style, and the years it means."""
+    parts, years = [], set()
+    for _ in range(draw(st.integers(1, 4))):
+        a = draw(st.integers(2000, 2030))
+        b = draw(st.integers(a, 2031)) if draw(st.booleans()) else a
+        nian = "年" if draw(st.booleans()) else ""
+        text = f"{a}{nian}" if a == b else f"{a}{nian}{draw(st.sampled_from(_DASHES))}{b}{nian}"
+        parts.append(text.translate(_FULL) if draw(st.booleans()) else text)
+        years.update(range(a, b + 1))
+    sep = draw(st.sampled_from(_SEPS))
+    return sep.join(parts), years
+
+
+@given(_selection())
+def test_every_written_style_reads_the_same(sel):
+    text, years = sel
+    assert parse_years(text) == tuple(sorted(years))
+    assert parse_years(years_text(sorted(years))) == tuple(sorted(years))  # round trip
+
+
+@given(st.lists(st.integers(1990, 2100), min_size=1, max_size=12))
+def test_years_text_round_trips(years):
+    assert parse_years(years_text(years)) == tuple(sorted(set(years)))
+
+
+def test_one_parser_for_every_command():
+    """``2019—2021`` (an em dash, as Chinese text writes it) means the same to batch, synth and compare."""
+    from govreport import compare
+    from govreport.cli import batch, synth
+
+    assert compare.parse_years is parse_years
+    assert batch.parse_years is parse_years and synth.parse_years is parse_years
+    assert parse_years("2019—2021") == (2019, 2020, 2021)
+    for bad in ("2021-2019", "2019-20x", "19-21", "2019..2020", "1800"):
+        try:
+            parse_years(bad)
+        except ParameterError as err:
+            assert err.hint
+        else:
+            raise AssertionError(bad)

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import parse_years
+from ..years import parse_years
 
 HELP = "write a clearly labelled synthetic dataset (for tests and benchmarks)"
 
