@@ -42,6 +42,7 @@ import pandas as pd
 from . import stats
 from .channels import CHANNEL_BY_ID
 from .errors import NotFoundError, ParameterError
+from .io.layout import dataset_name
 from .model import Level
 from .rules import SUMMABLE_UNITS
 from .values import Mark
@@ -94,7 +95,7 @@ class CompareParams:
     def public(self) -> dict[str, Any]:
         """As recorded in outputs: the data directory by name only (no absolute path)."""
         return {
-            "data_dir": os.path.basename(os.path.normpath(self.data_dir)),
+            "data_dir": dataset_name(self.data_dir),
             "years": years_text(self.years) if self.years else "",
             "agencies": ",".join(self.agencies),
             "region": self.region,
@@ -281,7 +282,7 @@ def preflight(values: Mapping[str, Any], *, base: Path | None = None) -> dict[st
     return {
         "title": scope.title,
         "data_hash": scope.dataset.data_hash,
-        "dataset": os.path.basename(os.path.normpath(str(scope.data_dir))),
+        "dataset": dataset_name(scope.data_dir),
         "scope": {"agencies": len(scope.agency_ids), "years": years_text(scope.years),
                   "agency_years": scope.agency_years},
     }

@@ -112,3 +112,16 @@ def test_one_parser_for_every_command():
             assert err.hint
         else:
             raise AssertionError(bad)
+
+
+# ------------------------------------------------------------------------------------------ dataset name
+
+
+def test_dataset_name_is_the_directory_name_only(tmp_path):
+    from govreport.io.layout import dataset_name
+    from govreport.render import provenance
+
+    assert dataset_name(tmp_path / "data") == "data"
+    assert dataset_name(str(tmp_path / "data") + "/") == "data"
+    assert dataset_name("data") == "data" and dataset_name(None) == ""
+    assert provenance.public_parameters("某机关", 2020, tmp_path / "mydata")["data_dir"] == "mydata"
