@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -125,3 +126,21 @@ def test_dataset_name_is_the_directory_name_only(tmp_path):
     assert dataset_name(str(tmp_path / "data") + "/") == "data"
     assert dataset_name("data") == "data" and dataset_name(None) == ""
     assert provenance.public_parameters("某机关", 2020, tmp_path / "mydata")["data_dir"] == "mydata"
+
+
+# -------------------------------------------------------------------------------------------- CLI help
+
+
+def test_command_help_lives_only_in_the_command_table(capsys):
+    import ast
+    from pathlib import Path
+
+    from govreport import cli
+
+    for path in Path(cli.__file__).parent.glob("*.py"):
+        names = {t.id for node in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(node, ast.Assign)
+                 for t in node.targets if isinstance(t, ast.Name)}
+        assert "HELP" not in names, f"{path.name}: the one-line help belongs in cli.COMMANDS"
+    with pytest.raises(SystemExit):
+        cli.main(["agencies", "--help"])
+    assert cli.COMMANDS["agencies"][1] in capsys.readouterr().out

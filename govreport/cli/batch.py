@@ -23,7 +23,6 @@ from pathlib import Path
 from ..years import parse_years
 from ._common import add_browser, add_data
 
-HELP = "render every agency-year of a dataset, incrementally, in parallel"
 DEFAULT_OUT = "reports_out"
 
 

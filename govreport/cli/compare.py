@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ._common import add_browser, add_data
 
-HELP = "render the cross-agency comparison report"
 DEFAULT_OUT = "reports_out"
 
 

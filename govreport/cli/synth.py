@@ -9,8 +9,6 @@ from pathlib import Path
 
 from ..years import parse_years
 
-HELP = "write a clearly labelled synthetic dataset (for tests and benchmarks)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
