@@ -50,6 +50,7 @@ from .channels import Qualifier
 from .errors import ParameterError
 from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
+from .keys import agency_year_key, frame_keys
 from .matrix import ABSENT as _ABSENT
 from .matrix import CellMatrices, assemble, cell_arrays, cell_matrices
 from .matrix import TableMatrix as _Matrix
@@ -98,7 +99,6 @@ SUMMARY_HEADERS: dict[str, str] = {
 
 _PASS, _FAIL, _NA = 0, 1, 2
 _VALUE, _BLANK, _NAMARK = int(Mark.VALUE), int(Mark.BLANK), int(Mark.NA)
-_KEY = 10_000  # report key = agency code * _KEY + year
 _MANY_TERMS = 4  # sides with more terms than this list only their non-zero terms in messages
 
 
@@ -321,7 +321,7 @@ class _Engine:
         self.agency_cats = reports["agency_id"].cat.categories
         self.codes = reports["agency_id"].cat.codes.to_numpy().astype(np.int64)
         self.years = reports["year"].to_numpy().astype(np.int64)
-        self.keys = self.codes * _KEY + self.years
+        self.keys = agency_year_key(self.codes, self.years)
         self.order = None if n < 2 or np.all(self.keys[1:] > self.keys[:-1]) else np.argsort(self.keys, kind="stable")
         self.sel = sel = np.ones(n, dtype=bool) if sel is None else sel
         self.all_selected = bool(sel.all())
@@ -378,7 +378,7 @@ class _Engine:
             # runs of equal (agency, year): compare neighbours instead of building keys per row
             change = np.flatnonzero((codes[1:] != codes[:-1]) | (years[1:] != years[:-1])) + 1
             starts = np.concatenate([[0], change])
-            run_keys = codes[starts].astype(np.int64) * _KEY + years[starts].astype(np.int64)
+            run_keys = agency_year_key(codes[starts], years[starts])
             if np.all(run_keys[1:] > run_keys[:-1]):
                 run_pos = self._find(run_keys)
                 if np.all(run_pos >= 0):
@@ -389,7 +389,7 @@ class _Engine:
                     counts[run_pos] = lengths
                     bounds[1:] = np.cumsum(counts)
                     return pos, bounds
-        keys = codes.astype(np.int64) * _KEY + years.astype(np.int64)
+        keys = agency_year_key(codes, years)
         return self._find(keys).astype(np.int32), None
 
     def cell_positions(self, idx: np.ndarray) -> np.ndarray:
@@ -1474,8 +1474,7 @@ def run(ds: Dataset, *, agencies: Iterable[str] | str | None = None, years: Iter
 
 
 def _report_keys(reports: pd.DataFrame) -> np.ndarray:
-    return reports["agency_id"].cat.codes.to_numpy().astype(np.int64) * _KEY + \
-        reports["year"].to_numpy().astype(np.int64)
+    return frame_keys(reports)
 
 
 def _selection(ds: Dataset, agencies: list[str] | None, years: list[int] | None) -> np.ndarray | None:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from .channels import AUDIENCE_UNITS, CHANNEL_BY_ID
 from .formats import T4_OUTCOME_LABELS, T4_ROUTES, table_spec
+from .keys import frame_keys
 from .values import Mark
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +61,7 @@ def _group_codes(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
     """Consecutive group numbers for (agency_id, year) blocks; frames are sorted by that key."""
     if len(frame) == 0:
         return np.zeros(0, dtype=np.int64), 0
-    codes = frame["agency_id"].cat.codes.to_numpy().astype(np.int64) * 10_000 + frame["year"].to_numpy()
+    codes = frame_keys(frame)
     change = np.empty(len(codes), dtype=bool)
     change[0] = True
     change[1:] = codes[1:] != codes[:-1]
@@ -338,7 +339,7 @@ def proactive_totals(ds: Dataset) -> pd.DataFrame:
     ch = ds.channels
     if len(ch):
         rkeys = ds._report_keys
-        ckeys = ch["agency_id"].cat.codes.to_numpy().astype(np.int64) * 10_000 + ch["year"].to_numpy()
+        ckeys = frame_keys(ch)
         rpos = np.searchsorted(rkeys, ckeys)
         item = (ch["value_mark"].to_numpy() == Mark.VALUE) & ~ch["unit"].astype(str).isin(AUDIENCE_UNITS).to_numpy()
         sums = np.bincount(rpos, weights=np.where(item, ch["value"].to_numpy(), 0.0), minlength=len(rep))

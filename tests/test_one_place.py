@@ -144,3 +144,18 @@ def test_command_help_lives_only_in_the_command_table(capsys):
     with pytest.raises(SystemExit):
         cli.main(["agencies", "--help"])
     assert cli.COMMANDS["agencies"][1] in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------------ agency-year key
+
+
+def test_agency_year_key_orders_like_agency_then_year(seed_dataset):
+    import numpy as np
+
+    from govreport.keys import agency_year_key, frame_keys
+
+    keys = agency_year_key(np.array([0, 0, 1, 2]), np.array([2019, 2024, 1990, 2020]))
+    assert keys.dtype == np.int64 and np.all(keys[1:] > keys[:-1])
+    assert int(agency_year_key(3, 2020)) == int(agency_year_key(np.int16(3), np.int16(2020)))
+    assert np.array_equal(frame_keys(seed_dataset.reports), seed_dataset._report_keys)
+    assert seed_dataset.has_report("150821-minzhengju", 2020) and not seed_dataset.has_report("150821-minzhengju", 2021)
