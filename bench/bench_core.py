@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(phase(args.phase, args.data, args.sample)))
         return 0
 
-    from govreport.cli._common import parse_years
+    from govreport.years import parse_years
 
     years = parse_years(args.years) or []
     machine = _machine()

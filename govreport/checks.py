@@ -53,10 +53,12 @@ from .channels import Qualifier
 from .errors import ParameterError
 from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
+from .keys import agency_year_key, frame_keys
 from .matrix import ABSENT as _ABSENT
 from .matrix import CellMatrices, assemble, cell_arrays, cell_matrices
 from .matrix import TableMatrix as _Matrix
 from .matrix import luts as _luts
+from .model import AgencyKind, ReportFormat
 from .rules import (
     APPROX_TOLERANCE,
     RULE_BY_ID,
@@ -102,7 +104,6 @@ SUMMARY_HEADERS: dict[str, str] = {
 
 _PASS, _FAIL, _NA = 0, 1, 2
 _VALUE, _BLANK, _NAMARK = int(Mark.VALUE), int(Mark.BLANK), int(Mark.NA)
-_KEY = 10_000  # report key = agency code * _KEY + year
 _MANY_TERMS = 4  # sides with more terms than this list only their non-zero terms in messages
 
 
@@ -365,7 +366,7 @@ class _Engine:
         self.agency_cats = reports["agency_id"].cat.categories
         self.codes = reports["agency_id"].cat.codes.to_numpy().astype(np.int64)
         self.years = reports["year"].to_numpy().astype(np.int64)
-        self.keys = self.codes * _KEY + self.years
+        self.keys = agency_year_key(self.codes, self.years)
         self.order = None if n < 2 or np.all(self.keys[1:] > self.keys[:-1]) else np.argsort(self.keys, kind="stable")
         self.sel = sel = np.ones(n, dtype=bool) if sel is None else sel
         self.all_selected = bool(sel.all())
@@ -422,7 +423,7 @@ class _Engine:
             # runs of equal (agency, year): compare neighbours instead of building keys per row
             change = np.flatnonzero((codes[1:] != codes[:-1]) | (years[1:] != years[:-1])) + 1
             starts = np.concatenate([[0], change])
-            run_keys = codes[starts].astype(np.int64) * _KEY + years[starts].astype(np.int64)
+            run_keys = agency_year_key(codes[starts], years[starts])
             if np.all(run_keys[1:] > run_keys[:-1]):
                 run_pos = self._find(run_keys)
                 if np.all(run_pos >= 0):
@@ -433,7 +434,7 @@ class _Engine:
                     counts[run_pos] = lengths
                     bounds[1:] = np.cumsum(counts)
                     return pos, bounds
-        keys = codes.astype(np.int64) * _KEY + years.astype(np.int64)
+        keys = agency_year_key(codes, years)
         return self._find(keys).astype(np.int32), None
 
     def cell_positions(self, idx: np.ndarray) -> np.ndarray:
@@ -1417,8 +1418,8 @@ def _tables_of(engine: _Engine, p: int, version: str) -> str:
     return "、".join(dict.fromkeys(refs))
 
 
-_FORMAT_LABEL = {"2019": "2019年试行格式", "2021": "2021年格式", "hybrid": "混用2019与2021年格式",
-                 "none": "纯文字报告（未使用统一表格）"}
+def _format_label(fmt: str) -> str:
+    return ReportFormat(fmt).label
 
 
 def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> None:
@@ -1475,7 +1476,7 @@ def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> No
             fmt = _format_for(y)
             _report_finding(engine, rule, p, "报告格式",
                             f"报告为纯文字报告，未使用统一表格；{y} 年度应使用《{fmt.title}》（{fmt.doc_no}）的表格。",
-                            f"{_FORMAT_LABEL[fmt.version]}表格", _FORMAT_LABEL["none"])
+                            f"{_format_label(fmt.version)}表格", _format_label("none"))
     elif kind in ("outdated_tables", "premature_tables"):
         present = _versions_present(engine)
         for v in check.versions:
@@ -1489,11 +1490,11 @@ def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> No
                 tables = _tables_of(engine, p, v)
                 span = f"{spec.first_year}–{spec.last_year}" if spec.last_year else f"{spec.first_year} 年起"
                 right = _format_for(y)
-                should = f"，{y} 年度应使用{_FORMAT_LABEL[right.version]}" if right is not None else ""
-                _report_finding(engine, rule, p, f"{tables}（{_FORMAT_LABEL[v]}）",
-                                f"{y} 年度报告使用了{_FORMAT_LABEL[v]}的表格（{tables}），该格式适用于 {span} 年度"
-                                f"{should}。", _FORMAT_LABEL[right.version] if right is not None else "无统一格式",
-                                _FORMAT_LABEL[v])
+                should = f"，{y} 年度应使用{_format_label(right.version)}" if right is not None else ""
+                _report_finding(engine, rule, p, f"{tables}（{_format_label(v)}）",
+                                f"{y} 年度报告使用了{_format_label(v)}的表格（{tables}），该格式适用于 {span} 年度"
+                                f"{should}。", _format_label(right.version) if right is not None else "无统一格式",
+                                _format_label(v))
     elif kind in ("declared_format_contradiction", "declared_format_incomplete"):
         present = _versions_present(engine)
         fmt = d["format"]
@@ -1506,22 +1507,22 @@ def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> No
             for p in emit(np.isin(fmt, list(other)), wrong):
                 o = other[str(fmt[p])]
                 _report_finding(engine, rule, p, "报告格式",
-                                f"reports.csv 申报的格式为{_FORMAT_LABEL[str(fmt[p])]}，但 cells.csv 中有"
-                                f"{_FORMAT_LABEL[o]}的表格（{_tables_of(engine, p, o)}）。"
+                                f"reports.csv 申报的格式为{_format_label(str(fmt[p]))}，但 cells.csv 中有"
+                                f"{_format_label(o)}的表格（{_tables_of(engine, p, o)}）。"
                                 "如确为混用，请申报为 hybrid。",
-                                _FORMAT_LABEL[str(fmt[p])], _FORMAT_LABEL["hybrid"])
+                                _format_label(str(fmt[p])), _format_label("hybrid"))
         else:
             applies = np.isin(fmt, ["2019", "2021", "hybrid"])
             wrong = ((fmt == "hybrid") & (n_versions < 2)) | (np.isin(fmt, ["2019", "2021"]) & (n_versions == 0))
             for p in emit(applies, wrong):
                 f = str(fmt[p])
                 have = [v for v in check.versions if present[v][p]]
-                found = "、".join(_FORMAT_LABEL[v] for v in have) or "无表格数据"
+                found = "、".join(_format_label(v) for v in have) or "无表格数据"
                 if f == "hybrid":
                     msg = f"报告申报为混用格式，但只有{found}的表格。"
                 else:
-                    msg = f"报告申报为{_FORMAT_LABEL[f]}，但没有任何表格数据（表二、表三、表四均未填报）。"
-                _report_finding(engine, rule, p, "报告格式", msg, _FORMAT_LABEL[f], found)
+                    msg = f"报告申报为{_format_label(f)}，但没有任何表格数据（表二、表三、表四均未填报）。"
+                _report_finding(engine, rule, p, "报告格式", msg, _format_label(f), found)
     elif kind == "publication_deadline":
         deadlines = dict(check.params)
         kinds = engine.agency_kind_by_code[engine.codes]
@@ -1532,7 +1533,7 @@ def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> No
             if m.any():
                 due[m] = _year_day(engine.years[m] + 1, int(month), int(day))
         for p in emit(applies, pub > due):
-            label = {"department": "政府部门", "government": "人民政府"}.get(str(kinds[p]), str(kinds[p]))
+            label = AgencyKind(str(kinds[p])).label
             late = int(pub[p] - due[p])
             _report_finding(engine, rule, p, "公布日期",
                             f"公布日期{_date_text(pub[p])}晚于法定期限{_date_text(due[p])}（{label}，《条例》第四十九条），"
@@ -1820,8 +1821,7 @@ def run(ds: Dataset, *, agencies: Iterable[str] | str | None = None, years: Iter
 
 
 def _report_keys(reports: pd.DataFrame) -> np.ndarray:
-    return reports["agency_id"].cat.codes.to_numpy().astype(np.int64) * _KEY + \
-        reports["year"].to_numpy().astype(np.int64)
+    return frame_keys(reports)
 
 
 def _selection(ds: Dataset, agencies: list[str] | None, years: list[int] | None) -> np.ndarray | None:

@@ -43,9 +43,11 @@ import pandas as pd
 from . import stats
 from .channels import CHANNEL_BY_ID
 from .errors import NotFoundError, ParameterError
+from .io.layout import dataset_name
 from .model import Level
 from .rules import SUMMABLE_UNITS
 from .values import Mark
+from .years import parse_years, years_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .dataset import Dataset
@@ -53,7 +55,6 @@ if TYPE_CHECKING:  # pragma: no cover
 PARAMETERS: tuple[str, ...] = ("data_dir", "years", "agencies", "region", "min_n")
 DEFAULT_MIN_N = stats.DEFAULT_MIN_N
 TOP_N = 10
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 #: Measures whose year-over-year movers are shown.
 MOVER_MEASURES: dict[str, str] = {"proactive_total": "主动公开信息总数", "received": "本年新收政府信息公开申请数"}
@@ -76,10 +77,6 @@ REASONS: dict[str, str] = {
 
 NOTHING_TO_RATE = 3  # status of a rate whose denominator is 0 (next to the Mark codes 0, 1, 2)
 LEVEL_ORDER: tuple[str, ...] = tuple(lv.value for lv in Level)
-_YEAR_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "～": "-", "~": "-", "至": "-", "到": "-",
-                              "，": ",", "、": ",", "；": ",", ";": ",", " ": "", "\u3000": "",
-                              **{chr(0xFF10 + i): str(i) for i in range(10)}})
-_YEAR_PART = re.compile(r"(\d{4})年?(?:-(\d{4})年?)?")
 _LIST_SEP = re.compile(r"[,，、;；\n]+")
 
 
@@ -99,38 +96,12 @@ class CompareParams:
     def public(self) -> dict[str, Any]:
         """As recorded in outputs: the data directory by name only (no absolute path)."""
         return {
-            "data_dir": os.path.basename(os.path.normpath(self.data_dir)),
+            "data_dir": dataset_name(self.data_dir),
             "years": years_text(self.years) if self.years else "",
             "agencies": ",".join(self.agencies),
             "region": self.region,
             "min_n": self.min_n,
         }
-
-
-def parse_years(text: str) -> tuple[int, ...] | None:
-    """``""`` → None (all years); ``"2019-2023"``, ``"2021"``, ``"2019,2021-2022"`` → the sorted years.
-
-    Full-width digits, ``—``/``～``/``至`` as range marks, ``，``/``、`` as separators and a trailing ``年`` are
-    accepted. Anything else raises :class:`ParameterError`.
-    """
-    s = str(text).translate(_YEAR_DASHES)
-    if not s.strip(","):
-        return None
-    hint = 'years takes a range or a list, e.g. "2019-2023", "2021" or "2019,2021-2022"; "" for all years'
-    out: set[int] = set()
-    for part in s.split(","):
-        if not part:
-            continue
-        m = _YEAR_PART.fullmatch(part)
-        if m is None:
-            raise ParameterError(f"years: cannot read {part!r} in {text!r}", hint=hint)
-        a, b = int(m[1]), int(m[2] or m[1])
-        if b < a:
-            raise ParameterError(f"years: the range {part!r} runs backwards", hint=f'write "{b}-{a}"')
-        if a < FIRST_YEAR or b > LAST_YEAR:
-            raise ParameterError(f"years: {part!r} is outside {FIRST_YEAR}–{LAST_YEAR}", hint=hint)
-        out.update(range(a, b + 1))
-    return tuple(sorted(out))
 
 
 def parse_list(text: str) -> tuple[str, ...]:
@@ -142,20 +113,6 @@ def parse_list(text: str) -> tuple[str, ...]:
 def parse_region(text: str) -> str:
     """A region path prefix, components stripped: ``" 内蒙古自治区 / 巴彦淖尔市/ "`` → ``内蒙古自治区/巴彦淖尔市``."""
     return "/".join(p.strip() for p in str(text).replace("／", "/").split("/") if p.strip())
-
-
-def years_text(years: Sequence[int] | None) -> str:
-    """``2019-2023`` or ``2019,2021``: the canonical text of a year selection (``""`` for all)."""
-    if not years:
-        return ""
-    ys = sorted(years)
-    runs: list[tuple[int, int]] = []
-    for y in ys:
-        if runs and y == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], y)
-        else:
-            runs.append((y, y))
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def check_parameters(values: Mapping[str, Any]) -> CompareParams:
@@ -326,7 +283,7 @@ def preflight(values: Mapping[str, Any], *, base: Path | None = None) -> dict[st
     return {
         "title": scope.title,
         "data_hash": scope.dataset.data_hash,
-        "dataset": os.path.basename(os.path.normpath(str(scope.data_dir))),
+        "dataset": dataset_name(scope.data_dir),
         "scope": {"agencies": len(scope.agency_ids), "years": years_text(scope.years),
                   "agency_years": scope.agency_years},
     }

@@ -25,6 +25,7 @@ from .errors import NotFoundError
 from .io import layout
 from .io.frames import agency_from_row, report_from_rows
 from .io.store import link_frames, read_frames
+from .keys import agency_year_key, frame_keys
 from .model import Agency, Report
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,15 +72,14 @@ class Dataset:
 
     @cached_property
     def _report_keys(self) -> np.ndarray:
-        codes = self.reports["agency_id"].cat.codes.to_numpy().astype(np.int64)
-        return codes * 10_000 + self.reports["year"].to_numpy().astype(np.int64)
+        return frame_keys(self.reports)
 
     def _report_pos(self, agency_id: str, year: int) -> int | None:
         cats = self.reports["agency_id"].cat.categories
         code = cats.get_indexer([agency_id])[0]
         if code < 0:
             return None
-        key = code * 10_000 + int(year)
+        key = int(agency_year_key(code, int(year)))
         pos = int(np.searchsorted(self._report_keys, key))
         if pos < len(self._report_keys) and self._report_keys[pos] == key:
             return pos
@@ -110,7 +110,7 @@ class Dataset:
         cache = self.__dict__.setdefault("_bounds_cache", {})
         key = id(frame)
         if key not in cache:
-            keys = frame["agency_id"].cat.codes.to_numpy().astype(np.int64) * 10_000 + frame["year"].to_numpy()
+            keys = frame_keys(frame)
             cache[key] = np.searchsorted(keys, np.concatenate([self._report_keys, [np.iinfo(np.int64).max]]))
         return cache[key]
 

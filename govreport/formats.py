@@ -24,13 +24,19 @@ class ValueType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Axis:
-    """A row or a column of a table. ``group`` entries are headers that carry no data (R5, R13)."""
+    """A row or a column of a table. ``group`` entries are headers that carry no data (R5, R13).
+
+    ``parent`` places an entry under a group; ``total`` marks the child of a group that is the sum of the
+    group's other data entries (e.g. （七）总计 under 三、本年度办理结果). The groups that rules, statistics
+    and generators work with are derived from these two fields (:meth:`TableSpec.parts` and friends).
+    """
 
     id: str
     label: str
     parent: str | None = None
     group: bool = False
     short: str | None = None  # label used in findings when ``label`` is long
+    total: bool = False
 
     @property
     def name(self) -> str:
@@ -89,9 +95,45 @@ class TableSpec:
     def has_column(self, col_id: str) -> bool:
         return col_id in self._cols_by_id
 
+    def _axis(self, axis: str) -> tuple[Axis, ...]:
+        if axis not in ("row", "column"):
+            raise ValueError(f"axis must be 'row' or 'column', not {axis!r}")
+        return self.rows if axis == "row" else self.columns
+
     def children(self, axis: str, parent: str) -> tuple[Axis, ...]:
-        items = self.rows if axis == "row" else self.columns
-        return tuple(a for a in items if a.parent == parent)
+        """The entries directly under ``parent``, in document order."""
+        return tuple(a for a in self._axis(axis) if a.parent == parent)
+
+    def descendants(self, axis: str, group: str) -> tuple[Axis, ...]:
+        """Every entry under ``group`` at any depth, in document order."""
+        items = self._axis(axis)
+        parent = {a.id: a.parent for a in items}
+        out = []
+        for a in items:
+            p = a.parent
+            while p is not None and p != group:
+                p = parent.get(p)
+            if p == group:
+                out.append(a)
+        return tuple(out)
+
+    def parts(self, axis: str, group: str) -> tuple[str, ...]:
+        """Ids of the data entries under ``group`` (any depth) that add up to its total, in document order:
+        every descendant that is neither a header nor a total. E.g. the outcome rows of 表三 (``results``),
+        the six applicant columns (``applicant``), the four outcomes of one 表四 route (``review``)."""
+        return tuple(a.id for a in self.descendants(axis, group) if not a.group and not a.total)
+
+    def total_of(self, axis: str, group: str) -> str | None:
+        """Id of the child of ``group`` marked as its total (None when the group has none)."""
+        return next((a.id for a in self.children(axis, group) if a.total), None)
+
+    def subgroups(self, axis: str, group: str) -> tuple[str, ...]:
+        """Ids of the header entries directly under ``group`` (e.g. （三）不予公开 … under ``results``)."""
+        return tuple(a.id for a in self.children(axis, group) if a.group)
+
+    def totalled_groups(self, axis: str) -> tuple[str, ...]:
+        """Ids of the groups that have a total child, in document order (表四: review, direct, after_review)."""
+        return tuple(a.id for a in self._axis(axis) if a.group and self.total_of(axis, a.id) is not None)
 
     def place(self, row_id: str | None = None, col_id: str | None = None) -> str:
         """A cell, row or column named in the report's own words, e.g. 表三 “（七）总计” 行 “自然人” 列."""
@@ -267,7 +309,7 @@ def _t3_rows(version: str) -> tuple[Axis, ...]:
             Axis("oh_other", "3.其他", parent="other_handling", short="（六）3.其他"),
         )
     tail = (
-        Axis("results_total", "（七）总计", parent="results"),
+        Axis("results_total", "（七）总计", parent="results", total=True),
         Axis("carried_forward", "四、结转下年度继续办理", short="四、结转下年度继续办理"),
     )
     return head + other + tail
@@ -282,7 +324,7 @@ T3_COLUMNS: tuple[Column, ...] = (
     Column("public_welfare", "社会公益组织", parent="legal_or_org"),
     Column("legal_service", "法律服务机构", parent="legal_or_org"),
     Column("other_org", "其他", parent="legal_or_org"),
-    Column("total", "总计", parent="applicant"),
+    Column("total", "总计", parent="applicant", total=True),
 )
 
 T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -301,18 +343,28 @@ def _t3(version: str) -> TableSpec:
     )
 
 
+#: 表四's outcome columns, repeated under each route as ``<route>_<outcome>``; the last is the route's total.
+T4_OUTCOME_LABELS: tuple[tuple[str, str], ...] = (
+    ("maintained", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"),
+    ("total", "总计"),
+)
+#: The outcome ids without the total (maintained, corrected, other, pending).
+T4_OUTCOMES: tuple[str, ...] = tuple(k for k, _ in T4_OUTCOME_LABELS if k != "total")
+
+
+def _t4_route(route: str) -> list[Column]:
+    return [Column(f"{route}_{k}", lab, parent=route, total=k == "total") for k, lab in T4_OUTCOME_LABELS]
+
+
 def _t4_columns() -> tuple[Column, ...]:
-    cols: list[Column] = [Column("review", "行政复议", group=True)]
-    outcome = (("maintained", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
-               ("pending", "尚未审结"), ("total", "总计"))
-    cols += [Column(f"review_{k}", lab, parent="review") for k, lab in outcome]
+    cols: list[Column] = [Column("review", "行政复议", group=True), *_t4_route("review")]
     cols += [
         Column("litigation", "行政诉讼", group=True),
         Column("direct", "未经复议直接起诉", parent="litigation", group=True),
+        *_t4_route("direct"),
+        Column("after_review", "复议后起诉", parent="litigation", group=True),
+        *_t4_route("after_review"),
     ]
-    cols += [Column(f"direct_{k}", lab, parent="direct") for k, lab in outcome]
-    cols += [Column("after_review", "复议后起诉", parent="litigation", group=True)]
-    cols += [Column(f"after_review_{k}", lab, parent="after_review") for k, lab in outcome]
     return tuple(cols)
 
 
@@ -458,6 +510,9 @@ FORMATS: dict[str, FormatSpec] = {"2019": FORMAT_2019, "2021": FORMAT_2021}
 REPORT_FORMATS: tuple[str, ...] = ("2019", "2021", "hybrid", "none")
 
 ART20_TABLES: tuple[str, ...] = ("t2a", "t2b", "t2c", "t2d", "t2e")
+
+#: 表四's routes, each with its outcome columns and a total: review, direct, after_review.
+T4_ROUTES: tuple[str, ...] = FORMAT_2021.table("t4").totalled_groups("column")
 
 
 def format_for_year(year: int) -> FormatSpec | None:

@@ -88,6 +88,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .formats import T4_ROUTES, table_spec
+
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -342,30 +344,21 @@ class Rule:
 V19, V21 = "2019", "2021"
 BOTH = (V19, V21)
 
-T3_APPLICANTS: tuple[str, ...] = ("natural_person", "commercial", "research", "public_welfare", "legal_service",
-                                  "other_org")
-T3_DENIED: tuple[str, ...] = ("denied_state_secret", "denied_law_forbidden", "denied_three_safety",
-                              "denied_third_party", "denied_internal", "denied_process", "denied_enforcement_file",
-                              "denied_admin_query")
-T3_UNABLE: tuple[str, ...] = ("unable_not_held", "unable_needs_creation", "unable_unclear")
-T3_NOT_PROCESSED: tuple[str, ...] = ("np_petition", "np_repeat", "np_publication", "np_mass", "np_confirm")
-T3_OTHER_2021: tuple[str, ...] = ("oh_no_correction", "oh_unpaid_fee", "oh_other")
+# The groups are derived from the table declarations in govreport/formats.py (``parent=``, ``group=``,
+# ``total=``), never typed again here.
+_T3 = {v: table_spec(v, "t3") for v in BOTH}
+_T4 = table_spec(V21, "t4")
 
+#: The six applicant columns whose sum is the 总计 column (the same in both versions).
+T3_APPLICANTS: tuple[str, ...] = _T3[V21].parts("column", "applicant")
 #: The outcome rows whose sum is （七）总计, by version.
-T3_OUTCOMES: dict[str, tuple[str, ...]] = {
-    V19: ("granted", "partial", *T3_DENIED, *T3_UNABLE, *T3_NOT_PROCESSED, "other_handling"),
-    V21: ("granted", "partial", *T3_DENIED, *T3_UNABLE, *T3_NOT_PROCESSED, *T3_OTHER_2021),
-}
-T3_SUBTOTAL_GROUPS: dict[str, tuple[str, ...]] = {
-    V19: ("denied", "unable", "not_processed"),
-    V21: ("denied", "unable", "not_processed", "other_handling"),
-}
-T4_ROUTES: dict[str, str] = {"review": "R6", "direct": "R7", "after_review": "R8"}
-T4_OUTCOMES: tuple[str, ...] = ("maintained", "corrected", "other", "pending")
+T3_OUTCOMES: dict[str, tuple[str, ...]] = {v: _T3[v].parts("row", "results") for v in BOTH}
+#: The header rows under 三、本年度办理结果 (they carry no data, R5), by version.
+T3_SUBTOTAL_GROUPS: dict[str, tuple[str, ...]] = {v: _T3[v].subgroups("row", "results") for v in BOTH}
 
 
 def _t4_parts(route: str) -> tuple[str, ...]:
-    return tuple(f"{route}_{o}" for o in T4_OUTCOMES)
+    return _T4.parts("column", route)
 
 
 # ------------------------------------------------------------------------------------------------ rules
@@ -419,13 +412,13 @@ RULES: tuple[Rule, ...] = (
     ),
     *(
         Rule(
-            rid, "error", "table-row", f"表四{label}：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+            rid, "error", "table-row",
+            f"表四{_T4.column(route).label}：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
             tuple(SumIdentity(v, "t4", (f"{route}_total",), _t4_parts(route), primary=f"{route}_total",
                               for_each="row") for v in BOTH),
             basis=f"{_SPEC} {rid}",
         )
-        for route, rid, label in (("review", "R6", "行政复议"), ("direct", "R7", "未经复议直接起诉"),
-                                  ("after_review", "R8", "复议后起诉"))
+        for route, rid in zip(T4_ROUTES, ("R6", "R7", "R8"), strict=True)
     ),
     Rule(
         "R9", "error", "cell", "数值类型：件数为非负整数，增减为整数，金额为非负数",
@@ -462,8 +455,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "R13", "error", "structure", "分组标题（办理结果、法人或其他组织、行政复议、行政诉讼等）不应填数",
-        tuple(NoData(v, "t3", rows=("results",), columns=("applicant", "legal_or_org")) for v in BOTH)
-        + tuple(NoData(v, "t4", columns=("review", "litigation", "direct", "after_review")) for v in BOTH),
+        tuple(NoData(v, "t3", rows=tuple(r.id for r in _T3[v].group_rows if r.id not in T3_SUBTOTAL_GROUPS[v]),
+                     columns=tuple(c.id for c in _T3[v].group_columns)) for v in BOTH)
+        + tuple(NoData(v, "t4", columns=tuple(c.id for c in _T4.group_columns)) for v in BOTH),
         basis=f"{_SPEC} R13",
         hint="分组标题不承载数据，数字应填在其下的具体行或列。",
     ),

@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 
 from .channels import AUDIENCE_UNITS, CHANNEL_BY_ID
+from .formats import T4_OUTCOME_LABELS, T4_ROUTES, table_spec
+from .keys import frame_keys
 from .values import Mark
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,17 +44,14 @@ if TYPE_CHECKING:  # pragma: no cover
 SHARE_DECIMALS = 2
 DEFAULT_MIN_N = 30
 
-_T3_PARTS = {
-    "denied": [f"denied_{k}" for k in ("state_secret", "law_forbidden", "three_safety", "third_party", "internal",
-                                      "process", "enforcement_file", "admin_query")],
-    "unable": ["unable_not_held", "unable_needs_creation", "unable_unclear"],
-    "not_processed": ["np_petition", "np_repeat", "np_publication", "np_mass", "np_confirm"],
-    "other_2021": ["oh_no_correction", "oh_unpaid_fee", "oh_other"],
-}
+_T3_2021 = table_spec("2021", "t3")
+#: The sub-rows of each group under 三、本年度办理结果 (denied, unable, not_processed and the 2021
+#: sub-rows of other_handling), derived from the table declaration.
+_T3_PARTS = {g: list(_T3_2021.parts("row", g)) for g in _T3_2021.subgroups("row", "results")}
 _T3_SINGLE = ["new_received", "carried_over", "granted", "partial", "other_handling", "results_total",
               "carried_forward"]
-_T4_ROUTES = ("review", "direct", "after_review")
-_T4_OUTCOMES = ("maintained", "corrected", "other", "pending", "total")
+_T4_ROUTES = T4_ROUTES
+_T4_OUTCOMES = tuple(k for k, _ in T4_OUTCOME_LABELS)  # maintained … pending, total
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -62,7 +61,7 @@ def _group_codes(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
     """Consecutive group numbers for (agency_id, year) blocks; frames are sorted by that key."""
     if len(frame) == 0:
         return np.zeros(0, dtype=np.int64), 0
-    codes = frame["agency_id"].cat.codes.to_numpy().astype(np.int64) * 10_000 + frame["year"].to_numpy()
+    codes = frame_keys(frame)
     change = np.empty(len(codes), dtype=bool)
     change[0] = True
     change[1:] = codes[1:] != codes[:-1]
@@ -280,8 +279,8 @@ def application_outcomes(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] |
         return _sum_parts(values[:, idx], marks[:, idx])
 
     other_2019 = one("other_handling")
-    other_2021 = parts("other_2021")
-    has_2021_other = (marks[:, [col[k] for k in _T3_PARTS["other_2021"]]] != Mark.BLANK).any(axis=1)
+    other_2021 = parts("other_handling")
+    has_2021_other = (marks[:, [col[k] for k in _T3_PARTS["other_handling"]]] != Mark.BLANK).any(axis=1)
     handled = one("results_total")
     granted, partial = one("granted"), one("partial")
     rate, status = _rate(granted + partial, handled, handled)
@@ -340,7 +339,7 @@ def proactive_totals(ds: Dataset) -> pd.DataFrame:
     ch = ds.channels
     if len(ch):
         rkeys = ds._report_keys
-        ckeys = ch["agency_id"].cat.codes.to_numpy().astype(np.int64) * 10_000 + ch["year"].to_numpy()
+        ckeys = frame_keys(ch)
         rpos = np.searchsorted(rkeys, ckeys)
         item = (ch["value_mark"].to_numpy() == Mark.VALUE) & ~ch["unit"].astype(str).isin(AUDIENCE_UNITS).to_numpy()
         sums = np.bincount(rpos, weights=np.where(item, ch["value"].to_numpy(), 0.0), minlength=len(rep))

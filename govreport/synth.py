@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import GovreportError, ParameterError
-from .formats import FORMATS, cell_catalog
+from .formats import FORMATS, T4_OUTCOMES, T4_ROUTES, cell_catalog
 from .io import layout
 from .values import Mark, format_value
 
@@ -147,11 +147,11 @@ _SCALE = {
 T3_ROWS_2021: tuple[str, ...] = tuple(r.id for r in FORMATS["2021"].table("t3").data_rows)
 T3_ROWS_2019: tuple[str, ...] = tuple(r.id for r in FORMATS["2019"].table("t3").data_rows)
 T3_COLS: tuple[str, ...] = tuple(c.id for c in FORMATS["2021"].table("t3").data_columns)  # 6 applicants + total
-OUTCOMES: tuple[str, ...] = T3_ROWS_2021[2:-2]  # granted … oh_other (19 rows)
+OUTCOMES: tuple[str, ...] = FORMATS["2021"].table("t3").parts("row", "results")  # granted … oh_other (21 rows)
 _R = {r: i for i, r in enumerate(T3_ROWS_2021)}
 R_NEW, R_CO, R_TOTAL, R_CF = _R["new_received"], _R["carried_over"], _R["results_total"], _R["carried_forward"]
 R_GRANTED, R_PARTIAL = _R["granted"], _R["partial"]
-R_OH = [_R[k] for k in ("oh_no_correction", "oh_unpaid_fee", "oh_other")]
+R_OH = [_R[k] for k in FORMATS["2021"].table("t3").parts("row", "other_handling")]
 C_TOT = len(T3_COLS) - 1
 
 #: share of each applicant column among new applications, by agency type
@@ -170,8 +170,6 @@ OUTCOME_P = np.array([
     0.03, 0.002, 0.04,  # 其他处理 1–3
 ])
 OUTCOME_P = OUTCOME_P / OUTCOME_P.sum()
-T4_ROUTES = ("review", "direct", "after_review")
-T4_OUTCOMES = ("maintained", "corrected", "other", "pending")
 T4_P = (0.62, 0.12, 0.14, 0.12)
 
 # ----------------------------------------------------------------------------------------- channels

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from govreport.formats import table_spec
+from govreport.formats import T4_OUTCOMES, T4_ROUTES, table_spec
 from govreport.model import (
     Agency,
     AgencyKind,
@@ -34,7 +34,7 @@ from govreport.model import (
     Section,
     TableData,
 )
-from govreport.rules import T3_APPLICANTS, T3_OUTCOMES, T4_OUTCOMES, T4_ROUTES
+from govreport.rules import T3_APPLICANTS, T3_OUTCOMES
 from govreport.values import Figure
 
 YEARS: dict[str, tuple[int, int]] = {"2019": (2019, 2020), "2021": (2021, 2024)}

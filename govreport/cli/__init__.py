@@ -1,7 +1,8 @@
 """The ``govreport`` command line.
 
-Each sub-command lives in its own module (``govreport/cli/<name>.py``) exposing ``HELP`` (one line),
-``add_arguments(parser)`` and ``run(args) -> int``. Only the chosen command's module is imported, so
+Each sub-command lives in its own module (``govreport/cli/<name>.py``) exposing ``add_arguments(parser)``
+and ``run(args) -> int``; its one-line help is in :data:`COMMANDS` (the one place: the top-level listing and
+the command's own ``--help`` both read it). Only the chosen command's module is imported, so
 ``govreport check`` never pays for matplotlib, nbconvert or Playwright.
 
 Exit status: 0 success; 1 the command ran and found errors (failed checks, failed renders);

@@ -49,25 +49,3 @@ def add_browser(parser: argparse.ArgumentParser) -> None:
 def print_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False, default=str)
     sys.stdout.write("\n")
-
-
-def parse_years(text: str | None) -> list[int] | None:
-    """'2019-2023' or '2019,2021' -> list of years."""
-    if not text:
-        return None
-    from ..errors import ParameterError
-
-    years: list[int] = []
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if "-" in part:
-                a, b = (int(x) for x in part.split("-", 1))
-                if b < a:
-                    raise ValueError
-                years.extend(range(a, b + 1))
-            elif part:
-                years.append(int(part))
-    except ValueError:
-        raise ParameterError(f"不是年份范围：{text!r}", hint="例如 2019-2023 或 2019,2021") from None
-    return years

@@ -6,8 +6,6 @@ import argparse
 
 from ._common import add_data, print_json
 
-HELP = "list the agencies and years in a dataset"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data(parser, positional=True)

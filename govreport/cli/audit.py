@@ -16,8 +16,6 @@ from typing import Any
 
 from ._common import DEFAULT_DATA, agency_arg
 
-HELP = "ingest published reports and check them"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")

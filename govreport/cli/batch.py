@@ -20,9 +20,9 @@ import statistics
 import sys
 from pathlib import Path
 
-from ._common import add_browser, add_data, parse_years
+from ..years import parse_years
+from ._common import add_browser, add_data
 
-HELP = "render every agency-year of a dataset, incrementally, in parallel"
 DEFAULT_OUT = "reports_out"
 
 
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     years = parse_years(args.years)
     opts = BatchOptions(
-        data_dir=args.data, out_dir=args.out, years=tuple(years) if years is not None else None,
+        data_dir=args.data, out_dir=args.out, years=years,
         agencies=_agencies(args.agencies), jobs=args.jobs, to=args.to, scheduler=args.scheduler,
         dask_address=args.dask_address, force=args.force, notebook=args.notebook, engine=args.engine,
         browser=args.browser, timeout=args.timeout, allow_errors=args.allow_errors,

@@ -11,8 +11,6 @@ import sys
 
 from ._common import add_agency_year, add_data, print_json
 
-HELP = "run every consistency rule over a dataset and print the findings"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data(parser, positional=True)

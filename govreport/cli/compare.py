@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ._common import add_browser, add_data
 
-HELP = "render the cross-agency comparison report"
 DEFAULT_OUT = "reports_out"
 
 
@@ -46,11 +45,11 @@ def scope_name(years: str, agencies: str, region: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import compare
+    from .. import compare, notebooks
     from ..errors import CellExecutionError
     from ..render.pipeline import Renderer
 
-    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "compare.ipynb"
+    notebook = notebooks.path(notebooks.COMPARE)
     params = {"data_dir": str(args.data), "years": args.years, "agencies": args.agencies, "region": args.region,
               "min_n": args.min_n}
     from ..io.paths import inside

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from ._common import add_data
 
-HELP = "export the dataset as open data (CSV or JSON) with a data dictionary"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data(parser)

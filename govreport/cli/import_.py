@@ -8,8 +8,6 @@ from pathlib import Path
 
 from ._common import add_data
 
-HELP = "validate a filled-in Excel/CSV template and add it to the dataset"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="the filled-in template (.xlsx, or its data sheet saved as .csv)")

@@ -27,8 +27,6 @@ from pathlib import Path
 
 from ._common import DEFAULT_DATA, agency_arg
 
-HELP = "read published reports (text/HTML, any encoding) into the dataset"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from ._common import add_browser, add_data, add_seed_agency_year
 
-HELP = "render an agency-year's report to HTML and PDF"
 DEFAULT_OUT = "reports_out"
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ._common import add_data, add_seed_agency_year
 
-HELP = "render page 1 of a report's PDF to PNG"
 DEFAULT_PNG = "docs/seed-report-page1.png"
 
 

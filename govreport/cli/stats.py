@@ -7,8 +7,6 @@ from typing import Any
 
 from ._common import add_data, add_seed_agency_year, print_json
 
-HELP = "print the statistics of one agency-year (channel shares, rates)"
-
 _STATUS = {"ok": "", "none_handled": "无办理事项，不适用", "missing": "数据不全，无法计算"}
 
 

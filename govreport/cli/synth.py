@@ -7,9 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import parse_years
-
-HELP = "write a clearly labelled synthetic dataset (for tests and benchmarks)"
+from ..years import parse_years
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from ._common import add_data
 
-HELP = "write an Excel template laid out like the official tables"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--agency", required=True, help="agency id or full Chinese name (a new agency is allowed)")

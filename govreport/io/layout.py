@@ -17,6 +17,7 @@ A figure column holds a number, nothing (blank: not reported) or 不适用 (also
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -171,6 +172,12 @@ NARRATIVES_DIR = "narratives"
 SOURCES_DIR = "sources"
 CACHE_DIR = ".cache"
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
+
+
+def dataset_name(root: str | os.PathLike[str] | None) -> str:
+    """A dataset as outputs record it: its directory's name only, never an absolute path (``""`` for a
+    dataset that has no directory, e.g. one built from frames)."""
+    return "" if root is None else os.path.basename(os.path.normpath(os.fspath(root)))
 
 
 def narrative_path(agency_id: str, year: int) -> str:

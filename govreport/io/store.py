@@ -30,6 +30,7 @@ from .. import __version__
 from ..channels import CATEGORY_IDS, CHANNEL_IDS
 from ..errors import GovreportError, NotFoundError, UnknownReferenceError
 from ..formats import FORMATS, cell_catalog, cell_ids
+from ..keys import frame_keys
 from . import layout
 from .csvstore import LINE, empty_frame, file_fingerprint, read_file, scan_file, to_text_frame
 from .textfile import atomic_path
@@ -236,7 +237,7 @@ def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> di
     agency_cat = pd.CategoricalDtype(agency_ids.tolist())
     reports = reports.astype({"agency_id": agency_cat})
     reports = reports.sort_values(["agency_id", "year"], kind="stable").reset_index(drop=True)
-    report_keys = _report_key(reports)
+    report_keys = frame_keys(reports)
     out = {"agencies": agencies, "reports": reports}
     for name in ("cells", "channels", "categories"):
         frame = frames[name]
@@ -244,7 +245,7 @@ def link_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> di
         _require_in(frame["agency_id"], agency_ids, frame, display, "agency_id", "单位",
                     f"先在 {layout.AGENCIES.name} 中添加该单位，或改正单位标识")
         frame = frame.astype({"agency_id": agency_cat})
-        pos, i = _report_positions(report_keys, _report_key(frame))
+        pos, i = _report_positions(report_keys, frame_keys(frame))
         if i >= 0:
             raise UnknownReferenceError(
                 f"{layout.REPORTS.name} 中没有 {frame['agency_id'].iloc[i]} {int(frame['year'].iloc[i])} 年度的报告",
@@ -307,11 +308,6 @@ def _sort_order(pos: np.ndarray, minor: np.ndarray) -> np.ndarray | None:
     if np.all(combined[1:] >= combined[:-1]):
         return None
     return np.lexsort((minor, pos))
-
-
-def _report_key(frame: pd.DataFrame) -> np.ndarray:
-    codes = frame["agency_id"].cat.codes.to_numpy().astype(np.int64)
-    return codes * 10_000 + frame["year"].to_numpy().astype(np.int64)
 
 
 def _require_in(values: pd.Series, allowed: pd.Index, frame: pd.DataFrame, display: str, column: str,

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .. import compare as C
+from ..io.layout import dataset_name
 from ..model import Level
 from . import tables as T
 from .document import Fragment, join
@@ -492,7 +493,7 @@ class CompareDocument:
         ul = "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in items) + "</ul>"
         prov = [
             ("govreport 版本", __version__),
-            ("数据集", os.path.basename(os.path.normpath(str(s.data_dir)))),
+            ("数据集", dataset_name(s.data_dir)),
             ("数据哈希（整个数据集）", s.dataset.data_hash or "—"),
             ("参数", ", ".join(f"{k}={v!r}" for k, v in s.params.public().items())),
         ]

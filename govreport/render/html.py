@@ -30,7 +30,7 @@ from .document import REVIEW_MIME, REVIEW_ONLY_TAG  # noqa: E402
 from .markup import markdown_html  # noqa: E402
 
 LANG = "zh"  # nbconvert's HTMLExporter resets "zh-CN" to "en"; our template writes the code as given
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(str(resources.files("govreport.render").joinpath("templates")))
 RENDITIONS = ("publication", "review")
 _PRIORITY = ["text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"]
 REVIEW_BANNER = ('<div class="review-banner">审核版：含数据核验标记和附录，仅供审核，'

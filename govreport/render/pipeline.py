@@ -76,7 +76,9 @@ def default_notebook() -> Path:
     env = os.environ.get(NOTEBOOK_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "notebooks" / "annual_report.ipynb"
+    from .. import notebooks
+
+    return notebooks.path(notebooks.REPORT)
 
 
 def parse_to(value: str | Iterable[str] | None) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from html import escape
 from typing import Any
 
 from .. import __version__
+from ..io.layout import dataset_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def public_parameters(agency: str, year: int, data_dir: str | os.PathLike[str]) 
 
     ``agency`` is the agency's full name whatever form the user typed (id or name), so that ``render`` and
     ``batch`` write the same bytes for the same report."""
-    return {"agency": str(agency), "year": int(year), "data_dir": os.path.basename(os.path.normpath(data_dir))}
+    return {"agency": str(agency), "year": int(year), "data_dir": dataset_name(data_dir)}
 
 
 def notebook_hash(nb: Any) -> str:
@@ -96,6 +97,6 @@ def for_report(ds: Any, agency_id: str, year: int, parameters: dict[str, Any], *
                nb_hash: str = "") -> Provenance:
     agency_id = ds.agency_id(agency_id)
     name = ds.agency(agency_id).name
-    dataset = os.path.basename(os.path.normpath(str(ds.root))) if ds.root is not None else ""
     return Provenance(agency_id=agency_id, agency=name, year=int(year), data_hash=ds.report_hash(agency_id, int(year)),
-                      dataset=dataset, notebook=notebook, notebook_hash=nb_hash, parameters=dict(parameters))
+                      dataset=dataset_name(ds.root), notebook=notebook, notebook_hash=nb_hash,
+                      parameters=dict(parameters))
