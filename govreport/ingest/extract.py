@@ -76,6 +76,8 @@ class Ingested:
     traditional: bool = False
     removed_lines: tuple[str, ...] = ()
     notes: str = ""
+    spam_words: tuple[str, ...] = ()
+    damaged: tuple[str, ...] = ()
     agency_name: str | None = None  # the name read from the report (also when no Agency could be made of it)
     agency_as_written: str | None = None  # before a short form was resolved with the text's own full name
     methods: dict[tuple, str] = field(default_factory=dict)  # how each item was found (see text.Findings)
@@ -170,7 +172,8 @@ class Ingested:
             "encoding": self.encoding,
             "kind": self.source_kind,
             "normalisation": {"pinyin_removed": self.garbles, "traditional_to_simplified": self.traditional,
-                              "removed_lines": list(self.removed_lines)},
+                              "removed_lines": list(self.removed_lines), "spam_words": list(self.spam_words),
+                              "damaged_removed": list(self.damaged)},
             "agency": agency,
             "year": self.year,
             "year_method": method(("year",)) if self.year is not None else None,
@@ -371,13 +374,18 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     final_period = Period(period.start, period.end, cutoff)
     sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
 
+    if norm.spam_words:
+        f.warnings.append(f"正文中夹杂的赌博类垃圾词 {len(norm.spam_words)} 处已删去（"
+                          f"{'、'.join(dict.fromkeys(norm.spam_words))}），其余文字照常读取")
+    if norm.damaged:
+        f.warnings.append(f"乱码 {len(norm.damaged)} 处（共 {sum(map(len, norm.damaged))} 字）已跳过，其余文字照常读取")
     notes_text = _notes(encoding, norm.garbles, norm.traditional, len(norm.removed_lines), len(f.not_read), kind)
     return Ingested(
         file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
         period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
         sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
         audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
-        notes=notes_text, agency_name=name_read, agency_as_written=name_as_written, methods=f.methods,
+        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read, agency_as_written=name_as_written, methods=f.methods,
     )
 
 

@@ -54,17 +54,23 @@ def _key(text: str) -> str:
 
 @cache
 def _row_keys(version: str) -> tuple[tuple[str, str, bool], ...]:
-    """(label key, row id, group) for every row of 表三 of ``version``, from formats.py. A row label that is
-    also a column label (``3.其他`` / ``其他``) is left out: such a line is a header, not a row."""
+    """(label key, row id, group) for every row of 表三 of ``version``, from formats.py."""
     spec = table_spec(version, "t3")
-    columns = {_key(c.label) for c in spec.columns}
     out = []
     for r in spec.rows:
         for label in {r.label, r.short or r.label}:
             k = _key(label)
-            if k and k not in columns:
+            if k:
                 out.append((k, r.id, r.group))
     return tuple(out)
+
+
+@cache
+def _column_keys(version: str) -> frozenset[str]:
+    return frozenset(_key(c.label) for c in table_spec(version, "t3").columns)
+
+
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
 
 
 @cache
@@ -87,8 +93,8 @@ def _strip_groups(key: str, version: str) -> str:
 def match_row(label: str, version: str) -> str | None:
     """The 表三 row a label names, when exactly one row fits (a label cut by a line wrap still fits)."""
     key = _strip_groups(_key(label), version)
-    if len(key) < 2:
-        return None
+    if len(key) < 2 or (key in _column_keys(version) and not _NUMBERED.match(label.strip())):
+        return None  # 总计 / 其他 without their numbering are column headers, not rows
     hits = {rid for k, rid, group in _row_keys(version) if not group and k == key}
     if not hits and len(key) >= 4:
         hits = {rid for k, rid, group in _row_keys(version)
@@ -96,19 +102,32 @@ def match_row(label: str, version: str) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def _split(line: str) -> tuple[str, list[str]] | None:
-    """(label, figure tokens) of a table line with a label and figures after it, else None."""
-    s = line.strip()
+def _orig_line(doc: Document, i: int) -> str:
+    """Line ``i`` as it is in the file (spacing intact: normalisation drops spaces next to Chinese text)."""
+    a = doc.starts[i]
+    b = a + len(doc.lines[i])
+    return doc.plain[doc.norm.pos[a]:doc.norm.pos[b]] if b > a else ""
+
+
+def _split(doc: Document, i: int) -> tuple[str, list[str]] | None:
+    """(label, figure tokens) of a table line with a label and figures after it, else None. The figures
+    are the whitespace- or bar-separated numbers that end the line as written in the file."""
+    s = doc.lines[i].strip()
     if s.count("|") >= 2:
         cells = [c.strip() for c in s.strip("|").split("|")]
         label, values = cells[0], cells[1:]
         if label and not _NUM_TOKEN.match(label):
             return label, values
         return "", cells
-    m = _TAIL.search(s)
-    if not m or m.start() == 0:
+    tokens = [t for t in re.split(r"[\s|]+", _orig_line(doc, i).strip()) if t]
+    k = len(tokens)
+    while k > 0 and _NUM_TOKEN.match(tokens[k - 1]):
+        k -= 1
+    if k == 0 or k == len(tokens):
         return None
-    return s[:m.start()], m.group().replace("|", " ").split()
+    m = re.search(r"[\s\d|]+$", s)
+    label = s[:m.start()] if m else s
+    return label, tokens[k:]
 
 
 def read_text_tables(doc: Document, year: int | None) -> TextTables:
@@ -152,7 +171,7 @@ def _read_t3(doc: Document, i: int, version: str, out: TextTables) -> int:
         if not s:
             i += 1
             continue
-        split = _split(s)
+        split = _split(doc, i)
         rid = match_row(split[0], version) if split is not None and split[0] else None
         if rid is not None:
             values = split[1]  # type: ignore[index]
