@@ -786,7 +786,14 @@ def _scoped(doc: Document, outline: Outline, topic: str) -> list[tuple[int, int]
 
 _DATEISH = re.compile(r"\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%")
 _CLAUSE = re.compile(r"[^，；：,;]+")
-_TABLEISH = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|\||(?:\d+\s+){3,}\d+|本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
+_TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
+_TABLE_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
+
+
+def _tableish(s: str) -> bool:
+    """A line of a table laid out as text (values or a header), not a sentence."""
+    return bool(_TABLE_LINE.search(s)) or (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
+                                           and not re.search(r"[没未无]", s.replace("未经复议", "")))
 _NEW_RECEIVED = re.compile(
     r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,24}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
@@ -805,7 +812,7 @@ def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[Cell
     for a, b in _scoped(doc, outline, "applications"):
         for sa, sb in sentences(doc, a, b):
             s = text[sa:sb]
-            if "申请" not in s or _TABLEISH.search(s):
+            if "申请" not in s or _tableish(s):
                 continue
             note = _note(doc, outline, sa, sb)
             src = doc.source(sa, sb)
@@ -885,12 +892,12 @@ def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, 
     for a, b in _scoped(doc, outline, "reviews"):
         for sa, sb in sentences(doc, a, b):
             s = text[sa:sb]
-            if "复议" not in s and "诉讼" not in s and "起诉" not in s:
-                continue
-            if _TABLEISH.search(s):
+            if _tableish(s):
                 continue
             if _NEG_CORRECTED.search(s) and not _has_count(s):
                 f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", doc.source(sa, sb))
+                continue
+            if "复议" not in s and "诉讼" not in s and "起诉" not in s:
                 continue
             note = _note(doc, outline, sa, sb)
             src = doc.source(sa, sb)
@@ -904,6 +911,10 @@ def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, 
                 if _has_count(clause):
                     continue
                 _review_negative(clause, sink, note, src, f)
+            if "复议" in s and "诉讼" not in s and "起诉" not in s:
+                for rx, kind in _REVIEW_DETAIL:
+                    for m in rx.finditer(s):
+                        sink.put(("t4", "value", f"review_{kind}"), float(m.group("n")), note, src)
     return sink.cells
 
 
@@ -923,10 +934,6 @@ def _review_counts(s: str, sink: _CellSink, note: str, src: Source, f: Findings)
             sink.put(("t4", "value", "after_review_total"), 0.0, note, src, "inferred")
         else:
             f.miss("表四 行政诉讼", "正文只给出行政诉讼合计数，未区分直接起诉与复议后起诉", src)
-    if "复议" in s and "诉讼" not in s and "起诉" not in s:
-        for rx, kind in _REVIEW_DETAIL:
-            for m in rx.finditer(s):
-                sink.put(("t4", "value", f"review_{kind}"), float(m.group("n")), note, src)
 
 
 def _review_negative(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:

@@ -31,6 +31,7 @@ _T3_HEAD = re.compile(r"^(?:[三3][、.．]\s*)?收到和处理政府信息公�
 _T4_HEAD = re.compile(r"^(?:[四4][、.．]\s*)?(?:因)?政府信息公开(?:申请)?(?:引起的)?行政复议[、和及]?(?:提起)?行政诉讼(?:的)?情况")
 _T2_HEAD = re.compile(r"^第二十条第[（(][一二三四五六七八九十]+[)）]项")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+_T4_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
 _NUM_TOKEN = re.compile(r"^\d+$")
 _TAIL = re.compile(r"((?:\s+|\|)\d+(?:\s*\|)?)+\s*\|?\s*$")
 _RUN_TOGETHER = re.compile(r"[\u4e00-\u9fff）)]\d{5,}\s*$")
@@ -223,18 +224,23 @@ def _read_t4(doc: Document, i: int, version: str, out: TextTables) -> int:
     lines = doc.lines
     n = len(lines)
     cols = _data_columns(version, "t4")
-    out.present.add("t4")
     numeric: list[tuple[int, list[str]]] = []
+    header = False
     start = i
     while i < n:
         s = lines[i].strip()
         bare = s.strip("|").strip()
         if _SECTION.match(bare) or (bare and "。" in bare):
             break
-        tokens = [t for t in re.split(r"[\s|]+", bare) if t]
+        tokens = [t for t in re.split(r"[\s|]+", _orig_line(doc, i).strip()) if t]
         if tokens and any(t[0].isdigit() for t in tokens):
             numeric.append((i, tokens))
+        elif _T4_HEADER.search(bare) and not re.search(r"[，；]", bare):
+            header = True
         i += 1
+    if not numeric and not header:
+        return i  # a section heading with prose under it, not a table
+    out.present.add("t4")
     rows = [(k, t) for k, t in numeric]
     values: list[str] | None = None
     first = last = start
