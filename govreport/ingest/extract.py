@@ -93,16 +93,22 @@ class Ingested:
             return "prose"
         return None
 
-    def report(self, source: str | None = None) -> Report:
-        """The Report; raises :class:`ParameterError` when the agency or the year could not be read."""
-        if self.agency is None:
+    def report(self, source: str | None = None, *, unidentified: bool = False) -> Report:
+        """The Report; raises :class:`ParameterError` when the agency or the year could not be read.
+
+        ``unidentified=True`` (for checks only, never for the dataset): a report whose agency could not be
+        identified is returned under an "unidentified agency" labelled with its file name."""
+        agency = self.agency
+        if agency is None and unidentified:
+            agency = unidentified_agency(self.file, self.agency_name)
+        if agency is None:
             raise ParameterError(f"{self.file}: the agency could not be read from the report",
                                  hint="pass --agency with the agency's id or full Chinese name")
         if self.year is None:
             raise ParameterError(f"{self.file}: the report year could not be read from the report",
                                  hint="pass --year, e.g. --year 2020")
         return Report(
-            agency=self.agency, year=self.year, format=self.format, period=self.period, published=self.published,
+            agency=agency, year=self.year, format=self.format, period=self.period, published=self.published,
             proactive=self.proactive, tables=self.tables, sections=self.sections,
             source=source if source is not None else self.file, notes=self.notes,
         )
@@ -203,6 +209,35 @@ class Ingested:
         }
 
 
+def unidentified_agency(file: str, name: str | None = None) -> Agency:
+    """The stand-in agency of a report whose agency could not be identified: named after the file."""
+    stem = Path(file).name
+    digest = hashlib.blake2b(file.encode("utf-8"), digest_size=4).hexdigest()
+    label = f"未识别机关（{stem}）" if not name else f"{name}（未能确定机关层级，{stem}）"
+    return Agency(id=f"unidentified-{digest}", name=label, kind=AgencyKind.OTHER, level=Level.COUNTY)
+
+
+#: Largest report ingested, in MB of text (a published report is well under 1 MB); a larger file is
+#: refused before it is read. Override with ``GOVREPORT_INGEST_MAX_MB`` or ``--max-mb``.
+DEFAULT_MAX_MB = 8.0
+
+
+def max_mb() -> float:
+    try:
+        return float(os.environ.get("GOVREPORT_INGEST_MAX_MB", DEFAULT_MAX_MB))
+    except ValueError:
+        return DEFAULT_MAX_MB
+
+
+def _refuse_size(file: str, size: int, limit_mb: float) -> None:
+    if size > limit_mb * 1_000_000:
+        raise ParameterError(
+            f"{file}：文件大小 {size / 1_000_000:.1f} MB，超过读取上限 {limit_mb:g} MB，未读取"
+            "（已发布的年度报告正文通常不到 1 MB，过大的文件多半不是单份报告）",
+            hint="确认文件是单份年度报告；确需读取时用 --max-mb 或环境变量 GOVREPORT_INGEST_MAX_MB 调高上限",
+            code="too-large")
+
+
 def _num(fig: Figure) -> float | int | str | None:
     if fig.mark is Mark.NA:
         return "不适用"
@@ -219,32 +254,48 @@ def _d(d: dt.date | None) -> str | None:
 
 
 def ingest_path(path: str | os.PathLike[str], *, agency: str | None = None, year: int | None = None,
-                agencies: tuple[Agency, ...] = (), display: str | None = None) -> Ingested:
+                agencies: tuple[Agency, ...] = (), display: str | None = None,
+                limit_mb: float | None = None) -> Ingested:
     p = Path(path)
+    limit = max_mb() if limit_mb is None else limit_mb
     try:
+        _refuse_size(display or str(path), p.stat().st_size, limit)
         raw = p.read_bytes()
     except FileNotFoundError:
         raise NotFoundError(f"{p}: no such file", hint="check the path of the report") from None
     except IsADirectoryError:
         raise ParameterError(f"{p}: is a directory", hint="pass the report files themselves") from None
-    return ingest_bytes(raw, display or str(path), agency=agency, year=year, agencies=agencies)
+    return ingest_bytes(raw, display or str(path), agency=agency, year=year, agencies=agencies, limit_mb=limit)
 
 
 def ingest_bytes(raw: bytes, file: str, *, agency: str | None = None, year: int | None = None,
-                 agencies: tuple[Agency, ...] = ()) -> Ingested:
+                 agencies: tuple[Agency, ...] = (), limit_mb: float | None = None) -> Ingested:
+    _refuse_size(file, len(raw), max_mb() if limit_mb is None else limit_mb)
     text, encoding = decode(raw, file=file)
-    return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies)
+    return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies, limit_mb=limit_mb)
+
+
+def read_prose(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
+               year: int | None = None, agencies: tuple[Agency, ...] = ()) -> Ingested:
+    """The one entry point for a whole document's text, whatever it was extracted from (a text file, a
+    PDF or a Word file): the same readers as :func:`ingest_text`, for text that is not HTML."""
+    return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies, html=False)
 
 
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
-                year: int | None = None, agencies: tuple[Agency, ...] = ()) -> Ingested:
+                year: int | None = None, agencies: tuple[Agency, ...] = (), limit_mb: float | None = None,
+                html: bool | None = None) -> Ingested:
     from .html import looks_like_html, parse
+
+    # characters, not bytes: a text of N MB of Chinese is about N/3 million characters
+    _refuse_size(file, len(text), max_mb() if limit_mb is None else limit_mb)
 
     f = prose.Findings()
     grids = []
     unrecognised = []
     hints: tuple[str, ...] = ()
-    if looks_like_html(text, file):
+    is_html = looks_like_html(text, file) if html is None else html
+    if is_html:
         page = parse(text, file)
         plain, plain_lines, kind = page.plain, page.plain_lines, "html"
         grids, unrecognised = page.grids, page.unrecognised
