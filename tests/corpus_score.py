@@ -27,7 +27,7 @@ import yaml
 def _num(x: Any) -> float | None:
     if isinstance(x, dict):
         x = x.get("value")
-    if x is None or isinstance(x, bool) or isinstance(x, str):
+    if x is None or isinstance(x, (bool, str)):
         return None
     return float(x)
 

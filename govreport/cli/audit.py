@@ -93,7 +93,6 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import GovreportError
     from ..ingest import ingest_path, known_agencies
     from ..rules import SEVERITY_LABELS
-
     from .ingest import write_json
 
     known = known_agencies(args.data) if (args.data / "agencies.csv").exists() else ()

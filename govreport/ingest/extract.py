@@ -132,7 +132,8 @@ class Ingested:
                 "id": a.id, "name": a.name, "kind": a.kind.value, "level": a.level.value, "region": a.region,
                 "region_code": a.region_code, "superior": a.superior, "address": a.address, "postcode": a.postcode,
                 "phone": a.phone, "fax": a.fax, "email": a.email, "office": a.office, "matched": self.agency_match,
-                "as_written": self.agency_as_written or a.name, "method": method(("agency", "name")) or self.agency_match,
+                "as_written": self.agency_as_written or a.name,
+                "method": method(("agency", "name")) or self.agency_match,
                 "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
                             if k[0] == "agency"},
             }
@@ -384,14 +385,15 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     elif published is not None and published.month <= 6:
         rep_year = published.year - 1
         found(("year",), published_src, "inferred")
-        f.warnings.append(f"报告年度由发布日期 {published.isoformat()} 推定为 {rep_year} 年（上半年发布的年报报告上一年），"
-                          "请核对")
+        f.warnings.append(f"报告年度由发布日期 {published.isoformat()} 推定为 {rep_year} 年"
+                          "（上半年发布的年报报告上一年），请核对")
     else:
         rep_year = None
         f.miss("报告年度", "标题、统计期限、正文开头和发布日期都没有给出可确定的年度")
     if rep_year is not None and period.start is not None and period.start.year != rep_year:
         what = "标题" if f.methods.get(("year",)) == "title" else "报告"
-        f.warnings.append(f"{what}年度 {rep_year} 与统计期限的年度 {period.start.year} 不一致（按{what}年度记录），请核对")
+        f.warnings.append(f"{what}年度 {rep_year} 与统计期限的年度 {period.start.year} 不一致"
+                          f"（按{what}年度记录），请核对")
 
     # --- agency
     ag, how = resolve_agency(name_read, contact, agency, agencies, f)
@@ -436,7 +438,8 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
         period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
         sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
         audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
-        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read, agency_as_written=name_as_written, methods=f.methods,
+        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read,
+        agency_as_written=name_as_written, methods=f.methods,
     )
 
 

@@ -23,13 +23,17 @@ _CONTACT = re.compile(
     r"(?:[/、](?:传真|电话))?[：:]",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:报告|年报)(?:[（(]\d{4}年?度?[)）])?")
+_TITLE = re.compile(
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:报告|年报)(?:[（(]\d{4}年?度?[)）])?"
+)
 _TITLE_PREFIX = re.compile(r"^(?:标题|题名|名称|文件名称)[：:]|^[|｜\s]+|[|｜\s]+$")
 _AGENCY_LINE = re.compile(
     r"^[\u4e00-\u9fff（）]{2,40}(?:人民政府办公室|人民政府|办事处|街道|委员会|管委会|办公室|局|厅|委|办|署|中心|院|镇|乡|馆|所|站)$"
 )
 #: a title run into the first paragraph: the title ends where a sentence of the body starts
-_RUN_IN = re.compile(r"^(?P<title>.{4,60}?" + _TITLE.pattern + r")(?=根据|按照|依据|为|本报告|现将|[一二三四五六七八九十]、|20\d\d年)")
+_RUN_IN = re.compile(
+    r"^(?P<title>.{4,60}?" + _TITLE.pattern + r")(?=根据|按照|依据|为|本报告|现将|[一二三四五六七八九十]、|20\d\d年)"
+)
 
 
 def numeral_value(text: str) -> int:

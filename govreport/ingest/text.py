@@ -38,7 +38,8 @@ _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 # ----------------------------------------------------------------------------------------- helpers
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "[零〇一二两三四五六七八九十百千]+"
 
@@ -816,7 +817,6 @@ def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[Cell
                 continue
             note = _note(doc, outline, sa, sb)
             src = doc.source(sa, sb)
-            counted = False
             for m in _NEW_RECEIVED.finditer(s):
                 if _NEW_GAP_BAD.search(m.group("gap")):
                     continue
@@ -825,13 +825,11 @@ def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[Cell
                     f.miss("表三 本年新收申请数", "正文的收到申请数包含上年结转，口径与表三不同", src)
                     continue
                 _put_new(sink, s, m, note, src, f)
-                counted = True
             for rx, row in _APP_COUNTS:
                 if row == "new_received":
                     continue
                 for m in rx.finditer(s):
                     sink.put(("t3", row, "total"), float(m.group("n")), note, src)
-                    counted = True
             for cm in _CLAUSE.finditer(s):
                 clause = cm.group()
                 if not _has_count(clause):

@@ -28,7 +28,9 @@ from .normalize import label_key
 from .provenance import NotRead, Source
 
 _T3_HEAD = re.compile(r"^(?:[三3][、.．]\s*)?收到和处理政府信息公开申请(?:的)?情况")
-_T4_HEAD = re.compile(r"^(?:[四4][、.．]\s*)?(?:因)?政府信息公开(?:申请)?(?:引起的)?行政复议[、和及]?(?:提起)?行政诉讼(?:的)?情况")
+_T4_HEAD = re.compile(
+    r"^(?:[四4][、.．]\s*)?(?:因)?政府信息公开(?:申请)?(?:引起的)?行政复议[、和及]?(?:提起)?行政诉讼(?:的)?情况"
+)
 _T2_HEAD = re.compile(r"^第二十条第[（(][一二三四五六七八九十]+[)）]项")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 _T4_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
@@ -210,7 +212,8 @@ def _read_t3(doc: Document, i: int, version: str, out: TextTables) -> int:
     if unread:
         out.not_read.append(NotRead(
             "表三（收到和处理政府信息公开申请情况）" + ("部分行" if "t3" in out.read else ""),
-            f"纯文本中的表格有 {len(unread)} 行的数字个数与列数（{T3_COLS}）不符或连在一起，无法确定各数字所在的列，未读取",
+            f"纯文本中的表格有 {len(unread)} 行的数字个数与列数（{T3_COLS}）不符或连在一起，"
+            "无法确定各数字所在的列，未读取",
             _src(doc, unread[0])))
     return i
 
@@ -253,7 +256,8 @@ def _read_t4(doc: Document, i: int, version: str, out: TextTables) -> int:
     else:
         where = _src(doc, rows[0][0]) if rows else _src(doc, max(start - 1, 0))
         out.not_read.append(NotRead("表四（政府信息公开行政复议、行政诉讼情况）",
-                                    f"纯文本中的表格数字无法与 {T4_COLS} 列一一对应（数字个数不符、分行或连在一起），未读取",
+                                    f"纯文本中的表格数字无法与 {T4_COLS} 列一一对应"
+                                    "（数字个数不符、分行或连在一起），未读取",
                                     where))
     return i
 
