@@ -1574,7 +1574,7 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
         out = {}
         if len(frame):
             codes = engine.agency_cats.get_indexer(pd.Index(frame["agency_id"].astype(str)))
-            keys = codes.astype(np.int64) * _KEY + frame["year"].to_numpy().astype(np.int64)
+            keys = agency_year_key(codes, frame["year"].to_numpy())
             pos = np.where(codes >= 0, engine._find(keys), -1)
             for p, h, b, f, ln in zip(pos, frame["heading"], frame["body"], frame["file"], frame["line"],
                                       strict=True):

@@ -26,9 +26,10 @@ def _docs(text: str) -> list[dict]:
     return out
 
 
-def test_json_prints_one_document_per_report(capsys) -> None:
+def test_json_prints_one_array_for_several_reports(capsys) -> None:
     assert main(["ingest", str(SEED_SOURCE), str(FIX / "table-2021.html"), "--json", "--out", str(DATA)]) == 0
-    docs = _docs(capsys.readouterr().out)
+    docs = json.loads(capsys.readouterr().out)  # one JSON document that any parser accepts
+    assert isinstance(docs, list)
     assert [d["agency"]["name"] for d in docs] == ["五原县民政局", "青禾县市场监督管理局"]
     assert docs[0]["agency"]["id"] == SEED_AGENCY_ID and docs[1]["agency"]["matched"] == "derived"
 
@@ -108,3 +109,22 @@ def test_agency_and_year_overrides(tmp_path: Path, capsys) -> None:
                  "--out", str(out)]) == 0
     doc = _docs(capsys.readouterr().out)[-1]
     assert (doc["agency"]["id"], doc["agency"]["name"]) == ("999999-nongyenongcunju", "青禾县农业农村局")
+
+
+def test_jsonl_prints_one_compact_object_per_line(capsys) -> None:
+    assert main(["ingest", str(SEED_SOURCE), str(FIX / "table-2021.html"), "--jsonl", "--out", str(DATA)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert [json.loads(line)["year"] for line in lines] == [2020, 2022]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, capsys, monkeypatch) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(("主动公开政府信息12条。\n" * 40_000).encode())  # about 1.3 MB
+    assert main(["ingest", str(big), "--json", "--max-mb", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "超过读取上限 1 MB" in err and "Traceback" not in err
+    monkeypatch.setenv("GOVREPORT_INGEST_MAX_MB", "0.5")
+    assert main(["ingest", str(big), "--json"]) == 2
+    assert "超过读取上限 0.5 MB" in capsys.readouterr().err
+    assert main(["ingest", str(big), "--json", "--max-mb", "2"]) == 0

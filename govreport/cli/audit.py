@@ -9,7 +9,6 @@ read at all (the other files are still audited).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=Path(DEFAULT_DATA),
                         help=f"dataset whose agencies are matched by name (default: {DEFAULT_DATA}); "
                              "nothing is written")
-    parser.add_argument("--json", action="store_true", help="print one JSON document per file")
+    parser.add_argument("--json", action="store_true",
+                        help="print the results as JSON (one file: one object; several files: one JSON array)")
+    parser.add_argument("--jsonl", action="store_true", help="print one compact JSON object per line (JSON Lines)")
+    parser.add_argument("--max-mb", type=float, default=None,
+                        help="refuse files larger than this many MB (default 8, or GOVREPORT_INGEST_MAX_MB)")
 
 
 def finding_source(got, finding: dict[str, Any]):
@@ -76,7 +79,7 @@ def audit_one(got) -> tuple[Any, list[dict[str, Any]]]:
     """Check what was read from one report; the findings as plain dicts with their source in the file."""
     from ..checks import check_report
 
-    result = check_report(got.report())
+    result = check_report(got.report(unidentified=True))
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in result.findings.to_dict("records")]
     for r in rows:
         src = finding_source(got, r)
@@ -89,12 +92,14 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import GovreportError
     from ..ingest import ingest_path, known_agencies
     from ..rules import SEVERITY_LABELS
+    from .ingest import write_json
 
     known = known_agencies(args.data) if (args.data / "agencies.csv").exists() else ()
     status = 0
+    docs: list[dict[str, Any]] = []
     for file in args.files:
         try:
-            got = ingest_path(file, agency=args.agency, year=args.year, agencies=known)
+            got = ingest_path(file, agency=args.agency, year=args.year, agencies=known, limit_mb=args.max_mb)
             result, rows = audit_one(got)
         except GovreportError as exc:
             print(f"govreport: error: {exc}", file=sys.stderr)
@@ -102,13 +107,18 @@ def run(args: argparse.Namespace) -> int:
             continue
         if result.errors:
             status = max(status, 1)
-        if args.json:
-            doc = {"file": str(file), "agency": got.agency.name, "agency_id": got.agency.id, "year": got.year,
-                   "errors": result.errors, "warnings": result.warnings, "infos": result.infos, "findings": rows,
-                   "not_read": [n.to_json() for n in got.not_read], "ingest_warnings": got.warnings}
-            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        agency = got.report(unidentified=True).agency
+        identified = got.agency is not None
+        if args.json or args.jsonl:
+            docs.append({"file": str(file), "agency": agency.name, "agency_id": agency.id,
+                         "agency_identified": identified, "year": got.year,
+                         "errors": result.errors, "warnings": result.warnings, "infos": result.infos,
+                         "findings": rows, "not_read": [n.to_json() for n in got.not_read],
+                         "ingest_warnings": got.warnings})
             continue
-        out = [f"{file}：{got.agency.name}（{got.agency.id}）{got.year} 年度"]
+        out = [f"{file}：{agency.name}（{agency.id}）{got.year} 年度"]
+        if not identified:
+            out.append("  注意：报告中读不出可确定的机关，按“未识别机关”检查（用 --agency 指定机关可消除此提示）。")
         if not rows:
             out.append("  未发现问题。")
         for r in rows:
@@ -123,4 +133,6 @@ def run(args: argparse.Namespace) -> int:
                        f"用 govreport ingest --json 查看。")
         out.append("  " + result.summary_line())
         print("\n".join(out))
+    if docs:
+        write_json(docs, lines=args.jsonl)
     return status

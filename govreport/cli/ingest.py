@@ -6,8 +6,12 @@ contact block, proactive total and channels, content categories, the official ta
 figures stated in prose, and the narrative sections. What cannot be read with certainty stays blank and
 is listed.
 
-* ``--json``: print one JSON document per report (pretty-printed, one after another; ``jq`` reads the
-  stream as is) with the figures, their sources and the list of what was not read. Nothing is written.
+* ``--json``: print the reports as JSON (one file: one object; several files: one JSON array) with the
+  figures, how each was found (``method``: title, metadata, table, table-text, prose, prose-none,
+  inferred …), their sources and the list of what was not read. ``--jsonl``: one compact object per line
+  (JSON Lines). Nothing is written.
+* a file larger than ``--max-mb`` (default 8 MB, or ``GOVREPORT_INGEST_MAX_MB``) is refused before it is
+  read: a published report's text is well under 1 MB.
 * otherwise the reports are added to the dataset ``--out`` (default ``data``) with
   :func:`govreport.io.update.add_reports`: all files or none. An agency-year the dataset already holds is
   refused unless ``--replace`` is given.
@@ -36,16 +40,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", "--data", dest="out", type=Path, default=Path(DEFAULT_DATA),
                         help=f"dataset directory to add the reports to and to match agencies against "
                              f"(default: {DEFAULT_DATA})")
-    parser.add_argument("--json", action="store_true", help="print the reports as JSON instead of writing them")
+    parser.add_argument("--json", action="store_true",
+                        help="print the reports as JSON instead of writing them (several files: one JSON array)")
+    parser.add_argument("--jsonl", action="store_true", help="print one compact JSON object per line (JSON Lines)")
+    parser.add_argument("--max-mb", type=float, default=None,
+                        help="refuse files larger than this many MB (default 8, or GOVREPORT_INGEST_MAX_MB)")
     parser.add_argument("--replace", action="store_true",
                         help="replace agency-years the dataset already holds")
 
 
-def ingest_all(files: list[Path], out: Path | None, agency: str | None, year: int | None):
+def ingest_all(files: list[Path], out: Path | None, agency: str | None, year: int | None,
+               limit_mb: float | None = None):
     from ..ingest import ingest_path, known_agencies
 
     known = known_agencies(out) if out is not None else ()
-    return [ingest_path(f, agency=agency, year=year, agencies=known) for f in files]
+    return [ingest_path(f, agency=agency, year=year, agencies=known, limit_mb=limit_mb) for f in files]
+
+
+def write_json(docs: list[dict], *, lines: bool) -> None:
+    """One object for one file, a JSON array for several; or JSON Lines."""
+    if lines:
+        for d in docs:
+            sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+        return
+    body = docs[0] if len(docs) == 1 else docs
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
 
 
 def source_path(file: Path, root: Path) -> str:
@@ -60,11 +79,9 @@ def source_path(file: Path, root: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..errors import GovreportError
 
-    results = ingest_all(args.files, args.out, args.agency, args.year)
-    if args.json:
-        for got in results:
-            sys.stdout.write(json.dumps(got.to_json(), ensure_ascii=False, indent=2))
-            sys.stdout.write("\n")
+    results = ingest_all(args.files, args.out, args.agency, args.year, args.max_mb)
+    if args.json or args.jsonl:
+        write_json([got.to_json() for got in results], lines=args.jsonl)
         return 0
     from ..io.update import add_reports
 

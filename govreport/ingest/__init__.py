@@ -15,8 +15,9 @@ Modules: :mod:`.detect` (encodings), :mod:`.normalize` (garbling, OpenCC, width,
 
 from __future__ import annotations
 
-from .extract import Ingested, ingest_bytes, ingest_path, ingest_text, known_agencies
+from .extract import Ingested, ingest_bytes, ingest_path, ingest_text, known_agencies, read_prose
 from .provenance import NotRead, Source
 
 # ``govreport.ingest.normalize`` is the module (its function is ``normalize.normalize``).
-__all__ = ["Ingested", "NotRead", "Source", "ingest_bytes", "ingest_path", "ingest_text", "known_agencies"]
+__all__ = ["Ingested", "NotRead", "Source", "ingest_bytes", "ingest_path", "ingest_text", "known_agencies",
+           "read_prose"]

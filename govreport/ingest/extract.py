@@ -42,16 +42,14 @@ from .normalize import normalize
 from .provenance import NotRead, Source
 from .sections import outline
 from .tables import TableRead, read_grid
+from .texttables import read_text_tables
 
 TABLE_TITLES = {
     "t2": "表二（主动公开政府信息情况）",
     "t3": "表三（收到和处理政府信息公开申请情况）",
     "t4": "表四（政府信息公开行政复议、行政诉讼情况）",
 }
-_TEXT_TABLE = re.compile(
-    r"^(?:一、)?本年新收政府信息公开申请数量|^结果维持$|^尚未审结$|^第二十条第[（(][一五六八九][)）]项$"
-)
-_PUBLISHED = re.compile(r"(?:发布|成文|印发)(?:时间|日期)：\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_PUBLISHED = re.compile(r"(?:发布|成文|印发|生成)(?:时间|日期)[：:]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
 @dataclass(slots=True)
@@ -78,17 +76,39 @@ class Ingested:
     traditional: bool = False
     removed_lines: tuple[str, ...] = ()
     notes: str = ""
+    spam_words: tuple[str, ...] = ()
+    damaged: tuple[str, ...] = ()
+    agency_name: str | None = None  # the name read from the report (also when no Agency could be made of it)
+    agency_as_written: str | None = None  # before a short form was resolved with the text's own full name
+    methods: dict[tuple, str] = field(default_factory=dict)  # how each item was found (see text.Findings)
 
-    def report(self, source: str | None = None) -> Report:
-        """The Report; raises :class:`ParameterError` when the agency or the year could not be read."""
-        if self.agency is None:
+    def method_of(self, key: tuple) -> str | None:
+        """How an item was found: title, metadata, opening, signature, contact, period, published, given,
+        dataset, table, table-text, prose, prose-none, prose-cn-numeral, inferred; None when not read."""
+        if key in self.methods:
+            return self.methods[key]
+        if key in self.sources:
+            if key[0] == "cell":
+                return "table" if self.sources[key].table is not None else "prose"
+            return "prose"
+        return None
+
+    def report(self, source: str | None = None, *, unidentified: bool = False) -> Report:
+        """The Report; raises :class:`ParameterError` when the agency or the year could not be read.
+
+        ``unidentified=True`` (for checks only, never for the dataset): a report whose agency could not be
+        identified is returned under an "unidentified agency" labelled with its file name."""
+        agency = self.agency
+        if agency is None and unidentified:
+            agency = unidentified_agency(self.file, self.agency_name)
+        if agency is None:
             raise ParameterError(f"{self.file}: the agency could not be read from the report",
                                  hint="pass --agency with the agency's id or full Chinese name")
         if self.year is None:
             raise ParameterError(f"{self.file}: the report year could not be read from the report",
                                  hint="pass --year, e.g. --year 2020")
         return Report(
-            agency=self.agency, year=self.year, format=self.format, period=self.period, published=self.published,
+            agency=agency, year=self.year, format=self.format, period=self.period, published=self.published,
             proactive=self.proactive, tables=self.tables, sections=self.sections,
             source=source if source is not None else self.file, notes=self.notes,
         )
@@ -103,6 +123,8 @@ class Ingested:
             s = self.sources.get(key)
             return s.to_json() if s is not None else None
 
+        method = self.method_of
+
         a = self.agency
         agency: dict[str, Any] | None = None
         if a is not None:
@@ -110,18 +132,26 @@ class Ingested:
                 "id": a.id, "name": a.name, "kind": a.kind.value, "level": a.level.value, "region": a.region,
                 "region_code": a.region_code, "superior": a.superior, "address": a.address, "postcode": a.postcode,
                 "phone": a.phone, "fax": a.fax, "email": a.email, "office": a.office, "matched": self.agency_match,
+                "as_written": self.agency_as_written or a.name,
+                "method": method(("agency", "name")) or self.agency_match,
                 "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
                             if k[0] == "agency"},
             }
+        elif self.agency_name:  # a name was read but no agency record could be made of it (level unknown)
+            agency = {"id": None, "name": self.agency_name, "as_written": self.agency_as_written,
+                      "matched": "none", "method": method(("agency", "name")),
+                      "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
+                                  if k[0] == "agency"}}
         p = self.proactive
         channels = [
             {"seq": i, "label": c.label, "channel": c.channel, "value": _num(c.figure), "qualifier": c.qualifier,
-             "unit": c.unit, "host": c.host, "account": c.account, "note": c.note, "source": src(("channel", i))}
+             "unit": c.unit, "host": c.host, "account": c.account, "note": c.note,
+             "method": method(("channel", i)), "source": src(("channel", i))}
             for i, c in enumerate(p.channels, start=1)
         ]
         categories = [
             {"seq": i, "label": c.label, "category": c.category, "value": _num(c.figure), "qualifier": c.qualifier,
-             "unit": c.unit, "note": c.note, "source": src(("category", i))}
+             "unit": c.unit, "note": c.note, "method": method(("category", i)), "source": src(("category", i))}
             for i, c in enumerate(p.categories, start=1)
         ]
 
@@ -139,6 +169,7 @@ class Ingested:
                                 "place": t.spec.place(r.id if r.label else None, c.id),
                                 "value": _num(fig), "mark": fig.mark.name.lower(),
                                 "note": t.notes.get((r.id, c.id), ""),
+                                "method": method(("cell", t.spec.version, t.spec.id, r.id, c.id)),
                                 "source": src(("cell", t.spec.version, t.spec.id, r.id, c.id)),
                             })
             return out
@@ -148,9 +179,11 @@ class Ingested:
             "encoding": self.encoding,
             "kind": self.source_kind,
             "normalisation": {"pinyin_removed": self.garbles, "traditional_to_simplified": self.traditional,
-                              "removed_lines": list(self.removed_lines)},
+                              "removed_lines": list(self.removed_lines), "spam_words": list(self.spam_words),
+                              "damaged_removed": list(self.damaged)},
             "agency": agency,
             "year": self.year,
+            "year_method": method(("year",)) if self.year is not None else None,
             "year_source": src(("year",)),
             "format": self.format.value,
             "period": {
@@ -161,7 +194,7 @@ class Ingested:
             "published_source": src(("published",)),
             "proactive": {
                 "total": _num(p.total), "qualifier": p.total_qualifier, "unit": p.unit,
-                "source": src(("proactive_total",)),
+                "method": method(("proactive_total",)), "source": src(("proactive_total",)),
                 "channels_overlap": p.channels_overlap,
                 "channels": channels,
                 "categories": categories,
@@ -175,6 +208,35 @@ class Ingested:
             "not_read": [n.to_json() for n in self.not_read],
             "warnings": list(self.warnings),
         }
+
+
+def unidentified_agency(file: str, name: str | None = None) -> Agency:
+    """The stand-in agency of a report whose agency could not be identified: named after the file."""
+    stem = Path(file).name
+    digest = hashlib.blake2b(file.encode("utf-8"), digest_size=4).hexdigest()
+    label = f"未识别机关（{stem}）" if not name else f"{name}（未能确定机关层级，{stem}）"
+    return Agency(id=f"unidentified-{digest}", name=label, kind=AgencyKind.OTHER, level=Level.COUNTY)
+
+
+#: Largest report ingested, in MB of text (a published report is well under 1 MB); a larger file is
+#: refused before it is read. Override with ``GOVREPORT_INGEST_MAX_MB`` or ``--max-mb``.
+DEFAULT_MAX_MB = 8.0
+
+
+def max_mb() -> float:
+    try:
+        return float(os.environ.get("GOVREPORT_INGEST_MAX_MB", DEFAULT_MAX_MB))
+    except ValueError:
+        return DEFAULT_MAX_MB
+
+
+def _refuse_size(file: str, size: int, limit_mb: float) -> None:
+    if size > limit_mb * 1_000_000:
+        raise ParameterError(
+            f"{file}：文件大小 {size / 1_000_000:.1f} MB，超过读取上限 {limit_mb:g} MB，未读取"
+            "（已发布的年度报告正文通常不到 1 MB，过大的文件多半不是单份报告）",
+            hint="确认文件是单份年度报告；确需读取时用 --max-mb 或环境变量 GOVREPORT_INGEST_MAX_MB 调高上限",
+            code="too-large")
 
 
 def _num(fig: Figure) -> float | int | str | None:
@@ -193,32 +255,48 @@ def _d(d: dt.date | None) -> str | None:
 
 
 def ingest_path(path: str | os.PathLike[str], *, agency: str | None = None, year: int | None = None,
-                agencies: tuple[Agency, ...] = (), display: str | None = None) -> Ingested:
+                agencies: tuple[Agency, ...] = (), display: str | None = None,
+                limit_mb: float | None = None) -> Ingested:
     p = Path(path)
+    limit = max_mb() if limit_mb is None else limit_mb
     try:
+        _refuse_size(display or str(path), p.stat().st_size, limit)
         raw = p.read_bytes()
     except FileNotFoundError:
         raise NotFoundError(f"{p}: no such file", hint="check the path of the report") from None
     except IsADirectoryError:
         raise ParameterError(f"{p}: is a directory", hint="pass the report files themselves") from None
-    return ingest_bytes(raw, display or str(path), agency=agency, year=year, agencies=agencies)
+    return ingest_bytes(raw, display or str(path), agency=agency, year=year, agencies=agencies, limit_mb=limit)
 
 
 def ingest_bytes(raw: bytes, file: str, *, agency: str | None = None, year: int | None = None,
-                 agencies: tuple[Agency, ...] = ()) -> Ingested:
+                 agencies: tuple[Agency, ...] = (), limit_mb: float | None = None) -> Ingested:
+    _refuse_size(file, len(raw), max_mb() if limit_mb is None else limit_mb)
     text, encoding = decode(raw, file=file)
-    return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies)
+    return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies, limit_mb=limit_mb)
+
+
+def read_prose(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
+               year: int | None = None, agencies: tuple[Agency, ...] = ()) -> Ingested:
+    """The one entry point for a whole document's text, whatever it was extracted from (a text file, a
+    PDF or a Word file): the same readers as :func:`ingest_text`, for text that is not HTML."""
+    return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies, html=False)
 
 
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
-                year: int | None = None, agencies: tuple[Agency, ...] = ()) -> Ingested:
+                year: int | None = None, agencies: tuple[Agency, ...] = (), limit_mb: float | None = None,
+                html: bool | None = None) -> Ingested:
     from .html import looks_like_html, parse
+
+    # characters, not bytes: a text of N MB of Chinese is about N/3 million characters
+    _refuse_size(file, len(text), max_mb() if limit_mb is None else limit_mb)
 
     f = prose.Findings()
     grids = []
     unrecognised = []
     hints: tuple[str, ...] = ()
-    if looks_like_html(text, file):
+    is_html = looks_like_html(text, file) if html is None else html
+    if is_html:
         page = parse(text, file)
         plain, plain_lines, kind = page.plain, page.plain_lines, "html"
         grids, unrecognised = page.grids, page.unrecognised
@@ -230,43 +308,92 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     doc = Document(file, plain, norm, plain_lines)
     ol = outline(doc, hints)
 
-    # --- title, agency name, year, period
+    # --- title, agency name, year, period (each with how it was found)
     name_read: str | None = None
     title_name, title_year = prose.read_title(ol.title) if ol.title else (None, None)
     title_src = None
     if ol.title:
-        if ol.title_line is not None:
+        if ol.title_span is not None:
+            title_src = doc.source(*ol.title_span)
+        elif ol.title_line is not None:
             a = doc.starts[ol.title_line]
             title_src = doc.source(a, a + len(doc.lines[ol.title_line]))
         else:
             title_src = Source(file=file, line=1, text=ol.title)
+
+    def found(key: tuple, src: Source | None, method: str) -> None:
+        if src is not None:
+            f.sources[key] = src
+        f.methods[key] = method
+
     if title_name:
         name_read = title_name
-        f.sources[("agency", "name")] = title_src  # type: ignore[assignment]
+        found(("agency", "name"), title_src, "title")
     contact = prose.read_contact(doc, f)
+    opening = prose.read_opening_agency(doc)
+    if name_read is None:
+        meta = prose.read_metadata_agency(doc, norm.removed_lines)
+        if meta:
+            name_read = meta[0]
+            found(("agency", "name"), meta[1], "metadata")
+    if name_read is None and opening:
+        name_read = opening[0]
+        found(("agency", "name"), opening[2], "opening")
     if name_read is None:
         sig = prose.read_signature(doc)
         if sig:
             name_read = sig[0]
-            f.sources[("agency", "name")] = sig[1]
+            found(("agency", "name"), sig[1], "signature")
     if name_read is None and contact.get("office"):
         name_read = prose.agency_prefix(contact["office"])
         if name_read:
-            f.sources[("agency", "name")] = f.sources[("agency", "office")]
+            found(("agency", "name"), f.sources[("agency", "office")], "contact")
+    name_as_written = name_read
+    if name_read is not None:
+        full = prose.resolve_short_form(name_read, doc)
+        if full:
+            name_read = full[0]
+            f.warnings.append(f"标题中的简称“{name_as_written}”按正文给出的全称“{name_read}”记录")
+            f.sources[("agency", "full_name")] = full[1]
+    elif agency is None:
+        me = prose.self_reference(doc)
+        if me:
+            f.miss("机关名称", f"报告只以“{me}”自称，标题、落款、页面信息和正文都没有写明机关名称")
     period = prose.read_period(doc, f)
+    if ("period",) in f.sources:
+        f.methods[("period",)] = "period"
+    period_year = period.start.year if period.start is not None and (
+        period.end is None or period.end.year == period.start.year) else None
+    published, published_src = _published(doc, norm, file)
+    if published_src is not None:
+        found(("published",), published_src, "published")
     if year is not None:
         rep_year: int | None = year
+        f.methods[("year",)] = "given"
     elif title_year is not None:
         rep_year = title_year
-        f.sources[("year",)] = title_src  # type: ignore[assignment]
-    elif period.start is not None and (period.end is None or period.end.year == period.start.year):
-        rep_year = period.start.year
-        f.sources[("year",)] = f.sources[("period",)]
+        found(("year",), title_src, "title")
+    elif opening is not None and opening[1] is not None:
+        rep_year = opening[1]
+        found(("year",), opening[2], "opening")
+    elif period_year is not None:
+        rep_year = period_year
+        found(("year",), f.sources.get(("period",)), "period")
+    elif (oy := prose.read_opening_year(doc, ol.title_line)) is not None:
+        rep_year = oy[0]
+        found(("year",), oy[1], "opening")
+    elif published is not None and published.month <= 6:
+        rep_year = published.year - 1
+        found(("year",), published_src, "inferred")
+        f.warnings.append(f"报告年度由发布日期 {published.isoformat()} 推定为 {rep_year} 年"
+                          "（上半年发布的年报报告上一年），请核对")
     else:
         rep_year = None
-        f.miss("报告年度", "标题和统计期限都没有给出可确定的年度")
+        f.miss("报告年度", "标题、统计期限、正文开头和发布日期都没有给出可确定的年度")
     if rep_year is not None and period.start is not None and period.start.year != rep_year:
-        f.warnings.append(f"统计期限起始年份 {period.start.year} 与报告年度 {rep_year} 不一致")
+        what = "标题" if f.methods.get(("year",)) == "title" else "报告"
+        f.warnings.append(f"{what}年度 {rep_year} 与统计期限的年度 {period.start.year} 不一致"
+                          f"（按{what}年度记录），请核对")
 
     # --- agency
     ag, how = resolve_agency(name_read, contact, agency, agencies, f)
@@ -298,23 +425,21 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     # --- period with cut-off, publication date
     cutoff = pro.cutoff
     final_period = Period(period.start, period.end, cutoff)
-    published = None
-    for line, at in zip(norm.removed_lines, norm.removed_at, strict=True):
-        m = _PUBLISHED.search(line)
-        if m:
-            published = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if published:
-                f.sources[("published",)] = Source(file=file, line=doc.file_line(at), text=m.group(0))
-                break
     sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
 
+    if norm.spam_words:
+        f.warnings.append(f"正文中夹杂的赌博类垃圾词 {len(norm.spam_words)} 处已删去（"
+                          f"{'、'.join(dict.fromkeys(norm.spam_words))}），其余文字照常读取")
+    if norm.damaged:
+        f.warnings.append(f"乱码 {len(norm.damaged)} 处（共 {sum(map(len, norm.damaged))} 字）已跳过，其余文字照常读取")
     notes_text = _notes(encoding, norm.garbles, norm.traditional, len(norm.removed_lines), len(f.not_read), kind)
     return Ingested(
         file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
         period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
         sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
         audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
-        notes=notes_text,
+        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read,
+        agency_as_written=name_as_written, methods=f.methods,
     )
 
 
@@ -330,12 +455,15 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
                                                                        text=grid.text()[:60], table=grid.index))
     f.not_read.extend(tr.not_read)
     f.warnings.extend(tr.warnings)
+    present: set[str] = set()
+    text_read: set[str] = set()
     if kind == "text":
-        for i, line in enumerate(doc.lines):
-            if _TEXT_TABLE.match(line):
-                a = doc.starts[i]
-                f.miss("表格", "纯文本中的表格无法可靠还原行列，未读取", doc.source(a, a + len(line)))
-                break
+        tt = read_text_tables(doc, rep_year)
+        for key, (fig, src) in tt.cells.items():
+            tr.cells[key] = (fig, src)
+            f.methods[("cell", *key)] = "table-text"
+        f.not_read.extend(tt.not_read)
+        present, text_read = tt.present, tt.read
     table_versions: dict[str, str] = {}
     cells: dict[tuple[str, str], dict[tuple[str, str], Figure]] = {}
     notes: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
@@ -350,11 +478,14 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
                                ("t2a", "t2b", "t2c", "t2d", "t2e", "fee"))):
         part = prose.Findings()
         prose_cells.update(reader(doc, ol, part))
-        if not any(t in table_versions for t in tables_of):  # a table read from the page supersedes prose
-            f.not_read.extend(part.not_read)
+        if not any(t in table_versions and t not in text_read for t in tables_of):
+            f.not_read.extend(part.not_read)  # a table read from the page supersedes prose
             f.warnings.extend(part.warnings)
     for (t, r, c), pc in prose_cells.items():
-        if t in table_versions:  # the table itself was read: it wins; the prose only cross-checks it
+        have_cell = (r, c) in cells.get((table_versions.get(t, ""), t), {})
+        if t in table_versions and (t not in text_read or have_cell):
+            # the table itself was read: it wins; the prose only cross-checks it (a table read from text
+            # supersedes the prose only in the cells it gave)
             v = table_versions[t]
             have = cells.get((v, t), {}).get((r, c))
             if have is not None and have != pc.figure:
@@ -368,6 +499,7 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
         cells.setdefault((v, t), {})[(r, c)] = pc.figure
         notes.setdefault((v, t), {})[(r, c)] = pc.note
         f.sources[("cell", v, t, r, c)] = pc.source
+        f.methods[("cell", v, t, r, c)] = pc.method
     tables = tuple(
         TableData(table_spec(v, t), figs, notes.get((v, t), {}))
         for (v, t), figs in sorted(cells.items(), key=lambda kv: _table_rank(kv[0]))
@@ -375,7 +507,7 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
     versions = set(table_versions.values())
     fmt = (ReportFormat.NONE if not versions else ReportFormat.HYBRID if len(versions) > 1
            else ReportFormat(versions.pop()))
-    _missing_tables(tables, table_versions, kind, f)
+    _missing_tables(tables, table_versions, present, f)
     return tables, fmt
 
 
@@ -422,6 +554,24 @@ def _item_note(it: prose.Item) -> str:
 _FIGURE_TAIL = re.compile(rf"(?:约|近|超过|逾)?(?:{prose.NUM})万?(?:余|多)?(?:{prose.UNITS})(?:以上)?")
 
 
+def _published(doc: Document, norm, file: str) -> tuple[dt.date | None, Source | None]:
+    """The publication date of the page (metadata kept as text, or dropped as page chrome)."""
+    for line, at in zip(norm.removed_lines, norm.removed_at, strict=True):
+        m = _PUBLISHED.search(line)
+        if m:
+            d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d:
+                return d, Source(file=file, line=doc.file_line(at), text=m.group(0))
+    for i, line in enumerate(doc.lines[:12]):
+        m = _PUBLISHED.search(line)
+        if m:
+            d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d:
+                a = doc.starts[i]
+                return d, doc.source(a + m.start(), a + m.end())
+    return None, None
+
+
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
     try:
         return dt.date(y, m, d)
@@ -435,19 +585,25 @@ def _table_rank(key: tuple[str, str]) -> tuple[int, str]:
     return (table_order().get(key, 99), key[0])
 
 
-def _missing_tables(tables: tuple[TableData, ...], from_html: dict[str, str], kind: str, f: prose.Findings) -> None:
+def _missing_tables(tables: tuple[TableData, ...], from_file: dict[str, str], present: set[str],
+                    f: prose.Findings) -> None:
+    """Say which official tables were not read, and whether the report has them (as text) or not."""
     have = {t.spec.id: len(t.cells) for t in tables}
-    if not any(t.startswith("t2") for t in from_html):
-        f.miss(TABLE_TITLES["t2"], "报告中没有该表" + ("，正文中的相关数字见上" if any(
-            k.startswith("t2") for k in have) else "，正文也没有可确定的数字"))
+    if not any(t.startswith("t2") for t in from_file):
+        if "t2" in present:
+            f.miss(TABLE_TITLES["t2"], "报告中有该表，但纯文本无法可靠还原其行列，未读取")
+        else:
+            f.miss(TABLE_TITLES["t2"], "报告中没有该表" + ("，正文中的相关数字见上" if any(
+                k.startswith("t2") for k in have) else "，正文也没有可确定的数字"))
     for t in ("t3", "t4"):
-        if t in from_html:
+        if t in from_file:
             continue
         n = have.get(t, 0)
+        lead = "报告中有该表，但纯文本无法可靠还原其行列，未读取" if t in present else "报告中没有该表"
         if n:
-            f.miss(TABLE_TITLES[t], f"报告中没有该表，只从正文读出 {n} 格，其余各格留空")
+            f.miss(TABLE_TITLES[t], f"{lead}；只从正文读出 {n} 格，其余各格留空")
         else:
-            f.miss(TABLE_TITLES[t], "报告中没有该表，正文也没有可确定的数字")
+            f.miss(TABLE_TITLES[t], f"{lead}，正文也没有可确定的数字")
 
 
 def _notes(encoding: str, garbles: int, traditional: bool, removed: int, not_read: int, kind: str) -> str:

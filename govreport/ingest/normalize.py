@@ -11,6 +11,8 @@ over the whole document (never character by character, never line by line), in t
 3. **width**: full-width Latin letters and digits become ASCII; ASCII punctuation written inside Chinese
    text becomes full-width (``,`` → ``，``, ``(传真)`` → ``（传真）``), parentheses converted in pairs;
 4. **spam lines** of mirror sites (navigation, share buttons, copyright, "来源于网络"), dropped and kept aside;
+   gambling spam spliced into a sentence (新葡京, 真人百家乐 …) is cut out of it, and mojibake runs
+   (UTF-8 read as Latin-1, ``锟斤拷``, U+FFFD) are dropped: the rest of the text is read, and both are listed;
 5. **whitespace**: zero-width characters, spaces next to Chinese characters, runs of spaces, blank lines.
 
 Every step is a deletion or a same-length replacement, so each character of the result keeps the
@@ -76,6 +78,21 @@ _SPAM = re.compile(
 )
 _SPAM_MAX_LEN = 80
 
+#: Gambling spam that hacked mirror pages splice into report text (whole lines, or words inside a
+#: sentence). Only compounds that never occur in a disclosure report are listed (not 彩票 or 体育 alone).
+_CASINO = re.compile(
+    r"澳门新葡京|新葡京|葡京娱乐|娱乐(?:场|城|平台|官网|网址)|真人百家乐|百家乐|真人(?:视讯|娱乐|荷官)|"
+    r"太阳城(?:娱乐|集团|官网)?|皇冠(?:体育|娱乐|足球|网址)|体育投注|(?:线上|网上|在线)棋牌|棋牌游戏|"
+    r"注册(?:即)?送(?:彩金)?|彩金|博彩|赌场|赌博网站|威尼斯人|金沙(?:娱乐|官网|国际|赌场)|老虎机|电子游艺|捕鱼游戏|"
+    r"时时彩|六合彩|北京赛车|幸运飞艇|[a-z0-9-]*bet[a-z0-9-]*\.(?:com|net|cc|vip)"
+)
+#: Mojibake: UTF-8 read as Latin-1/cp1252 (æ”¿åºœ…), replacement characters, and the classic GBK runs.
+_MOJIBAKE = re.compile(
+    "(?:[\u00c0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122 ]{1,2}){3,}"
+    "|(?:锟斤拷|烫烫烫|屯屯屯|\ufffd)+"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
@@ -90,6 +107,8 @@ class Normalized:
     traditional: bool = False  # OpenCC changed something
     removed_lines: tuple[str, ...] = ()  # spam lines dropped, as they read after normalisation
     removed_at: tuple[int, ...] = ()  # input offset of each dropped line
+    spam_words: tuple[str, ...] = ()  # gambling spam removed from inside lines
+    damaged: tuple[str, ...] = ()  # mojibake runs removed (the rest of the text is read)
 
     def origin_span(self, start: int, end: int) -> tuple[int, int]:
         """The input span a normalised span ``[start, end)`` came from."""
@@ -196,26 +215,40 @@ def normalize(text: str, *, drop_spam: bool = True) -> Normalized:
     if "．" in text:
         text = _FW_DOT.sub(".", text)
     text = _punct_width(text)
-    # 4. spam lines
+    # 4. spam lines, gambling spam inside lines, mojibake runs
     removed: list[str] = []
     removed_at: list[int] = []
+    words: list[str] = []
+    damaged: list[str] = []
     if drop_spam:
         spam_spans: list[tuple[int, int]] = []
+        casino = _CASINO.search(text) is not None
         start = 0
         for line in text.split("\n"):
             end = start + len(line)
             stripped = line.strip()
-            if stripped and len(stripped) <= _SPAM_MAX_LEN and _SPAM.search(stripped):
+            hits = list(_CASINO.finditer(line)) if casino else []
+            spam_len = sum(m.end() - m.start() for m in hits)
+            if stripped and ((len(stripped) <= _SPAM_MAX_LEN and _SPAM.search(stripped)) or (hits and (
+                    2 * spam_len >= len(stripped) or not _HAS_CJK.search(_CASINO.sub("", stripped))))):
                 removed.append(stripped)
                 removed_at.append(pos[start])
                 spam_spans.append((start, min(end + 1, len(text))))
+            else:
+                for m in hits:
+                    words.append(m.group())
+                    spam_spans.append((start + m.start(), start + m.end()))
             start = end + 1
-        text, pos = _delete(text, pos, spam_spans)
+        for m in _MOJIBAKE.finditer(text):
+            damaged.append(m.group())
+            spam_spans.append(m.span())
+        text, pos = _delete(text, pos, _merge(sorted(spam_spans)))
     # 5. whitespace
     text, pos = _delete(text, pos, [m.span() for m in _ZERO_WIDTH.finditer(text)])
     text, pos = _delete(text, pos, _merge(m.span() for m in _SPACES.finditer(text)))
     text, pos = _delete(text, pos, [m.span() for m in _NEWLINES.finditer(text)])
-    return Normalized(text, pos, len(spans), traditional, tuple(removed), tuple(removed_at))
+    return Normalized(text, pos, len(spans), traditional, tuple(removed), tuple(removed_at), tuple(words),
+                      tuple(damaged))
 
 
 def _merge(spans) -> list[tuple[int, int]]:

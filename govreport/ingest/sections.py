@@ -23,7 +23,17 @@ _CONTACT = re.compile(
     r"(?:[/、](?:传真|电话))?[：:]",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告")
+_TITLE = re.compile(
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:报告|年报)(?:[（(]\d{4}年?度?[)）])?"
+)
+_TITLE_PREFIX = re.compile(r"^(?:标题|题名|名称|文件名称)[：:]|^[|｜\s]+|[|｜\s]+$")
+_AGENCY_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）]{2,40}(?:人民政府办公室|人民政府|办事处|街道|委员会|管委会|办公室|局|厅|委|办|署|中心|院|镇|乡|馆|所|站)$"
+)
+#: a title run into the first paragraph: the title ends where a sentence of the body starts
+_RUN_IN = re.compile(
+    r"^(?P<title>.{4,60}?" + _TITLE.pattern + r")(?=根据|按照|依据|为|本报告|现将|[一二三四五六七八九十]、|20\d\d年)"
+)
 
 
 def numeral_value(text: str) -> int:
@@ -75,6 +85,7 @@ class Outline:
     parts: list[Part]  # sections (level 2) then sub-sections (level 3), each in document order
     sections: list[Section]
     contact_lines: list[int]
+    title_span: tuple[int, int] | None = None  # normalised span of a title over two lines or run in
 
     def scopes(self, topic: str) -> list[tuple[int, int]]:
         """Spans whose figures belong to ``topic``: the section(s) and any sub-section with that topic."""
@@ -94,10 +105,21 @@ def outline(doc: Document, title_hints: tuple[str, ...] = ()) -> Outline:
     n = len(lines)
     title = ""
     title_line: int | None = None
-    for i in range(min(n, 4)):
-        s = lines[i]
+    title_span: tuple[int, int] | None = None
+    for i in range(min(n, 6)):
+        s = _TITLE_PREFIX.sub("", lines[i])
         if s and "。" not in s and len(s) <= 60 and _TITLE.search(s):
             title, title_line = s, i
+            # the agency on the line above, the rest of the title on this one
+            if i > 0 and _AGENCY_LINE.match(lines[i - 1]) \
+                    and re.match(r"^(?:关于)?(?:\d{4}年|政府信息公开|政务公开|信息公开)", s):
+                title = lines[i - 1] + s
+                title_span = (starts[i - 1], starts[i] + len(lines[i]))
+            break
+        m = _RUN_IN.match(s)
+        if m and s == lines[i]:
+            title, title_line = m.group("title"), None
+            title_span = (starts[i], starts[i] + m.end("title"))
             break
     if not title:
         for hint in title_hints:
@@ -145,7 +167,7 @@ def outline(doc: Document, title_hints: tuple[str, ...] = ()) -> Outline:
         parts.append(Part(heading, 3, topic_of(heading), line_end(i) + 1 if i + 1 < n else text_len,
                           line_end(nxt - 1), num))
     sections = _markdown_sections(lines, heads, title_line, set(contact))
-    return Outline(title, title_line, parts, sections, contact)
+    return Outline(title, title_line, parts, sections, contact, title_span)
 
 
 def _markdown_sections(lines: list[str], heads: list[tuple[int, int, str, int]], title_line: int | None,

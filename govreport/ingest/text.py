@@ -38,8 +38,38 @@ _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 # ----------------------------------------------------------------------------------------- helpers
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUM = "[零〇一二两三四五六七八九十百千]+"
+
+
+def cn_number(text: str) -> int | None:
+    """A Chinese numeral below 10 000 (``四十``, ``一百二十三``, ``十五``); None when not well formed."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None  # two digits in a row: not a numeral (一二 …)
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        else:
+            return None
+    if digit:
+        total += digit
+    return total if total > 0 or text in ("零", "〇") else None
+
+
 def to_number(text: str, wan: str = "") -> float:
-    v = float(text.replace(",", ""))
+    if text and not text[0].isdigit():
+        n = cn_number(text)
+        if n is None:
+            raise ValueError(text)
+        v = float(n)
+    else:
+        v = float(text.replace(",", ""))
     if wan:
         v *= 10_000
         v = round(v, 6)
@@ -62,6 +92,10 @@ class Findings:
     sources: dict[tuple, Source] = field(default_factory=dict)
     not_read: list[NotRead] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: how each sourced item was found (same keys as ``sources``): title, metadata, opening, signature,
+    #: contact, period, published, prose, prose-none (a "none received" sentence), table, table-text,
+    #: inferred (follows with certainty from another figure read). Absent: "prose".
+    methods: dict[tuple, str] = field(default_factory=dict)
 
     def miss(self, item: str, reason: str, source: Source | None = None) -> None:
         self.not_read.append(NotRead(item, reason, source))
@@ -69,15 +103,15 @@ class Findings:
 
 # ------------------------------------------------------------------------------------ title, agency
 
-_TITLE_AFTER = re.compile(
-    r"^(?P<name>.+?)(?:关于)?(?P<year>\d{4})年度?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告"
-)
-_TITLE_BEFORE = re.compile(
-    r"^(?P<year>\d{4})年度?(?P<name>.+?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告"
-)
+_TITLE_TAIL = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:报告|年报)"
+_TITLE_AFTER = re.compile(rf"^(?P<name>.*?)(?:关于)?(?P<year>\d{{4}})(?:\d{{2}})?年度?的?{_TITLE_TAIL}")
+_TITLE_BEFORE = re.compile(rf"^(?P<year>\d{{4}})(?:\d{{2}})?年度?(?P<name>.*?){_TITLE_TAIL}")
+_TITLE_PAREN = re.compile(rf"^(?P<name>.*?)(?:关于)?{_TITLE_TAIL}[（(](?P<year>\d{{4}})年?度?[)）]$")
+_TITLE_NOYEAR = re.compile(rf"^(?P<name>.*?)(?:关于)?{_TITLE_TAIL}$")
+_NOT_A_NAME = frozenset({"", "政府", "政务", "年度", "关于"})
 AGENCY_SUFFIX = (
-    r"(?:人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|管委会|委员会|办公室|办公厅|局|厅|委|办|署|"
-    r"中心|院|镇|乡|街道)"
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|街道办事处|管理委员会|管委会|委员会|办公室|办公厅|分局|局|厅|委|办|署|"
+    r"中心|院|镇|乡|街道|馆|站)"
 )
 _AGENCY_PREFIX = re.compile(rf"^(?P<name>[{CJK}（）()]{{2,40}}?{AGENCY_SUFFIX})")
 _EXTEND = re.compile(r"^(?:员会|人民政府|办事处)")
@@ -100,13 +134,125 @@ def agency_prefix(text: str) -> str | None:
 
 
 def read_title(title: str) -> tuple[str | None, int | None]:
-    t = title.strip().strip("《》")
-    for rx in (_TITLE_BEFORE, _TITLE_AFTER):
+    """(agency name as written, year) of a title; either may be None."""
+    t = title.strip().strip("《》|｜ ")
+    for rx in (_TITLE_BEFORE, _TITLE_AFTER, _TITLE_PAREN, _TITLE_NOYEAR):
         m = rx.match(t)
         if m:
-            name = m.group("name").strip("的 ")
-            return (name or None), int(m.group("year"))
+            name = re.sub(r"^(?:关于)|(?:关于|的|年度)$", "", m.group("name").strip("的 《》"))
+            if name in _NOT_A_NAME or name.startswith(("我", "本")) or not re.search(f"[{CJK}]{{2}}", name):
+                name = ""
+            year = int(m.group("year")) if "year" in m.groupdict() else None
+            return (name or None), year
     return None, None
+
+
+# ------------------------------------------------------------------ agency and year outside the title
+
+_AGENCY_END = re.compile(rf"(?:{AGENCY_SUFFIX[3:-1]}|所)$")
+_META_AGENCY = re.compile(
+    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)[：:]\s*(?P<name>[{CJK}（）]{{3,60}})"
+)
+_META_STOP = re.compile(r"(?:发布时间|发布日期|成文日期|浏览|点击|作者|时间|日期|字号|索引号|文号|主题分类|访问).*$")
+_OPENING_AGENCY = (
+    re.compile(rf"现(?:将|予以|向社会)?公布(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年"),
+    re.compile(rf"现将(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开|信息公开)"),
+    re.compile(rf"《(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开)"),
+    re.compile(rf"由(?P<name>[{CJK}（）]{{3,40}}?)(?:负责)?(?:组织)?编制"),
+)
+_OFFICE_TAIL = re.compile(
+    r"(?:政务公开(?:工作)?领导小组办公室|党政综合办公室|综合办公室|党政办公室|党政办|政务公开办|办公室|综合科|办公厅)$"
+)
+_SHORT_FORM = re.compile(
+    rf"(?P<full>[{CJK}]{{4,40}})[（(](?:以下)?简称[“\"「]?(?P<short>[{CJK}]{{2,12}})[”\"」]?[)）]"
+)
+_SELF = re.compile(
+    r"我局|本局|我镇|本镇|我乡|本乡|我街道|本街道|我街|我委|本委|我办|本办|我单位|本单位|我中心|本中心|我院|我馆|本机关|我部门"
+)
+_OPENING_YEAR = re.compile(
+    r"(?:^|[。；\n])(?:本年度|今年|全年)?(?P<y>(?:19|20)\d{2})(?P<dup>\d{2})?年(?:度)?(?:[，,、]|以来|全年|我|本|在|是)"
+)
+
+
+def _clean_name(name: str) -> str | None:
+    """An agency name when ``name`` ends like one (局, 人民政府, 街道办事处 …), else None."""
+    name = name.strip("（）() ")
+    if len(name) < 3 or name.startswith(("我", "本", "各")) or not _AGENCY_END.search(name):
+        return None
+    return name
+
+
+def read_metadata_agency(doc: Document, removed: tuple[str, ...]) -> tuple[str, Source | None] | None:
+    """The agency of a page's metadata block (发布机构 / 发文机关 / 来源 …), kept or dropped as page chrome."""
+    head = doc.lines[:15]
+    for k, line in enumerate(head):
+        m = _META_AGENCY.search(line)
+        if m:
+            name = _clean_name(_META_STOP.sub("", m.group("name")))
+            if name:
+                a = doc.starts[k] + m.start("name")
+                return name, doc.source(a, a + len(name))
+    for line in removed:
+        m = _META_AGENCY.search(line)
+        if m:
+            name = _clean_name(_META_STOP.sub("", m.group("name")))
+            if name:
+                return name, None
+    return None
+
+
+def read_opening_agency(doc: Document) -> tuple[str, int | None, Source] | None:
+    """The agency (and year) named in the opening: 现公布X2019年…, 现将X2020年度…, 由X办公室组织编制."""
+    end = min(len(doc.text), 800)
+    for rx in _OPENING_AGENCY:
+        m = rx.search(doc.text, 0, end)
+        if not m:
+            continue
+        raw = m.group("name")
+        name = _clean_name(raw)
+        if "year" not in m.groupdict():  # 由X(办公室)编制: the office's agency
+            stripped = _OFFICE_TAIL.sub("", raw)
+            name = _clean_name(stripped) if stripped != raw else name
+        if name:
+            year = int(m.group("year")) if "year" in m.groupdict() else None
+            a = m.start("name") + raw.find(name)
+            return name, year, doc.source(a, a + len(name))
+    return None
+
+
+def resolve_short_form(name: str, doc: Document) -> tuple[str, Source] | None:
+    """The full name the text itself gives for a short form (河口区发展和改革委员会（以下简称区发改委）)."""
+    for m in _SHORT_FORM.finditer(doc.text):
+        short, full = m.group("short"), m.group("full")
+        if short != name and not name.endswith(short):
+            continue
+        region = name[: len(name) - len(short)]
+        if region and region in full:
+            full = full[full.index(region):]
+        full = _clean_name(full)
+        if full and full != name:
+            return full, doc.source(m.start("full") + m.group("full").find(full), m.end("full"))
+    return None
+
+
+def self_reference(doc: Document) -> str | None:
+    m = _SELF.search(doc.text)
+    return m.group() if m else None
+
+
+def read_opening_year(doc: Document, skip_line: int | None) -> tuple[int, Source] | None:
+    """The year a report opens with: 「2021年，我镇…」 (also 「202020年」 with the year's end doubled)."""
+    end = doc.starts[min(len(doc.lines) - 1, 8)] + len(doc.lines[min(len(doc.lines) - 1, 8)])
+    for m in _OPENING_YEAR.finditer(doc.text, 0, end):
+        if skip_line is not None and doc.line_index(m.start("y")) == skip_line:
+            continue
+        y, dup = m.group("y"), m.group("dup")
+        if dup and dup != y[2:]:
+            continue
+        return int(y), doc.source(m.start("y"), m.end("dup") if dup else m.end("y"))
+    return None
+
+
 
 
 def read_signature(doc: Document) -> tuple[str, Source] | None:
@@ -174,7 +320,7 @@ def read_contact(doc: Document, f: Findings) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------ period
 
 _PERIOD_KEY = re.compile(r"统计(?:期限|时限|时间段|时间|区间|周期|时段|期间|截止时间|口径)|所列数据")
-_LOOSE_DATE = r"\d{4}年?(?:\d{1,2}月\d{1,2}|\d{1,2}月?\d{1,2}|\d{2,4})日"
+_LOOSE_DATE = r"\d{4}(?:\d{2}(?=年))?年?(?:\d{1,2}月\d{1,2}|\d{1,2}月?\d{1,2}|\d{2,4})日"
 _MD_DATE = r"\d{1,2}月\d{1,2}日"
 _RANGE = re.compile(
     rf"(?:自|从|为|是|：)?\s*(?P<a>{_LOOSE_DATE})(?:起)?\s*(?:至|到|—|－|-|~|～)\s*"
@@ -190,6 +336,11 @@ def parse_loose_date(text: str, year: int | None = None) -> dt.date | None:
 
     Returns None when the digits allow more than one date (``2020111日``) or none.
     """
+    dup = re.match(r"^(\d{4})(\d{2})年", text)
+    if dup:  # 202020年 = 2020年 (the year's end typed twice); any other six digits are not a year
+        if dup.group(2) != dup.group(1)[2:]:
+            return None
+        text = dup.group(1) + text[6:]
     m = _FULL_DATE.match(text)
     if m:
         return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -269,7 +420,7 @@ def read_period(doc: Document, f: Findings) -> PeriodRead:
 
 _TOTAL = re.compile(
     rf"主动(?:公开|发布)(?:了)?(?:各类|政务|政府|相关|各项)?(?:信息|政务信息|政府信息)?(?:内容)?[，：]?"
-    rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM}|{CN_NUM})(?P<wan>万)?(?P<post>余|多)?"
     rf"(?P<unit>{UNITS})(?P<over>以上)?"
 )
 _TOTAL_LOOSE = re.compile(
@@ -289,7 +440,7 @@ _ITEM = re.compile(
 )
 _LIST_START = re.compile(r"^(?:其中|按|从|包括|涉及|主要包括|具体为|分别为|分别是)")
 _LEAD = re.compile(
-    r"^(?:其中|另外|此外|同时|并|还|全年|本年|今年|年内|分别)?[，：]?(?:通过|利用|在|经由|经|依托|借助|于|用|以)?"
+    r"^(?:其中|另外|此外|同时|并|还|全年度|全年|本年度|本年|今年|年内|分别)?[，：]?(?:通过|利用|在|经由|经|依托|借助|于|用|以)?"
 )
 _TRAIL = re.compile(
     r"(?:(?:共计|共|合计|累计|计)?(?:主动)?(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|发送|登载|张贴)(?:了)?"
@@ -375,6 +526,10 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
             for m in _TOTAL.finditer(doc.text, sa, sb):
                 if m.group("unit") not in ITEM_UNITS:
                     continue
+                if not m.group("num")[0].isdigit() and cn_number(m.group("num")) is None:
+                    continue
+                if "其中" in doc.text[sa:m.start()]:  # a part of a total stated earlier, not the total
+                    continue
                 sentence = doc.text[sa:m.end()]
                 if "累计" in sentence or _CUMULATIVE.search(sentence):
                     annual = _DATE_RANGE.search(sentence) or (_ANNUAL.search(sentence)
@@ -403,8 +558,14 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         if cut is not None:
             out.cutoff = cut[0]
             f.sources[("cutoff",)] = doc.source(sa + cut[1][0], sa + cut[1][1])
+        if not m.group("num")[0].isdigit():
+            f.methods[("proactive_total",)] = "prose-cn-numeral"
         # the breakdown: the rest of the sentence, then following sentences that start a list
         list_start, list_end = m.end(), sb
+        before = doc.text[sa:m.start()].rstrip("，, ")
+        lead = re.search(r"(?:合计|共计|总计|以上共|共)$", before)
+        if lead and _ITEM.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
+            list_start, list_end = sa, sa + lead.start()
         nxt = sb
         for _ in range(3):
             tail = doc.text[nxt:nxt + 12].lstrip("，。 \n")
@@ -498,9 +659,9 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
                 f.miss(f"“{label}”", "一个数字对应多个渠道，无法拆分", src)
                 continue
             if classes:
-                if _VERB_INSIDE.search(label) and classify_category(label.split("发布")[-1]):
-                    f.miss(f"“{label}”", "渠道与内容栏目混在一项中，无法确定属于哪种分类", src)
-                    continue
+                if _VERB_INSIDE.search(label) and classify_category(_VERB_INSIDE.split(label)[-1]):
+                    # the channel is certain; what it carried is named too: kept as a channel, as written
+                    item.note = (item.note + "；" if item.note else "") + "原文同时写明了内容栏目"
                 channel = classes.pop()
                 host, account = _host_account(label, channel, agency_name, is_gov)
                 out.channels.append((item, channel, host, account))
@@ -557,8 +718,8 @@ _NP_COUNT = re.compile(r"自然人(?:申请|提出)?(?P<n>\d+)件")
 _ORG_COUNT = re.compile(r"法人(?:或|或者|和)?其他组织(?:申请|提出)?(?P<n>\d+)件")
 
 _NEG_REVIEW = re.compile(
-    r"(?P<neg>没有|暂无|尚未|均未|无|未)(?:发生|收到|出现|产生|涉及|有|被)?(?P<gap>[^，。；\n]{0,24}?)"
-    r"(?P<obj>行政复议|行政诉讼|复议|诉讼)"
+    r"(?P<neg>没有|暂无|尚未(?!审结)|均未|无(?!法)|未(?!经复议|审结|结案))(?:发生|收到|出现|产生|涉及|有|被)?"
+    r"(?P<gap>[^，。；\n]{0,24}?)(?P<obj>行政复议|行政诉讼|复议|诉讼|起诉)"
 )
 _CORRECTED = re.compile(r"纠错|纠正|撤销|败诉|确认违法|被改变")
 _NEG_CORRECTED = re.compile(r"(?:没有|暂无|无|未)[^，。；]{0,20}?(?:被)?(?:纠错|纠正|撤销|败诉|确认违法)")
@@ -587,6 +748,7 @@ class ProseCell:
     figure: Figure
     note: str
     source: Source
+    method: str = "prose"  # prose | prose-none (a "none received" sentence) | inferred
 
 
 def _note(doc: Document, outline: Outline, sa: int, sb: int) -> str:
@@ -604,7 +766,7 @@ class _CellSink:
         self.conflicts: set[CellKey] = set()
         self.f = f
 
-    def put(self, key: CellKey, value: float, note: str, src: Source) -> None:
+    def put(self, key: CellKey, value: float, note: str, src: Source, method: str = "prose") -> None:
         if key in self.conflicts:
             return
         old = self.cells.get(key)
@@ -614,12 +776,35 @@ class _CellSink:
             self.f.miss(f"{key[0]} {key[1]} {key[2]}", "正文对同一项给出了不同的数字", src)
             return
         if old is None:
-            self.cells[key] = ProseCell(Figure.of(value), note, src)
+            self.cells[key] = ProseCell(Figure.of(value), note, src, method)
 
 
 def _scoped(doc: Document, outline: Outline, topic: str) -> list[tuple[int, int]]:
-    spans = outline.scopes(topic)
-    return spans or [(0, len(doc.text))]
+    """The whole text: reports state these figures in their overview as often as in their own section
+    (the patterns themselves are specific enough)."""
+    return [(0, len(doc.text))]
+
+
+_DATEISH = re.compile(r"\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%")
+_CLAUSE = re.compile(r"[^，；：,;]+")
+_TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
+_TABLE_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
+
+
+def _tableish(s: str) -> bool:
+    """A line of a table laid out as text (values or a header), not a sentence."""
+    return bool(_TABLE_LINE.search(s)) or (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
+                                           and not re.search(r"[没未无]", s.replace("未经复议", "")))
+_NEW_RECEIVED = re.compile(
+    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,24}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
+    r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
+)
+_NEW_GAP_BAD = re.compile(r"复议|诉讼|投诉|举报|信访|咨询|补正|结转|来信|建议|提案")
+
+
+def _has_count(text: str) -> bool:
+    """Whether a text states a count (a digit that is not part of a date, a year or a percentage)."""
+    return re.search(r"\d", _DATEISH.sub("", text)) is not None
 
 
 def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, ProseCell]:
@@ -628,60 +813,75 @@ def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[Cell
     for a, b in _scoped(doc, outline, "applications"):
         for sa, sb in sentences(doc, a, b):
             s = text[sa:sb]
-            if "申请" not in s:
+            if "申请" not in s or _tableish(s):
                 continue
             note = _note(doc, outline, sa, sb)
             src = doc.source(sa, sb)
-            counted = False
+            for m in _NEW_RECEIVED.finditer(s):
+                if _NEW_GAP_BAD.search(m.group("gap")):
+                    continue
+                clause = s[max(0, m.start() - 12):m.end()]
+                if re.search(r"含|包括|上年结转", clause):
+                    f.miss("表三 本年新收申请数", "正文的收到申请数包含上年结转，口径与表三不同", src)
+                    continue
+                _put_new(sink, s, m, note, src, f)
             for rx, row in _APP_COUNTS:
+                if row == "new_received":
+                    continue
                 for m in rx.finditer(s):
-                    clause = s[max(0, m.start() - 12):m.end()]
-                    if row == "new_received" and re.search(r"含|包括|上年结转", clause):
-                        f.miss("表三 本年新收申请数", "正文的收到申请数包含上年结转，口径与表三不同", src)
-                        continue
                     sink.put(("t3", row, "total"), float(m.group("n")), note, src)
-                    counted = True
-                    if row == "new_received":
-                        tail = s[m.end():m.end() + 40]
-                        mn = _NP_COUNT.search(tail)
-                        if mn:
-                            sink.put(("t3", "new_received", "natural_person"), float(mn.group("n")), note, src)
-                        mo = _ORG_COUNT.search(tail)
-                        if mo and int(mo.group("n")) == 0:
-                            for col in T3_ORG_COLUMNS:
-                                sink.put(("t3", "new_received", col), 0.0, note, src)
-                        elif mo:
-                            f.miss("表三 “法人或其他组织” 各列", "正文只给出法人或其他组织合计数，无法分到五类", src)
-            if counted or re.search(r"\d", s):
-                continue
-            for m in _NEG_APP.finditer(s):
-                gap = m.group("gap") or ""
-                if _APP_DISQUALIFY.search(gap + m.group("obj") + (m.group("after") or "")):
-                    continue
-                np_, org = bool(_NP.search(gap)), bool(_ORG.search(gap))
-                if "结转" in gap:
-                    if not np_ and not org:
-                        sink.put(("t3", "carried_over", "total"), 0.0, note, src)
-                    continue
-                verb = m.group("verb") or ""
-                handled = verb in ("办理", "处理") or "办理" in (m.group("after") or "")
-                received_only = verb in ("收到", "接到", "受理", "接收") and not handled
-                if org and not np_:
-                    for col in T3_ORG_COLUMNS:
-                        sink.put(("t3", "new_received", col), 0.0, note, src)
-                    f.miss("表三 “自然人” 列及 “总计” 列",
-                           "正文只说未收到法人或其他组织的申请，没有说明自然人的申请情况", src)
-                    break
-                if np_ and not org:
-                    sink.put(("t3", "new_received", "natural_person"), 0.0, note, src)
-                    f.miss("表三 “法人或其他组织” 各列及 “总计” 列",
-                           "正文只说未收到自然人的申请，没有说明法人或其他组织的申请情况", src)
-                    break
-                sink.put(("t3", "new_received", "total"), 0.0, note, src)
-                if not received_only:
-                    sink.put(("t3", "results_total", "total"), 0.0, note, src)
-                break
+            for cm in _CLAUSE.finditer(s):
+                clause = cm.group()
+                if not _has_count(clause):
+                    _read_negative_app(clause, sink, note, src, f)
     return sink.cells
+
+
+def _put_new(sink: _CellSink, s: str, m: re.Match, note: str, src: Source, f: Findings) -> None:
+    sink.put(("t3", "new_received", "total"), float(m.group("n")), note, src)
+    tail = s[m.end():m.end() + 40]
+    mn = _NP_COUNT.search(tail)
+    if mn:
+        sink.put(("t3", "new_received", "natural_person"), float(mn.group("n")), note, src)
+    mo = _ORG_COUNT.search(tail)
+    if mo and int(mo.group("n")) == 0:
+        for col in T3_ORG_COLUMNS:
+            sink.put(("t3", "new_received", col), 0.0, note, src)
+    elif mo:
+        f.miss("表三 “法人或其他组织” 各列", "正文只给出法人或其他组织合计数，无法分到五类", src)
+
+
+def _read_negative_app(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> bool:
+    """A "none received" clause: 0 for the figures it speaks of. True when one was read."""
+    for m in _NEG_APP.finditer(s):
+        gap = m.group("gap") or ""
+        if _APP_DISQUALIFY.search(gap + m.group("obj") + (m.group("after") or "")):
+            continue
+        np_, org = bool(_NP.search(gap)), bool(_ORG.search(gap))
+        if "结转" in gap:
+            if not np_ and not org:
+                sink.put(("t3", "carried_over", "total"), 0.0, note, src, "prose-none")
+                return True
+            continue
+        verb = m.group("verb") or ""
+        handled = verb in ("办理", "处理") or "办理" in (m.group("after") or "")
+        received_only = verb in ("收到", "接到", "受理", "接收") and not handled
+        if org and not np_:
+            for col in T3_ORG_COLUMNS:
+                sink.put(("t3", "new_received", col), 0.0, note, src, "prose-none")
+            f.miss("表三 “自然人” 列及 “总计” 列",
+                   "正文只说未收到法人或其他组织的申请，没有说明自然人的申请情况", src)
+            return True
+        if np_ and not org:
+            sink.put(("t3", "new_received", "natural_person"), 0.0, note, src, "prose-none")
+            f.miss("表三 “法人或其他组织” 各列及 “总计” 列",
+                   "正文只说未收到自然人的申请，没有说明法人或其他组织的申请情况", src)
+            return True
+        sink.put(("t3", "new_received", "total"), 0.0, note, src, "prose-none")
+        if not received_only:
+            sink.put(("t3", "results_total", "total"), 0.0, note, src, "prose-none")
+        return True
+    return False
 
 
 def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, ProseCell]:
@@ -690,46 +890,66 @@ def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, 
     for a, b in _scoped(doc, outline, "reviews"):
         for sa, sb in sentences(doc, a, b):
             s = text[sa:sb]
-            if _NEG_CORRECTED.search(s) and not re.search(r"\d", s):
+            if _tableish(s):
+                continue
+            if _NEG_CORRECTED.search(s) and not _has_count(s):
                 f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", doc.source(sa, sb))
                 continue
             if "复议" not in s and "诉讼" not in s and "起诉" not in s:
                 continue
             note = _note(doc, outline, sa, sb)
             src = doc.source(sa, sb)
-            if re.search(r"\d+(?:件|起|宗)", s):
-                used: list[tuple[int, int]] = []
-                for rx, col in _REVIEW_COUNTS:
+            for cm in _CLAUSE.finditer(s):
+                clause = cm.group()
+                if "复议" not in clause and "诉讼" not in clause and "起诉" not in clause:
+                    continue
+                if re.search(r"\d+(?:件|起|宗|次)", _DATEISH.sub("", clause)):
+                    _review_counts(clause, sink, note, src, f)
+                    continue
+                if _has_count(clause):
+                    continue
+                _review_negative(clause, sink, note, src, f)
+            if "复议" in s and "诉讼" not in s and "起诉" not in s:
+                for rx, kind in _REVIEW_DETAIL:
                     for m in rx.finditer(s):
-                        if any(u[0] <= m.start() < u[1] for u in used):
-                            continue
-                        used.append(m.span())
-                        sink.put(("t4", "value", col), float(m.group("n")), note, src)
-                for m in _LITIGATION_COUNT.finditer(s):
-                    if not any(u[0] <= m.start() < u[1] for u in used):
-                        f.miss("表四 行政诉讼", "正文只给出行政诉讼合计数，未区分直接起诉与复议后起诉", src)
-                if "复议" in s and "诉讼" not in s and "起诉" not in s:
-                    for rx, kind in _REVIEW_DETAIL:
-                        for m in rx.finditer(s):
-                            sink.put(("t4", "value", f"review_{kind}"), float(m.group("n")), note, src)
-                continue
-            for m in _NEG_REVIEW.finditer(s):
-                clause_end = min((i for i in (s.find("，", m.end()), s.find("；", m.end())) if i >= 0),
-                                 default=len(s))
-                clause = s[m.start():clause_end]
-                if _CORRECTED.search(clause):
-                    f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", src)
-                    break
-                if "复议" in clause:
-                    sink.put(("t4", "value", "review_total"), 0.0, note, src)
-                if "诉讼" in clause or "起诉" in clause:
-                    sink.put(("t4", "value", "direct_total"), 0.0, note, src)
-                    sink.put(("t4", "value", "after_review_total"), 0.0, note, src)
-                break
-            else:
-                if re.search(r"正在办理|正在审理|审理中", s):
-                    f.miss("表四 尚未审结", "正文提到案件正在办理中，但未给出件数", src)
+                        sink.put(("t4", "value", f"review_{kind}"), float(m.group("n")), note, src)
     return sink.cells
+
+
+def _review_counts(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:
+    used: list[tuple[int, int]] = []
+    for rx, col in _REVIEW_COUNTS:
+        for m in rx.finditer(s):
+            if any(u[0] <= m.start() < u[1] for u in used):
+                continue
+            used.append(m.span())
+            sink.put(("t4", "value", col), float(m.group("n")), note, src)
+    for m in _LITIGATION_COUNT.finditer(s):
+        if any(u[0] <= m.start() < u[1] for u in used):
+            continue
+        if int(m.group("n")) == 0:  # no case at all: both kinds of suit are 0
+            sink.put(("t4", "value", "direct_total"), 0.0, note, src, "inferred")
+            sink.put(("t4", "value", "after_review_total"), 0.0, note, src, "inferred")
+        else:
+            f.miss("表四 行政诉讼", "正文只给出行政诉讼合计数，未区分直接起诉与复议后起诉", src)
+
+
+def _review_negative(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:
+    for m in _NEG_REVIEW.finditer(s):
+        clause = s[m.start():]
+        if _CORRECTED.search(clause):
+            f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", src)
+            return
+        keys = []
+        if "复议" in clause.replace("复议后", "").replace("未经复议", ""):
+            keys.append("review_total")
+        if "诉讼" in clause or "起诉" in clause:
+            keys += ["direct_total", "after_review_total"]
+        for k in keys:
+            sink.put(("t4", "value", k), 0.0, note, src, "prose-none")
+        return
+    if re.search(r"正在办理|正在审理|审理中", s):
+        f.miss("表四 尚未审结", "正文提到案件正在办理中，但未给出件数", src)
 
 
 # ---------------------------------------------------------------------- Article 20 and fees (prose)
