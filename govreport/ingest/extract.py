@@ -206,28 +206,35 @@ def ingest_path(path: str | os.PathLike[str], *, agency: str | None = None, year
 
 def ingest_bytes(raw: bytes, file: str, *, agency: str | None = None, year: int | None = None,
                  agencies: tuple[Agency, ...] = ()) -> Ingested:
+    from .document import read_document
+
+    page = read_document(raw, file)  # PDF and Word; None for text and HTML
+    if page is not None:
+        return ingest_text(page.plain, file, encoding=page.kind, agency=agency, year=year, agencies=agencies,
+                           page=page)
     text, encoding = decode(raw, file=file)
     return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies)
 
 
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
-                year: int | None = None, agencies: tuple[Agency, ...] = ()) -> Ingested:
+                year: int | None = None, agencies: tuple[Agency, ...] = (), page=None) -> Ingested:
     from .html import looks_like_html, parse
 
     f = prose.Findings()
     grids = []
     unrecognised = []
     hints: tuple[str, ...] = ()
-    if looks_like_html(text, file):
-        page = parse(text, file)
-        plain, plain_lines, kind = page.plain, page.plain_lines, "html"
+    if page is not None or looks_like_html(text, file):
+        page = page if page is not None else parse(text, file)
+        plain, plain_lines, kind = page.plain, page.plain_lines, page.kind
+        f.not_read.extend(page.not_read)
         grids, unrecognised = page.grids, page.unrecognised
         if page.title_hints:
             hints = tuple(normalize("\n".join(page.title_hints), drop_spam=False).text.split("\n"))
     else:
         plain, plain_lines, kind = text, None, "text"
     norm = normalize(plain)
-    doc = Document(file, plain, norm, plain_lines)
+    doc = Document(file, plain, norm, plain_lines, page.places if page is not None else None)
     ol = outline(doc, hints)
 
     # --- title, agency name, year, period
@@ -451,7 +458,8 @@ def _missing_tables(tables: tuple[TableData, ...], from_html: dict[str, str], ki
 
 
 def _notes(encoding: str, garbles: int, traditional: bool, removed: int, not_read: int, kind: str) -> str:
-    parts = [f"由 govreport ingest 自动读取（{'网页' if kind == 'html' else '文本'}，编码 {encoding}"]
+    what = {"html": "网页", "pdf": "PDF", "docx": "Word 文档"}.get(kind, "文本")
+    parts = [f"由 govreport ingest 自动读取（{what}" + ("" if kind in ("pdf", "docx") else f"，编码 {encoding}")]
     if garbles:
         parts.append(f"去除镜像网站拼音注音 {garbles} 处")
     if traditional:

@@ -40,6 +40,7 @@ class Cell:
     page: int | None = None
     box: tuple[float, float, float, float] | None = None
     origin: tuple[int, int, int] | None = None
+    ref: int = -1  # PDF: the index of the cell's box in the list the grid was built from
 
 
 @dataclass(slots=True)
@@ -150,17 +151,19 @@ def _index(lines: list[float], v: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
 
 
-def from_boxes(boxes: Sequence[Box], index: int, file: str, texts: Sequence[str], *, tol: float = 2.0) -> Grid:
+def from_boxes(boxes: Sequence[Box], index: int, file: str, texts: Sequence[str], *, tol: float = 3.0) -> Grid:
     """A grid from cell boxes; ``texts`` are the (normalised) texts of ``boxes``, in the same order."""
     xs = _cluster([v for b in boxes for v in (b.x0, b.x1)], tol)
     ys = _cluster([v for b in boxes for v in (b.top, b.bottom)], tol)
     p = Placer()
-    for b, text in sorted(zip(boxes, texts, strict=True), key=lambda bt: (bt[0].top, bt[0].x0)):
+    for i in sorted(range(len(boxes)), key=lambda i: (boxes[i].top, boxes[i].x0)):
+        b, text = boxes[i], texts[i]
         c0, c1 = _index(xs, b.x0), _index(xs, b.x1)
         r0, r1 = _index(ys, b.top), _index(ys, b.bottom)
         if c1 <= c0 or r1 <= r0:
             continue
-        cell = Cell(text, 0, 0, 0, page=b.page, box=tuple(round(v, 1) for v in b.page_box))  # type: ignore[arg-type]
+        cell = Cell(text, 0, 0, 0, page=b.page, box=tuple(round(v, 1) for v in b.page_box),  # type: ignore[arg-type]
+                    ref=i)
         p.put(cell, r0, c0, r1 - r0, c1 - c0)
     pages = tuple(sorted({b.page for b in boxes}))
     return p.grid(index, file, pages)
