@@ -45,6 +45,11 @@ _HEADING = re.compile(
 _NUMERIC = re.compile(r"^[\d,.\s]+$")
 _ASCII = re.compile(r"[A-Za-z0-9]")
 _TOL = 3.0
+# CJK Radicals Supplement forms some PDF fonts map their glyphs to (门 as ⻔); Kangxi radicals and
+# compatibility ideographs are mapped by NFKC (see _unradical).
+_RADICALS = dict(zip(
+    "⺠⻄⻅⻆⻉⻊⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳⺟⺝⼾",
+    "民西见角贝足车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟母月户", strict=True))
 
 
 @dataclass(slots=True)
@@ -129,8 +134,15 @@ def _read(pdf, file: str) -> Page:
     heights: list[float] = []
     n_chars = 0
     cid = 0
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings of well-formed files are noise
     for pno, page in enumerate(pdf.pages, start=1):
         chars = [c for c in page.chars if c["text"].strip()]
+        for c in chars:
+            t = c["text"]
+            if t > "\u2e7f" and (t < "\u3000" or "\uf900" <= t < "\ufe50" or t >= "\U0002f800"):
+                c["text"] = _unradical(t)
         heights.append(float(page.height))
         n_chars += len(chars)
         cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
@@ -218,6 +230,23 @@ def _read(pdf, file: str) -> Page:
 # ------------------------------------------------------------------------------------------ tables
 
 
+_UNRADICAL: dict[int, str] = {}
+
+
+def _unradical(text: str) -> str:
+    """Radical and compatibility code points some PDF fonts emit, as the ideographs they stand for."""
+    if not _UNRADICAL:
+        import unicodedata
+
+        for lo, hi in ((0x2F00, 0x2FD6), (0xF900, 0xFADA), (0x2F800, 0x2FA1E), (0xFE10, 0xFE1A), (0xFE30, 0xFE50)):
+            for cp in range(lo, hi):
+                n = unicodedata.normalize("NFKC", chr(cp))
+                if n != chr(cp):
+                    _UNRADICAL[cp] = n
+        _UNRADICAL.update({ord(k): v for k, v in _RADICALS.items()})
+    return text.translate(_UNRADICAL)
+
+
 def _cell_text(chars: list[dict]) -> str:
     """The text of one cell: its lines top to bottom, joined without a break (vertical text included)."""
     if not chars:
@@ -231,11 +260,29 @@ def _cell_text(chars: list[dict]) -> str:
     return text
 
 
+def _settings(page) -> dict:
+    """Table finding with the ruling lines closed at the top and bottom of each group of vertical rules.
+
+    A table cut by a page break often has its cells open at the cut (no rule under the last row, none over
+    the first row of the next page); a horizontal line where the vertical rules start and end closes them.
+    """
+    spans = sorted((float(e["top"]), float(e["bottom"])) for e in page.edges
+                   if e["orientation"] == "v" and e["bottom"] - e["top"] > 5)
+    groups: list[list[float]] = []
+    for top, bottom in spans:
+        if groups and top <= groups[-1][1] + 1:
+            groups[-1][1] = max(groups[-1][1], bottom)
+        else:
+            groups.append([top, bottom])
+    lines = sorted({round(v, 2) for g in groups for v in g})
+    return {"explicit_horizontal_lines": lines} if lines else {}
+
+
 def _cores(page, pno: int, chars: list[dict]) -> tuple[list[_Core], list[bool]]:
     """The table cores of a page, and for each char whether it lies inside one of them."""
     inside = [False] * len(chars)
     out: list[_Core] = []
-    for table in page.find_tables():
+    for table in page.find_tables(_settings(page)):
         boxes = [tuple(map(float, c)) for c in table.cells]
         if len(boxes) < 2:
             continue
