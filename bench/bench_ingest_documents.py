@@ -154,7 +154,8 @@ def main() -> int:
         return 0
     for r in results:
         extra = f"，{r['pages']} 页，每10页 {r['seconds_per_10_pages']} s" if r.get("pages") else ""
-        print(f"{r['file']}{'（' + r['layout'] + '）' if r.get('layout') else ''}：表三/表四 {r['right']}/{r['checked']} 格正确，"
+        layout = f"（{r['layout']}）" if r.get("layout") else ""
+        print(f"{r['file']}{layout}：表三/表四 {r['right']}/{r['checked']} 格正确，"
               f"编造 {r['invented']}，未读取 {r['not_read']}；{r['seconds']} s{extra}")
         if "agency_truth" in r:
             print(f"  机关 {r['agency']}（应为 {r['agency_truth']}），年度 {r['year']}（应为 {r['year_truth']}），"

@@ -79,11 +79,31 @@ def audit_one(got) -> tuple[Any, list[dict[str, Any]]]:
 
     result = check_report(got.report())
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in result.findings.to_dict("records")]
+    unread = got.unread_cells()
     for r in rows:
+        _mark_unread(got, r, unread)
         src = finding_source(got, r)
         r["source"] = src.to_json() if src is not None else None
         r["source_where"] = src.where if src is not None else None
     return result, rows
+
+
+def _mark_unread(got, finding: dict[str, Any], unread: dict) -> None:
+    """A cell the document fills but that could not be read is 未读取 in the finding, never 空白."""
+    table, row, column = (finding.get(k) or "" for k in ("table", "row", "column"))
+    for t, r, c in unread:
+        if t != table or (r != row and c != column):
+            continue
+        spec = next((x.spec for x in got.tables if x.spec.id == t), None)
+        if (r, c) == (row, column) and finding.get("found") == "空白":
+            finding["found"] = "未读取"
+        if spec is None:
+            continue
+        for label in (spec.row(r).name if r != row else None, spec.column(c).name if c != column else None):
+            if label and finding.get("message"):
+                finding["message"] = finding["message"].replace(f"{label} 空白", f"{label} 未读取")
+        if (r, c) == (row, column) and finding.get("message"):
+            finding["message"] = finding["message"].replace("空白", "未读取")
 
 
 def run(args: argparse.Namespace) -> int:

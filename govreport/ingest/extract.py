@@ -96,6 +96,11 @@ class Ingested:
     def source_of(self, key: tuple) -> Source | None:
         return self.sources.get(key)
 
+    def unread_cells(self) -> dict[tuple[str, str, str], NotRead]:
+        """Official table cells the document fills but that could not be read: 未读取, never 空白."""
+        have = {(t.spec.id, r, c) for t in self.tables for (r, c) in t.cells}
+        return {n.cell: n for n in self.not_read if n.cell is not None and n.cell not in have}
+
     # ----------------------------------------------------------------------------------------- JSON
 
     def to_json(self) -> dict[str, Any]:
@@ -141,6 +146,11 @@ class Ingested:
                                 "note": t.notes.get((r.id, c.id), ""),
                                 "source": src(("cell", t.spec.version, t.spec.id, r.id, c.id)),
                             })
+            for (t_id, r_id, c_id), n in sorted(self.unread_cells().items()):
+                if t_id in ids:
+                    out.append({"version": None, "table": t_id, "row": r_id, "column": c_id, "place": n.item,
+                                "value": "未读取", "mark": "not_read", "note": n.reason,
+                                "source": n.source.to_json() if n.source is not None else None})
             return out
 
         return {

@@ -76,9 +76,12 @@ class NotRead:
     item: str  # what, in Chinese: e.g. 表三 “自然人” 列
     reason: str  # why, in Chinese
     source: Source | None = None
+    cell: tuple[str, str, str] | None = None  # (table, row, column) when one official table cell was not read
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"item": self.item, "reason": self.reason}
+        if self.cell is not None:
+            out["cell"] = {"table": self.cell[0], "row": self.cell[1], "column": self.cell[2]}
         if self.source is not None:
             out["source"] = self.source.to_json()
         return out

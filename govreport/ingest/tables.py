@@ -127,7 +127,7 @@ class TableRead:
     def put(self, key: tuple[str, str, str, str], fig: Figure, src: Source, place: str) -> None:
         old = self.cells.get(key)
         if old is not None and old[0] != fig:
-            self.not_read.append(NotRead(place, "同一格在表中出现了两个不同的数", src))
+            self.not_read.append(NotRead(place, "同一格在表中出现了两个不同的数", src, key[1:]))
             del self.cells[key]
             return
         self.cells[key] = (fig, src)
@@ -158,10 +158,10 @@ def read_grid(grid: Grid, kind: str, year: int | None, out: TableRead) -> None:
     {"t2": _read_t2, "t3": _read_t3, "t4": _read_t4}[kind](grid, year, out)
 
 
-def _cell_figure(grid: Grid, cell: Cell, place: str, out: TableRead) -> Figure | None:
+def _cell_figure(grid: Grid, cell: Cell, place: str, out: TableRead, key: tuple[str, str, str]) -> Figure | None:
     fig = parse_cell(cell.text)
     if fig is None:
-        out.not_read.append(NotRead(place, f"单元格内容“{cell.text}”不是数字、空白或不适用", grid.source(cell)))
+        out.not_read.append(NotRead(place, f"单元格内容“{cell.text}”不是数字、空白或不适用", grid.source(cell), key))
     return fig
 
 
@@ -256,11 +256,12 @@ def _read_t3(grid: Grid, year: int | None, out: TableRead) -> None:
             cid = col_ids[c]
             if cell in labels or len(by_cell.get(id(cell), ())) > 1:
                 if len(by_cell.get(id(cell), ())) > 1 and _HAS_FIGURE.search(cell.text):
-                    out.not_read.append(NotRead(f"表三 “{named.text}” 行", "一个合并单元格跨了几列，无法确定属于哪一列",
-                                                grid.source(cell)))
+                    out.not_read.append(NotRead(f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列",
+                                                "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                                ("t3", row_id, cid)))
                 continue
             place = f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列"
-            fig = _cell_figure(grid, cell, place, out)
+            fig = _cell_figure(grid, cell, place, out, ("t3", row_id, cid))
             if fig is not None:
                 pending.append((row_id, cid, fig, grid.source(cell)))
     has_2021_rows = any(r.startswith("oh_") for r in rows_read)
@@ -321,11 +322,15 @@ def _read_t4(grid: Grid, year: int | None, out: TableRead) -> None:
             continue
         place = place_of(version, "t4", "value", cid)
         if id(cell) in seen:
-            out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell)))
+            out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                        ("t4", "value", cid)))
+            out.not_read.append(NotRead(place_of(version, "t4", "value", seen[id(cell)]),
+                                        "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                        ("t4", "value", seen[id(cell)])))
             out.cells.pop((version, "t4", "value", seen[id(cell)]), None)
             continue
         seen[id(cell)] = cid
-        fig = _cell_figure(grid, cell, place, out)
+        fig = _cell_figure(grid, cell, place, out, ("t4", "value", cid))
         if fig is not None:
             out.put((version, "t4", "value", cid), fig, grid.source(cell), place)
 
@@ -378,11 +383,12 @@ def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
             if id(cell) in seen:
                 if seen[id(cell)][3] != target[3]:
                     # one merged cell under one header spanning several grid columns is fine; under two is not
-                    out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell)))
+                    out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                                target[1:]))
                     out.cells.pop(seen[id(cell)], None)
                 continue
             seen[id(cell)] = target
-            fig = _cell_figure(grid, cell, place, out)
+            fig = _cell_figure(grid, cell, place, out, target[1:])
             if fig is not None:
                 out.put(target, fig, grid.source(cell), place)
 
