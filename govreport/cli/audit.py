@@ -20,7 +20,7 @@ HELP = "ingest published reports and check them"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report(s): .txt .html .pdf .docx")
     parser.add_argument("--agency", help="agency id or full Chinese name (overrides what the report says)")
     parser.add_argument("--year", type=int, help="report year (overrides what the report says)")
     parser.add_argument("--data", type=Path, default=Path(DEFAULT_DATA),

@@ -27,11 +27,11 @@ from pathlib import Path
 
 from ._common import DEFAULT_DATA
 
-HELP = "read published reports (text/HTML, any encoding) into the dataset"
+HELP = "read published reports (text/HTML in any encoding, PDF, Word .docx) into the dataset"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report(s): .txt .html .pdf .docx")
     parser.add_argument("--agency", help="agency id or full Chinese name (overrides what the report says)")
     parser.add_argument("--year", type=int, help="report year (overrides what the report says)")
     parser.add_argument("--out", "--data", dest="out", type=Path, default=Path(DEFAULT_DATA),
