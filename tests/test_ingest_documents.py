@@ -241,3 +241,45 @@ def test_import_govreport_stays_free_of_pdf_and_word_libraries() -> None:
             "print(any(m.split('.')[0] in ('pdfplumber', 'pdfminer', 'docx') for m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.stdout.strip() == "False", run.stderr
+
+
+@pytest.mark.slow
+def test_pdf_with_an_image_only_page_lists_it_as_not_read(pdfs, bad, tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(pdfs["table-2019.pdf"])))
+    writer.add_page(PdfReader(str(bad["scanned.pdf"])).pages[0])
+    path = tmp_path / "mixed.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    got = ingest_path(path)
+    n = len(writer.pages)
+    assert any(x.item == f"第{n}页" and "没有文字层" in x.reason for x in got.not_read)
+    assert cells(got) == cells(ingest_path(FIX / "table-2019.html"))
+
+
+def test_word_line_breaks_and_content_controls(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    doc = docx.Document()
+    doc.add_paragraph("青禾县水利局2022年政府信息公开工作年度报告")
+    doc.add_paragraph("本报告所列数据的统计期限为2022年1月1日至2022年12月31日。")
+    p = doc.add_paragraph("一、总体情况")
+    p.add_run().add_break()
+    p.add_run("全年主动公开政府信息318条。")
+    # the opening paragraph wrapped in a content control, as template-made documents have it
+    body = doc.element.body
+    first = body[0]
+    sdt = etree.SubElement(body, qn("w:sdt"))
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    body.insert(0, sdt)
+    content.append(first)
+    path = tmp_path / "breaks.docx"
+    doc.save(str(path))
+    got = ingest_path(path)
+    assert got.year == 2022 and got.agency.name == "青禾县水利局"
+    assert got.proactive.total.value == 318
+    assert got.source_of(("proactive_total",)).para == 3
+    assert any(s.heading.startswith("一、总体情况") for s in got.sections)

@@ -28,20 +28,32 @@ def _refusal(message: str, hint: str, file: str):
     return DataError(message, file=file, hint=hint, code="unreadable-docx-damaged")
 
 
-def _text(el) -> str:
-    """The text of a paragraph or cell element: runs, tabs and breaks (a break inside a cell joins)."""
+def _text(el, br: str = "\n") -> str:
+    """The text of a paragraph: runs and tabs; a line break (not a page break) is ``br``."""
     parts = []
-    for node in el.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}p"):
+    for node in el.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
         tag = node.tag
         if tag == f"{_W}t":
             parts.append(node.text or "")
         elif tag == f"{_W}tab":
             parts.append(" ")
+        elif node.get(f"{_W}type") != "page":
+            parts.append(br)
     return "".join(parts)
 
 
 def _cell_text(tc) -> str:
-    return "".join(_text(p) for p in tc.iter(f"{_W}p"))
+    """A cell's paragraphs and line breaks joined without a break (vertical header text is one word)."""
+    return "".join(_text(p, "") for p in tc.iter(f"{_W}p"))
+
+
+def _body(el):
+    """The body's paragraphs and tables in order, through content controls and custom XML wrappers."""
+    for child in el.iterchildren():
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
+            yield from _body(child)
 
 
 def _val(el, path: str) -> str | None:
@@ -62,10 +74,11 @@ def read_docx(raw: bytes, file: str) -> Page:
     items: list[tuple[str, object]] = []
     para = 0
     n_table = 0
-    for el in body.iterchildren():
+    for el in _body(body):
         if el.tag == f"{_W}p":
             para += 1
-            items.append(("p", (para, _text(el).strip())))
+            text = "\n".join(t for t in (line.strip() for line in _text(el).split("\n")) if t)
+            items.append(("p", (para, text)))
         elif el.tag == f"{_W}tbl":
             n_table += 1
             items.append(("t", (n_table, el)))
@@ -100,8 +113,8 @@ def read_docx(raw: bytes, file: str) -> Page:
     for kind, payload in order:
         if kind == "p":
             n, text = payload  # type: ignore[misc]
-            if text:
-                lines.append(text)
+            for line in text.split("\n") if text else ():
+                lines.append(line)
                 places.append({"para": n})
             continue
         grid = placers[payload].grid(0, file)  # type: ignore[index]
