@@ -7,8 +7,8 @@ Each ``truth.yaml`` given (or found in a directory given) lists reports (``file`
 the cell blank, ``0`` = it prints 0). Every Table 3 and Table 4 cell of the truth is checked against what
 ingest read: **right** (same value, or blank kept blank), **invented** (a value where the document has
 another value or none), **not read** (left out and listed as not read). The agency, year and proactive
-total are compared too. Time: the whole ingest from bytes, best of three, on one core; seconds per
-10 PDF pages are reported beside it.
+total are compared too. Time: the whole ingest from bytes, best of three, CPU seconds of the process
+(one core; the machine's other load does not count); seconds per 10 PDF pages are reported beside it.
 
 ``--fixtures`` also builds the project's own PDF and Word fixtures (tests/fixtures/ingest/documents.py:
 the HTML fixture reports printed by Chromium, and Word files written with python-docx) and compares the
@@ -78,12 +78,13 @@ def compare(want: dict, got: dict) -> dict[str, object]:
 
 
 def timed(raw: bytes, name: str, repeat: int = 3):
+    """The result and the best CPU time of this process (one core; other processes' load does not count)."""
     best = float("inf")
     got = None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         got = ingest_bytes(raw, name)
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.process_time() - t)
     return got, best
 
 

@@ -74,7 +74,6 @@ class _Core:
     bottom: float
     boxes: list[Box] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
-    first_row: list[str] = field(default_factory=list)
     index: int = 0
     kind: str | None = None
     grid: Grid | None = None
@@ -311,8 +310,6 @@ def _cores(page, pno: int, chars: list[dict]) -> tuple[list[_Core], list[bool]]:
                          max(pboxes[i].x1 for i in sel), max(pboxes[i].bottom for i in sel))
             core.boxes = [pboxes[i] for i in sel]
             core.raw = [raw[i] for i in sel]
-            first = rows[0]
-            core.first_row = [c.text if c is not None else "" for c in grid.rows[first]]
             for ci, ch in enumerate(chars):  # text in the core's area without a box of its own is not prose
                 if not inside[ci] and core.x0 <= (ch["x0"] + ch["x1"]) / 2 <= core.x1 \
                         and core.top <= (ch["top"] + ch["bottom"]) / 2 <= core.bottom:
@@ -379,22 +376,34 @@ def _first_on_page(core: _Core, lines: list[_Line]) -> bool:
 
 def _continues_table(prev: _Core, core: _Core) -> bool:
     """A continuation is no official table by itself, or the same one (a repeated header, 表二's next item)."""
-    if core.first_row == prev.first_row:
+    if _repeated_header(prev, core):
         return True
     kind = kind_of(from_boxes(core.boxes, 0, "", core.raw))
     return kind is None or kind == kind_of(from_boxes(prev.boxes, 0, "", prev.raw))
 
 
+def _repeated_header(prev: _Core, core: _Core) -> list[int]:
+    """The boxes of ``core`` that repeat ``prev``'s header (every box above its first figure, when each of
+    them is a header box of ``prev`` with the same text and the same columns); empty when not repeated."""
+    head_prev = _header_bottom(prev)
+    header = {(t, round(b.x0), round(b.x1)) for b, t in zip(prev.boxes, prev.raw, strict=True)
+              if t and b.bottom <= head_prev + _TOL}
+    head = _header_bottom(core)
+    above = [i for i, b in enumerate(core.boxes) if b.bottom <= head + _TOL]
+    named = [i for i in above if core.raw[i]]
+    if not header or not named:
+        return []
+    ok = all((core.raw[i], round(core.boxes[i].x0), round(core.boxes[i].x1)) in header for i in named)
+    return above if ok else []
+
+
 def _append(prev: _Core, core: _Core) -> None:
     """Stack ``core``'s boxes under ``prev``'s (a repeated header dropped, cut label cells merged)."""
-    boxes, raw = list(core.boxes), list(core.raw)
-    if core.first_row == prev.first_row:  # the header repeated on the new page: drop its rows
-        head_bottom = _header_bottom(prev)
-        cut = core.top + (head_bottom - prev.top)
-        keep = [i for i, b in enumerate(boxes) if b.top >= cut - _TOL]
-        boxes, raw = [boxes[i] for i in keep], [raw[i] for i in keep]
-        if not boxes:
-            return
+    drop = set(_repeated_header(prev, core))
+    boxes = [b for i, b in enumerate(core.boxes) if i not in drop]
+    raw = [t for i, t in enumerate(core.raw) if i not in drop]
+    if not boxes:
+        return
     top = min(b.top for b in boxes)
     shift = prev.bottom - top
     label_x = min((b.x0 for b, t in zip(prev.boxes, prev.raw, strict=True) if _NUMERIC.match(t)), default=prev.x1)
