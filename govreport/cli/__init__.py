@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "batch": ("batch", "render every agency-year of a dataset, incrementally, in parallel"),
     "compare": ("compare", "render the cross-agency comparison report"),
     "export": ("export", "export the dataset as open data (CSV or JSON) with a data dictionary"),
-    "ingest": ("ingest", "read published reports (text/HTML, any encoding) into the dataset"),
+    "ingest": ("ingest", "read published reports (text/HTML in any encoding, PDF, Word .docx) into the dataset"),
     "audit": ("audit", "ingest published reports and check them"),
     "lab": ("lab", "open JupyterLab on the project's notebooks with the govreport kernel"),
 }

@@ -17,7 +17,7 @@ from ._common import DEFAULT_DATA, agency_arg
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report(s): .txt .html .pdf .docx")
     parser.add_argument("--agency", type=agency_arg,
                         help="agency id or full Chinese name (overrides what the report says)")
     parser.add_argument("--year", type=int, help="report year (overrides what the report says)")
@@ -81,11 +81,31 @@ def audit_one(got) -> tuple[Any, list[dict[str, Any]]]:
 
     result = check_report(got.report(unidentified=True))
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in result.findings.to_dict("records")]
+    unread = got.unread_cells()
     for r in rows:
+        _mark_unread(got, r, unread)
         src = finding_source(got, r)
         r["source"] = src.to_json() if src is not None else None
         r["source_where"] = src.where if src is not None else None
     return result, rows
+
+
+def _mark_unread(got, finding: dict[str, Any], unread: dict) -> None:
+    """A cell the document fills but that could not be read is 未读取 in the finding, never 空白."""
+    table, row, column = (finding.get(k) or "" for k in ("table", "row", "column"))
+    for t, r, c in unread:
+        if t != table or (r != row and c != column):
+            continue
+        spec = next((x.spec for x in got.tables if x.spec.id == t), None)
+        if (r, c) == (row, column) and finding.get("found") == "空白":
+            finding["found"] = "未读取"
+        if spec is None:
+            continue
+        for label in (spec.row(r).name if r != row else None, spec.column(c).name if c != column else None):
+            if label and finding.get("message"):
+                finding["message"] = finding["message"].replace(f"{label} 空白", f"{label} 未读取")
+        if (r, c) == (row, column) and finding.get("message"):
+            finding["message"] = finding["message"].replace("空白", "未读取")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -33,7 +33,7 @@ from ._common import DEFAULT_DATA, agency_arg
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="published report(s): .txt or .html")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report(s): .txt .html .pdf .docx")
     parser.add_argument("--agency", type=agency_arg,
                         help="agency id or full Chinese name (overrides what the report says)")
     parser.add_argument("--year", type=int, help="report year (overrides what the report says)")

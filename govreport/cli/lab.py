@@ -15,7 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-HELP = "open JupyterLab on the project's notebooks with the govreport kernel"
 
 KERNEL_NAME = "govreport"
 KERNEL_DISPLAY_NAME = "govreport (Python)"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ._common import add_agency_year, add_data
 
-HELP = "write the text of an agency-year: official headings, standard sentences, last year's text as a draft"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -100,3 +100,105 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
     decoded.sort(key=lambda t: -t[0])  # stable: gb18030 wins ties
     _, enc, text = decoded[0]
     return text, enc
+
+
+# ------------------------------------------------------------------------------ binary formats
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"BM", "BMP"),
+)
+_ARCHIVES = (
+    (b"Rar!\x1a\x07", "RAR"), (b"7z\xbc\xaf\x27\x1c", "7z"), (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+)
+_SAVE_AS = "用 Word 或 WPS 打开后“另存为” .docx 或 PDF，再读取另存的文件"
+
+
+def sniff(raw: bytes, file: str = "<input>") -> str:
+    """The format of a file from its content (never its name): ``pdf``, ``docx`` or ``text`` (text and HTML).
+
+    Raises :class:`~govreport.errors.DataError` with a Chinese message and the fix for formats that are not
+    read: legacy Word/WPS (.doc/.wps), spreadsheets (.xls/.xlsx), presentations, OFD, RTF, images,
+    archives and other binary files.
+    """
+    from ..errors import DataError
+
+    try:
+        return _sniff(raw)
+    except DataError as exc:
+        exc.file = file
+        raise
+
+
+def _sniff(raw: bytes) -> str:
+    head = raw[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"PK\x05\x06"):
+        return _zip_kind(raw)
+    if raw.startswith(_OLE):
+        _refuse_ole(raw)
+    for magic, name in _IMAGES:
+        if raw.startswith(magic) and (name != "BMP" or (len(raw) > 26 and raw[6:10] == b"\x00\x00\x00\x00")):
+            raise _refusal(f"这是一个 {name} 图片文件，不是文字报告；本工具不做文字识别（OCR）",
+                           "向机关索取带文字层的 PDF、Word（.docx）或网页版本的年度报告", "image")
+    if raw.startswith(b"RIFF") and raw[8:12] == b"WEBP":
+        raise _refusal("这是一个 WebP 图片文件，不是文字报告；本工具不做文字识别（OCR）",
+                       "向机关索取带文字层的 PDF、Word（.docx）或网页版本的年度报告", "image")
+    for magic, name in _ARCHIVES:
+        if raw.startswith(magic):
+            raise _refusal(f"这是一个 {name} 压缩包，不是报告本身", "先解压，再逐个读取其中的报告文件", "archive")
+    if len(raw) > 262 and raw[257:262] == b"ustar":
+        raise _refusal("这是一个 tar 归档文件，不是报告本身", "先解开归档，再逐个读取其中的报告文件", "archive")
+    if raw.lstrip()[:5] == b"{\\rtf":
+        raise _refusal("这是 RTF 格式的文档，不能直接读取", _SAVE_AS, "rtf")
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _refusal("这不是文本、网页、PDF 或 Word（.docx）文件（内容是二进制数据）",
+                       "把报告另存为 PDF、Word（.docx）、网页（.html）或纯文本（.txt）后再读取", "binary")
+    return "text"
+
+
+def _zip_kind(raw: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _refusal("这是一个损坏或不完整的压缩格式文件（Word .docx 也是这种格式），无法打开",
+                       "重新下载该文件；若是 Word 文档，用 Word 或 WPS 打开后重新另存为 .docx 或 PDF",
+                       "damaged-zip") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        raise _refusal("这是 Excel 表格文件（.xlsx），不是年度报告正文",
+                       "读取机关发布的报告（PDF、Word .docx 或网页）；填报数据请用 govreport import 导入模板",
+                       "spreadsheet")
+    if "ppt/presentation.xml" in names:
+        raise _refusal("这是 PowerPoint 演示文稿（.pptx），不是年度报告", "把报告另存为 PDF 后再读取", "presentation")
+    if "OFD.xml" in names:
+        raise _refusal("这是 OFD 版式文件，不能直接读取", "用 OFD 阅读器或 WPS 把它另存为 PDF 后再读取", "ofd")
+    raise _refusal("这是一个 zip 压缩包，不是报告本身", "先解压，再逐个读取其中的报告文件", "archive")
+
+
+def _refuse_ole(raw: bytes) -> None:
+    """Legacy Office (OLE compound file): the stream names in its directory say which program wrote it."""
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in raw
+
+    if has("Workbook") or has("Book"):
+        raise _refusal("这是旧版 Excel 表格文件（.xls），不是年度报告正文",
+                       "读取机关发布的报告（PDF、Word .docx 或网页）；填报数据请用 govreport import 导入模板",
+                       "spreadsheet")
+    if has("PowerPoint Document"):
+        raise _refusal("这是旧版 PowerPoint 演示文稿（.ppt），不是年度报告", "把报告另存为 PDF 后再读取",
+                       "presentation")
+    raise _refusal("这是旧版 Word 或 WPS 文档（.doc/.wps），不能直接读取", _SAVE_AS, "legacy-doc")
+
+
+def _refusal(message: str, hint: str, code: str):
+    from ..errors import DataError
+
+    return DataError(message, hint=hint, code=f"unreadable-{code}")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .normalize import Normalized
 from .provenance import Source
+
+if TYPE_CHECKING:
+    from .html import Page
 
 
 @dataclass(slots=True)
@@ -15,13 +19,15 @@ class Document:
 
     ``plain`` is the text that was normalised: the decoded file itself for a text report, the page's
     text for HTML (one line per block element). ``plain_lines`` maps each plain line to its 1-based
-    line in the file (``None``: the plain text *is* the file, line for line).
+    line in the file (``None``: the plain text *is* the file, line for line). ``places`` (PDF, Word): per
+    plain line, the page or paragraph it comes from, added to each :class:`Source` of the line.
     """
 
     file: str
     plain: str
     norm: Normalized
     plain_lines: list[int] | None = None
+    places: list[dict] | None = None
     _plain_starts: list[int] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
@@ -53,9 +59,35 @@ class Document:
     def source(self, start: int, end: int) -> Source:
         """The source of the normalised span ``[start, end)``."""
         a, b = self.norm.origin_span(start, end)
+        extra = {}
+        if self.places:
+            n = bisect_right(self._plain_starts, a) - 1
+            extra = self.places[min(n, len(self.places) - 1)]
         return Source(file=self.file, line=self.file_line(a), text=self.text[start:end], span=(start, end),
-                      orig_span=(a, b))
+                      orig_span=(a, b), **extra)
 
     def line_index(self, offset: int) -> int:
         """0-based index of the normalised line holding ``offset``."""
         return bisect_right(self.starts, offset) - 1
+
+
+def read_document(raw: bytes, file: str) -> Page | None:
+    """A PDF or Word (.docx) report as a :class:`~govreport.ingest.html.Page`, told by content, not name.
+
+    Returns None for text and HTML (the caller decodes them). Other formats (legacy .doc/.wps, .xls,
+    images, archives, …) and unreadable PDFs are refused with a Chinese
+    :class:`~govreport.errors.DataError` naming the fix. pdfplumber and python-docx are imported here,
+    only when such a file is read.
+    """
+    from .detect import sniff
+
+    kind = sniff(raw, file)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(raw, file)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(raw, file)
+    return None

@@ -116,6 +116,11 @@ class Ingested:
     def source_of(self, key: tuple) -> Source | None:
         return self.sources.get(key)
 
+    def unread_cells(self) -> dict[tuple[str, str, str], NotRead]:
+        """Official table cells the document fills but that could not be read: 未读取, never 空白."""
+        have = {(t.spec.id, r, c) for t in self.tables for (r, c) in t.cells}
+        return {n.cell: n for n in self.not_read if n.cell is not None and n.cell not in have}
+
     # ----------------------------------------------------------------------------------------- JSON
 
     def to_json(self) -> dict[str, Any]:
@@ -172,6 +177,11 @@ class Ingested:
                                 "method": method(("cell", t.spec.version, t.spec.id, r.id, c.id)),
                                 "source": src(("cell", t.spec.version, t.spec.id, r.id, c.id)),
                             })
+            for (t_id, r_id, c_id), n in sorted(self.unread_cells().items()):
+                if t_id in ids:
+                    out.append({"version": None, "table": t_id, "row": r_id, "column": c_id, "place": n.item,
+                                "value": "未读取", "mark": "not_read", "note": n.reason,
+                                "source": n.source.to_json() if n.source is not None else None})
             return out
 
         return {
@@ -272,6 +282,12 @@ def ingest_path(path: str | os.PathLike[str], *, agency: str | None = None, year
 def ingest_bytes(raw: bytes, file: str, *, agency: str | None = None, year: int | None = None,
                  agencies: tuple[Agency, ...] = (), limit_mb: float | None = None) -> Ingested:
     _refuse_size(file, len(raw), max_mb() if limit_mb is None else limit_mb)
+    from .document import read_document
+
+    page = read_document(raw, file)  # PDF and Word; None for text and HTML
+    if page is not None:
+        return ingest_text(page.plain, file, encoding=page.kind, agency=agency, year=year, agencies=agencies,
+                           limit_mb=limit_mb, page=page)
     text, encoding = decode(raw, file=file)
     return ingest_text(text, file, encoding=encoding, agency=agency, year=year, agencies=agencies, limit_mb=limit_mb)
 
@@ -285,7 +301,7 @@ def read_prose(text: str, file: str, *, encoding: str = "utf-8", agency: str | N
 
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
                 year: int | None = None, agencies: tuple[Agency, ...] = (), limit_mb: float | None = None,
-                html: bool | None = None) -> Ingested:
+                html: bool | None = None, page=None) -> Ingested:
     from .html import looks_like_html, parse
 
     # characters, not bytes: a text of N MB of Chinese is about N/3 million characters
@@ -295,17 +311,18 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     grids = []
     unrecognised = []
     hints: tuple[str, ...] = ()
-    is_html = looks_like_html(text, file) if html is None else html
-    if is_html:
-        page = parse(text, file)
-        plain, plain_lines, kind = page.plain, page.plain_lines, "html"
+    is_html = page is None and (looks_like_html(text, file) if html is None else html)
+    if page is not None or is_html:
+        page = page if page is not None else parse(text, file)
+        plain, plain_lines, kind = page.plain, page.plain_lines, page.kind
+        f.not_read.extend(page.not_read)
         grids, unrecognised = page.grids, page.unrecognised
         if page.title_hints:
             hints = tuple(normalize("\n".join(page.title_hints), drop_spam=False).text.split("\n"))
     else:
         plain, plain_lines, kind = text, None, "text"
     norm = normalize(plain)
-    doc = Document(file, plain, norm, plain_lines)
+    doc = Document(file, plain, norm, plain_lines, page.places if page is not None else None)
     ol = outline(doc, hints)
 
     # --- title, agency name, year, period (each with how it was found)
@@ -607,7 +624,8 @@ def _missing_tables(tables: tuple[TableData, ...], from_file: dict[str, str], pr
 
 
 def _notes(encoding: str, garbles: int, traditional: bool, removed: int, not_read: int, kind: str) -> str:
-    parts = [f"由 govreport ingest 自动读取（{'网页' if kind == 'html' else '文本'}，编码 {encoding}"]
+    what = {"html": "网页", "pdf": "PDF", "docx": "Word 文档"}.get(kind, "文本")
+    parts = [f"由 govreport ingest 自动读取（{what}" + ("" if kind in ("pdf", "docx") else f"，编码 {encoding}")]
     if garbles:
         parts.append(f"去除镜像网站拼音注音 {garbles} 处")
     if traditional:

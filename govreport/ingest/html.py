@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .tables import Grid, cell_texts, expand, kind_of
+from .grid import Cell, Grid, from_spans, normalize_texts
+from .tables import kind_of
 
 _BLOCK = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header", "footer",
@@ -26,11 +27,20 @@ _WS = re.compile(r"[ \t\r\n\f\v]+")
 
 @dataclass(slots=True)
 class Page:
+    """A document's text (one line per block) and its tables, whatever the format (HTML, PDF, Word).
+
+    ``places``: for PDF and Word, per plain line, where it is in the document (``{"page": n}`` or
+    ``{"para": n}``), added to every :class:`~govreport.ingest.provenance.Source` of the line.
+    """
+
     plain: str
     plain_lines: list[int]
     grids: list[tuple[Grid, str]] = field(default_factory=list)  # recognised tables and their kind
     unrecognised: list[Grid] = field(default_factory=list)
     title_hints: tuple[str, ...] = ()
+    kind: str = "html"
+    places: list[dict] | None = None
+    not_read: list = field(default_factory=list)  # NotRead items of the file reader (e.g. image-only pages)
 
 
 def looks_like_html(text: str, name: str) -> bool:
@@ -57,7 +67,7 @@ def parse(text: str, file: str) -> Page:
     tables = [t for t in root.iter("table")]
     leaf_tables = [t for t in tables if not any(True for _ in t.iter("table") if _ is not t)]
     cells = [td for t in leaf_tables for td in t.iter("td", "th")]
-    texts = cell_texts(cells, _cell_text)
+    texts = dict(zip(map(id, cells), normalize_texts([_cell_text(td) for td in cells]), strict=True))
     data_tables: dict[int, tuple[Grid, str | None]] = {}
     for i, t in enumerate(leaf_tables, start=1):
         grid = expand(t, texts, i, file)
@@ -139,3 +149,33 @@ def parse(text: str, file: str) -> Page:
 
 def _cell_text(td) -> str:
     return _WS.sub(" ", td.text_content()).strip()
+
+
+def expand(table_el, texts: dict[int, str], index: int, file: str) -> Grid:
+    """Expand a ``<table>`` element into a grid; ``texts`` maps ``id(td)`` to its normalised text."""
+    rows = []
+    for tr in table_el.iter("tr"):
+        if _owner_table(tr) is not table_el:
+            continue
+        row = []
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                continue
+            row.append((Cell(texts.get(id(td), ""), td.sourceline or 0, 0, 0), _span(td.get("rowspan")),
+                        _span(td.get("colspan"))))
+        rows.append(row)
+    return from_spans(rows, index, file)
+
+
+def _owner_table(el):
+    p = el.getparent()
+    while p is not None and (not isinstance(p.tag, str) or p.tag.lower() != "table"):
+        p = p.getparent()
+    return p
+
+
+def _span(v: str | None) -> int:
+    try:
+        return max(1, min(int(str(v).strip()), 200))
+    except (TypeError, ValueError):
+        return 1

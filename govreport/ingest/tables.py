@@ -1,7 +1,8 @@
-"""Reading the official tables of an HTML report: 表二 (Article 20), 表三 (applications), 表四 (reviews).
+"""Reading the official tables of a report: 表二 (Article 20), 表三 (applications), 表四 (reviews).
 
-A ``<table>`` is first expanded into a grid (rowspan/colspan copy a cell into every grid position it
-covers, keeping one identity per source cell). Rows and columns are then matched **by label**, never
+Every table, whether from HTML, PDF or Word, arrives as a :class:`~govreport.ingest.grid.Grid` (a merged
+cell is repeated over every grid position it covers, keeping one identity per source cell). Rows and
+columns are then matched **by label**, never
 by position: a column is identified by the stack of header texts above it (``行政诉讼 › 复议后起诉 ›
 总计``), a row by its label cells (``（三）不予公开 › 1.属于国家秘密``), after normalising width, numbering,
 quotes and bracketed notes, with a fuzzy fallback for typos (属于三类内容事务信息). The version of each
@@ -19,96 +20,14 @@ from functools import cache, lru_cache
 
 from ..formats import FORMATS, table_spec
 from ..values import Figure, parse_token
-from .normalize import label_key, normalize
+from .grid import Cell, Grid
+from .normalize import label_key
 from .provenance import NotRead, Source
 
-SEP = "\u2063"  # invisible separator: joins cell texts for one normalisation call per page
+__all__ = ["Cell", "Grid", "TableRead", "kind_of", "parse_cell", "read_grid"]
+
 _UNIT_SUFFIX = re.compile(r"(?<=\d)\s*(?:件|个|项|万元|元|次|条|起)$")
 _HAS_FIGURE = re.compile(r"\d|^[/／—\-－─]+$|不适用")
-
-
-@dataclass(eq=False, slots=True)
-class Cell:
-    text: str  # normalised
-    line: int
-    row: int  # 1-based grid position of the cell's top-left corner
-    col: int
-
-
-@dataclass(slots=True)
-class Grid:
-    index: int  # 1-based number of the table in the page
-    rows: list[list[Cell | None]]
-    file: str
-
-    @property
-    def n_cols(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
-
-    def text(self) -> str:
-        seen: set[int] = set()
-        parts = []
-        for row in self.rows:
-            for c in row:
-                if c is not None and id(c) not in seen:
-                    seen.add(id(c))
-                    parts.append(c.text)
-        return " ".join(parts)
-
-    def source(self, cell: Cell) -> Source:
-        return Source(file=self.file, line=cell.line, text=cell.text, table=self.index, row=cell.row, col=cell.col)
-
-
-def expand(table_el, texts: dict[int, str], index: int, file: str) -> Grid:
-    """Expand a ``<table>`` element into a grid; ``texts`` maps ``id(td)`` to its normalised text."""
-    rows = [tr for tr in table_el.iter("tr") if _owner_table(tr) is table_el]
-    occupied: dict[tuple[int, int], Cell] = {}
-    n_rows = len(rows)
-    width = 0
-    for r, tr in enumerate(rows):
-        c = 0
-        for td in tr:
-            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
-                continue
-            while (r, c) in occupied:
-                c += 1
-            rs = _span(td.get("rowspan"))
-            cs = _span(td.get("colspan"))
-            cell = Cell(texts.get(id(td), ""), td.sourceline or 0, r + 1, c + 1)
-            for dr in range(rs):
-                if r + dr >= n_rows:
-                    break
-                for dc in range(cs):
-                    occupied[(r + dr, c + dc)] = cell
-            c += cs
-            width = max(width, c)
-    grid = [[occupied.get((r, c)) for c in range(width)] for r in range(n_rows)]
-    return Grid(index, grid, file)
-
-
-def _owner_table(el):
-    p = el.getparent()
-    while p is not None and (not isinstance(p.tag, str) or p.tag.lower() != "table"):
-        p = p.getparent()
-    return p
-
-
-def _span(v: str | None) -> int:
-    try:
-        return max(1, min(int(str(v).strip()), 200))
-    except (TypeError, ValueError):
-        return 1
-
-
-def cell_texts(cells: list, to_text) -> dict[int, str]:
-    """Normalise the text of every cell element in one call."""
-    raw = [to_text(td).replace(SEP, " ").replace("\n", " ") for td in cells]
-    if not raw:
-        return {}
-    norm = normalize(SEP.join(raw), drop_spam=False).text.split(SEP)
-    if len(norm) != len(raw):  # cannot happen unless a separator was eaten; fall back to one call per cell
-        norm = [normalize(t, drop_spam=False).text for t in raw]
-    return {id(td): t.strip() for td, t in zip(cells, norm, strict=True)}
 
 
 # --------------------------------------------------------------------------------------- label keys
@@ -208,7 +127,7 @@ class TableRead:
     def put(self, key: tuple[str, str, str, str], fig: Figure, src: Source, place: str) -> None:
         old = self.cells.get(key)
         if old is not None and old[0] != fig:
-            self.not_read.append(NotRead(place, "同一格在表中出现了两个不同的数", src))
+            self.not_read.append(NotRead(place, "同一格在表中出现了两个不同的数", src, key[1:]))
             del self.cells[key]
             return
         self.cells[key] = (fig, src)
@@ -239,10 +158,10 @@ def read_grid(grid: Grid, kind: str, year: int | None, out: TableRead) -> None:
     {"t2": _read_t2, "t3": _read_t3, "t4": _read_t4}[kind](grid, year, out)
 
 
-def _cell_figure(grid: Grid, cell: Cell, place: str, out: TableRead) -> Figure | None:
+def _cell_figure(grid: Grid, cell: Cell, place: str, out: TableRead, key: tuple[str, str, str]) -> Figure | None:
     fig = parse_cell(cell.text)
     if fig is None:
-        out.not_read.append(NotRead(place, f"单元格内容“{cell.text}”不是数字、空白或不适用", grid.source(cell)))
+        out.not_read.append(NotRead(place, f"单元格内容“{cell.text}”不是数字、空白或不适用", grid.source(cell), key))
     return fig
 
 
@@ -337,11 +256,12 @@ def _read_t3(grid: Grid, year: int | None, out: TableRead) -> None:
             cid = col_ids[c]
             if cell in labels or len(by_cell.get(id(cell), ())) > 1:
                 if len(by_cell.get(id(cell), ())) > 1 and _HAS_FIGURE.search(cell.text):
-                    out.not_read.append(NotRead(f"表三 “{named.text}” 行", "一个合并单元格跨了几列，无法确定属于哪一列",
-                                                grid.source(cell)))
+                    out.not_read.append(NotRead(f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列",
+                                                "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                                ("t3", row_id, cid)))
                 continue
             place = f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列"
-            fig = _cell_figure(grid, cell, place, out)
+            fig = _cell_figure(grid, cell, place, out, ("t3", row_id, cid))
             if fig is not None:
                 pending.append((row_id, cid, fig, grid.source(cell)))
     has_2021_rows = any(r.startswith("oh_") for r in rows_read)
@@ -402,11 +322,15 @@ def _read_t4(grid: Grid, year: int | None, out: TableRead) -> None:
             continue
         place = place_of(version, "t4", "value", cid)
         if id(cell) in seen:
-            out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell)))
+            out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                        ("t4", "value", cid)))
+            out.not_read.append(NotRead(place_of(version, "t4", "value", seen[id(cell)]),
+                                        "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                        ("t4", "value", seen[id(cell)])))
             out.cells.pop((version, "t4", "value", seen[id(cell)]), None)
             continue
         seen[id(cell)] = cid
-        fig = _cell_figure(grid, cell, place, out)
+        fig = _cell_figure(grid, cell, place, out, ("t4", "value", cid))
         if fig is not None:
             out.put((version, "t4", "value", cid), fig, grid.source(cell), place)
 
@@ -459,11 +383,12 @@ def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
             if id(cell) in seen:
                 if seen[id(cell)][3] != target[3]:
                     # one merged cell under one header spanning several grid columns is fine; under two is not
-                    out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell)))
+                    out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                                target[1:]))
                     out.cells.pop(seen[id(cell)], None)
                 continue
             seen[id(cell)] = target
-            fig = _cell_figure(grid, cell, place, out)
+            fig = _cell_figure(grid, cell, place, out, target[1:])
             if fig is not None:
                 out.put(target, fig, grid.source(cell), place)
 

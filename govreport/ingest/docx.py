@@ -1,0 +1,204 @@
+"""A Word (.docx) report as report text plus table grids, through python-docx.
+
+The body is read in document order: each paragraph is one line of text (headings included; the first
+lines hold the title), each table a :class:`~govreport.ingest.grid.Grid` built from Word's own grid:
+``gridBefore`` skips columns, ``gridSpan`` spans columns, ``vMerge`` continues the cell above. A table
+whose next body element (past empty paragraphs and page breaks) is another table with the same grid
+width and no header of its own is one table continued (Word users split a long table with a page
+break); a label cell left empty at the top of the continuation is the cell above, continued.
+
+Provenance: a line of prose knows its paragraph (1-based, counting the body's paragraphs); a table cell
+its Word table, row and cell numbers.
+"""
+
+from __future__ import annotations
+
+import io
+
+from .grid import Cell, Placer, normalize_texts
+from .html import Page
+from .tables import kind_of
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _refusal(message: str, hint: str, file: str):
+    from ..errors import DataError
+
+    return DataError(message, file=file, hint=hint, code="unreadable-docx-damaged")
+
+
+def _text(el, br: str = "\n") -> str:
+    """The text of a paragraph: runs and tabs; a line break (not a page break) is ``br``."""
+    parts = []
+    for node in el.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        tag = node.tag
+        if tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif tag == f"{_W}tab":
+            parts.append(" ")
+        elif node.get(f"{_W}type") != "page":
+            parts.append(br)
+    return "".join(parts)
+
+
+def _cell_text(tc) -> str:
+    """A cell's paragraphs and line breaks joined without a break (vertical header text is one word)."""
+    return "".join(_text(p, "") for p in tc.iter(f"{_W}p"))
+
+
+def _body(el):
+    """The body's paragraphs and tables in order, through content controls and custom XML wrappers."""
+    for child in el.iterchildren():
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
+            yield from _body(child)
+
+
+def _val(el, path: str) -> str | None:
+    node = el.find(path)
+    return None if node is None else node.get(f"{_W}val", "")
+
+
+def read_docx(raw: bytes, file: str) -> Page:
+    import docx
+    from lxml import etree
+
+    try:
+        body = docx.Document(io.BytesIO(raw)).element.body
+    except (KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
+        raise _refusal(f"Word 文档已损坏，无法打开（{type(exc).__name__}）",
+                       "用 Word 或 WPS 打开后重新“另存为” .docx 或 PDF，再读取另存的文件", file) from None
+    # 1. body elements: paragraphs (text) and tables (raw rows of (text, tc, grid col, span, vmerge))
+    items: list[tuple[str, object]] = []
+    para = 0
+    n_table = 0
+    for el in _body(body):
+        if el.tag == f"{_W}p":
+            para += 1
+            text = "\n".join(t for t in (line.strip() for line in _text(el).split("\n")) if t)
+            items.append(("p", (para, text)))
+        elif el.tag == f"{_W}tbl":
+            n_table += 1
+            items.append(("t", (n_table, el)))
+    # 2. tables: group continuations, then build grids
+    groups: list[list[tuple[int, object]]] = []
+    order: list[tuple[str, object]] = []
+    last_table_at: int | None = None
+    for kind, payload in items:
+        if kind == "p":
+            _, text = payload  # type: ignore[misc]
+            if text:
+                last_table_at = None
+            order.append((kind, payload))
+            continue
+        n, tbl = payload  # type: ignore[misc]
+        if last_table_at is not None and _width(tbl) == _width(groups[last_table_at][0][1]) \
+                and _is_continuation(groups[last_table_at], tbl):
+            groups[last_table_at].append((n, tbl))
+            continue
+        groups.append([(n, tbl)])
+        last_table_at = len(groups) - 1
+        order.append(("t", last_table_at))
+    raw_cells: list[tuple[Cell, str]] = []
+    placers = [_place(group, raw_cells) for group in groups]
+    norm = normalize_texts([t for _, t in raw_cells])
+    for (cell, _), text in zip(raw_cells, norm, strict=True):
+        cell.text = text
+    page = Page("", [], kind="docx")
+    lines: list[str] = []
+    places: list[dict] = []
+    index = 0
+    for kind, payload in order:
+        if kind == "p":
+            n, text = payload  # type: ignore[misc]
+            for line in text.split("\n") if text else ():
+                lines.append(line)
+                places.append({"para": n})
+            continue
+        grid = placers[payload].grid(0, file)  # type: ignore[index]
+        k = kind_of(grid)
+        if k is None and (grid.n_cols <= 1 or any(len(c.text) > 60 for c in grid.cells())):
+            for row in grid.rows:  # a layout table: its text is prose
+                texts = []
+                for c in row:
+                    if c is not None and c.text and c.text not in texts:
+                        texts.append(c.text)
+                if texts:
+                    lines.append(" ".join(texts))
+                    places.append({})
+            continue
+        index += 1
+        grid.index = index
+        lines.append(f"［表格{index}］")
+        places.append({})
+        if k is None:
+            page.unrecognised.append(grid)
+        else:
+            page.grids.append((grid, k))
+    page.plain = "\n".join(lines)
+    page.plain_lines = list(range(1, len(lines) + 1))
+    page.places = [p if p else {"kind": "docx"} for p in places]
+    return page
+
+
+def _width(tbl) -> int:
+    grid = tbl.find(f"{_W}tblGrid")
+    n = len(grid.findall(f"{_W}gridCol")) if grid is not None else 0
+    if n:
+        return n
+    return max((sum(int(_val(tc, f"{_W}tcPr/{_W}gridSpan") or 1) for tc in tr.findall(f"{_W}tc"))
+                for tr in tbl.findall(f"{_W}tr")), default=0)
+
+
+def _is_continuation(group: list[tuple[int, object]], tbl) -> bool:
+    """The next table continues the group unless it is an official table of another kind by itself."""
+    sink: list[tuple[Cell, str]] = []
+    first = _place(group, sink).grid(0, "")
+    for cell, text in sink:
+        cell.text = text
+    sink2: list[tuple[Cell, str]] = []
+    nxt = _place([(0, tbl)], sink2).grid(0, "")
+    for cell, text in sink2:
+        cell.text = text
+    k = kind_of(nxt)
+    return k is None or k == kind_of(first)
+
+
+def _place(group: list[tuple[int, object]], sink: list[tuple[Cell, str]]) -> Placer:
+    """Place the rows of one table (and its continuations) on one grid."""
+    p = Placer()
+    r = 0
+    above: dict[int, tuple[Cell, int]] = {}  # grid column -> (cell, colspan) of the cell ending above
+    for t_i, (n, tbl) in enumerate(group):
+        seam = t_i > 0
+        rows = tbl.findall(f"{_W}tr")  # type: ignore[attr-defined]
+        for row_no, tr in enumerate(rows, start=1):
+            c = int(_val(tr, f"{_W}trPr/{_W}gridBefore") or 0)
+            current: dict[int, tuple[Cell, int]] = {}
+            figures_left = True
+            for cell_no, tc in enumerate(tr.findall(f"{_W}tc"), start=1):
+                span = max(1, int(_val(tc, f"{_W}tcPr/{_W}gridSpan") or 1))
+                vmerge = _val(tc, f"{_W}tcPr/{_W}vMerge")
+                text = _cell_text(tc).strip()
+                if figures_left and any(ch.isdigit() for ch in text):
+                    figures_left = False
+                up = above.get(c)
+                continued = vmerge is not None and vmerge != "restart" and up is not None and up[1] == span
+                # the top row of a continued table: an empty label cell is the label cell above, continued
+                if seam and row_no == 1 and not text and figures_left and up is not None and up[1] == span \
+                        and up[0].origin is not None and up[0].origin[0] != n:
+                    continued = True
+                if continued:
+                    cell = up[0]  # type: ignore[index]
+                    p.extend_down(cell, r, c, span)
+                else:
+                    cell = Cell("", 0, 0, 0, origin=(n, row_no, cell_no))
+                    sink.append((cell, text))
+                    p.put(cell, r, c, 1, span)
+                current[c] = (cell, span)
+                c += span
+            above = current
+            r += 1
+    return p
