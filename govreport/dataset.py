@@ -59,7 +59,29 @@ class Dataset:
         return idx
 
     def agency_id(self, key: str) -> str:
-        """Resolve an agency id or full Chinese name to the agency id."""
+        """Resolve an agency id or full Chinese name to the agency id.
+
+        Parameters
+        ----------
+        key : str
+            Agency id (``150821-minzhengju``) or full Chinese name (``五原县民政局``).
+
+        Returns
+        -------
+        str
+            The agency id.
+
+        Raises
+        ------
+        NotFoundError
+            For an unknown agency; the hint lists names that contain the key.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").agency_id("五原县民政局")
+        '150821-minzhengju'
+        """
         i = self._agency_index.get(str(key).strip())
         if i is None:
             close = [n for n in self.agencies["name"].astype(str) if str(key) in n or n in str(key)][:5]
@@ -68,6 +90,14 @@ class Dataset:
         return str(self.agencies["agency_id"].iloc[i])
 
     def agency(self, key: str) -> Agency:
+        """The :class:`~govreport.model.Agency` with this id or full name (name, kind, level, region, contact).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").agency("150821-minzhengju").region
+        '内蒙古自治区/巴彦淖尔市/五原县'
+        """
         return agency_from_row(self.agencies.iloc[self._agency_index[self.agency_id(key)]])
 
     @cached_property
@@ -86,16 +116,40 @@ class Dataset:
         return None
 
     def has_report(self, agency: str, year: int) -> bool:
+        """Whether the dataset holds this agency-year (agency by id or full name).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> ds = govreport.load("data")
+        >>> ds.has_report("五原县民政局", 2020), ds.has_report("五原县民政局", 2021)
+        (True, False)
+        """
         return self._report_pos(self.agency_id(agency), year) is not None
 
     def years(self, agency: str | None = None) -> list[int]:
+        """The report years in the dataset, or of one agency (by id or full name), ascending.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").years("五原县民政局")
+        [2020]
+        """
         frame = self.reports
         if agency is not None:
             frame = frame[frame["agency_id"] == self.agency_id(agency)]
         return sorted({int(y) for y in frame["year"]})
 
     def keys(self) -> list[tuple[str, int]]:
-        """Every (agency_id, year) in canonical order."""
+        """Every (agency_id, year) in canonical order.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").keys()
+        [('150821-minzhengju', 2020)]
+        """
         return list(zip(self.reports["agency_id"].astype(str), self.reports["year"].astype(int), strict=True))
 
     def _slice(self, frame: pd.DataFrame, agency_id: str, year: int) -> pd.DataFrame:
@@ -115,7 +169,33 @@ class Dataset:
         return cache[key]
 
     def report(self, agency: str, year: int) -> Report:
-        """One agency-year as a :class:`~govreport.model.Report` (by agency id or full name)."""
+        """One agency-year as a :class:`~govreport.model.Report`.
+
+        Parameters
+        ----------
+        agency : str
+            Agency id or full Chinese name.
+        year : int
+            Report year.
+
+        Returns
+        -------
+        Report
+            Agency, period, format, proactive figures, official tables and narrative sections; displays as a
+            Chinese summary in JupyterLab. ``Report.to_frame()`` lists its figures.
+
+        Raises
+        ------
+        NotFoundError
+            When the agency or the agency-year is not in the dataset (the hint lists the years it has).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> r = govreport.load("data").report("五原县民政局", 2020)
+        >>> r.title
+        '五原县民政局2020年政府信息公开工作年度报告'
+        """
         agency_id = self.agency_id(agency)
         pos = self._report_pos(agency_id, int(year))
         if pos is None:
@@ -181,12 +261,39 @@ class Dataset:
 
     @property
     def is_synthetic(self) -> bool:
+        """Whether the dataset is a synthetic one (``govreport synth`` writes a ``SYNTHETIC.txt`` marker).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").is_synthetic
+        False
+        """
         return self.root is not None and (self.root / layout.SYNTHETIC_MARKER).exists()
 
     # -------------------------------------------------------------------------------------- views
 
     def subset(self, agencies: list[str] | None = None, years: list[int] | None = None) -> Dataset:
-        """A dataset restricted to some agencies (ids or names) and years."""
+        """A dataset restricted to some agencies and years.
+
+        Parameters
+        ----------
+        agencies : list of str, optional
+            Agency ids or full names; default all.
+        years : list of int, optional
+            Report years; default all.
+
+        Returns
+        -------
+        Dataset
+            A new dataset over the same directory (the frames are filtered copies).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> len(govreport.load("data").subset(years=[2021]))
+        0
+        """
         ids = {self.agency_id(a) for a in agencies} if agencies else None
 
         def keep(frame: pd.DataFrame) -> pd.DataFrame:
@@ -347,7 +454,34 @@ class Dataset:
 
 
 def load(path: str | os.PathLike[str] = "data", *, use_cache: bool = True) -> Dataset:
-    """Load and validate a dataset directory. Raises :class:`~govreport.errors.DataError` on bad input."""
+    """Load and validate a dataset directory.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The dataset directory (``agencies.csv``, ``reports.csv``, ``cells.csv``, ``channels.csv``,
+        ``categories.csv``, ``narratives/``): the repository's ``data/``, a synthetic dataset written by
+        ``govreport synth`` or a folder written by ``govreport ingest --out``.
+    use_cache : bool
+        Read and write the Parquet cache in ``<path>/.cache/`` (default True); the CSV stays the source.
+
+    Returns
+    -------
+    Dataset
+        The validated tidy frames.
+
+    Raises
+    ------
+    DataError
+        On bad input, naming the file, line and column and saying how to fix it.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> ds = govreport.load("data")
+    >>> len(ds), ds.agencies["name"].tolist()
+    (1, ['五原县民政局'])
+    """
     frames, data_hash = read_frames(path, use_cache=use_cache)
     ds = Dataset(**frames, root=Path(path), data_hash=data_hash)
     if use_cache:  # derived arrays (the cell matrices) may be kept beside the Parquet cache

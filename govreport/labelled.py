@@ -272,8 +272,8 @@ class LabelledTable(LabelledFrame):
         --------
         >>> import govreport
         >>> t = govreport.load("data").table("t3", "五原县民政局", 2020)
-        >>> t.to_frame().loc[("一、本年新收政府信息公开申请数量", "", ""), ("申请人情况", "总计", "")]
-        np.int64(0)
+        >>> int(t.to_frame().loc[("一、本年新收政府信息公开申请数量", "", ""), ("申请人情况", "总计", "")])
+        0
         """
         return self.values.copy()
 

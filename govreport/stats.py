@@ -128,6 +128,23 @@ def channel_distribution(channels: pd.DataFrame) -> pd.DataFrame:
     Input: the tidy ``channels`` frame (``Dataset.channels`` or a slice of it). Output columns:
     agency_id, year, seq, channel, channel_label, label, value, value_mark, qualifier, unit, share, rank,
     approximate, share_status, overlap is not known here (see :func:`report_channels`).
+
+    Parameters
+    ----------
+    channels : pandas.DataFrame
+        The tidy channel figures, e.g. ``ds.channels``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per channel figure; ``share`` in percent (NaN when not available, ``share_status`` says
+        why: blank, not_applicable, audience_metric, mixed_units, zero_total), ``rank`` 1 = largest.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> float(channel_distribution(govreport.load("data").channels)["share"].sum())
+    100.0
     """
     cols = ["agency_id", "year", "seq", "channel", "channel_label", "label", "value", "value_mark", "qualifier",
             "unit", "share", "rank", "approximate", "share_status"]
@@ -179,7 +196,27 @@ def channel_distribution(channels: pd.DataFrame) -> pd.DataFrame:
 
 
 def report_channels(ds: Dataset, agency_id: str, year: int) -> pd.DataFrame:
-    """:func:`channel_distribution` of one agency-year."""
+    """:func:`channel_distribution` of one agency-year.
+
+    Parameters
+    ----------
+    ds : Dataset
+    agency_id : str
+        Agency id or full Chinese name.
+    year : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`channel_distribution`, in the order the report lists its channels.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> ch = report_channels(govreport.load("data"), "五原县民政局", 2020)
+    >>> ch[["value", "share", "rank"]].values.tolist()[1]
+    [303.0, 72.49, 1.0]
+    """
     agency_id = ds.agency_id(agency_id)
     return channel_distribution(ds._slice(ds.channels, agency_id, int(year))).reset_index(drop=True)
 
@@ -267,6 +304,23 @@ def application_outcomes(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] |
 
     Columns: agency_id, year, received, carried_over, handled, granted, partial, denied, unable,
     not_processed, other, carried_forward, disclosure_rate, disclosure_rate_status.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A dataset (:func:`govreport.load`), or a subset of one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency-year of ``ds.reports``. Counts are NaN when blank (or 不适用, for a single
+        cell); ``disclosure_rate`` is NaN unless ``disclosure_rate_status`` is ``ok``.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> application_outcomes(govreport.load("data"))[["received", "handled", "disclosure_rate_status"]].values.tolist()
+    [[0.0, 0.0, 'none_handled']]
     """
     values, marks = _cells or _matrices(ds, {"t3": _T3_BLOCK})["t3"]
     col = {k: i for i, k in enumerate(_T3_KEYS)}
@@ -306,6 +360,22 @@ def review_rates(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] | None = 
     Columns: agency_id, year, then for each route in review/direct/after_review: ``<route>_<outcome>``
     for maintained, corrected, other, pending, total, and ``<route>_correction_rate`` (+ ``_status``);
     then litigation_total and litigation_correction_rate (+ ``_status``) pooled over both routes.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A dataset (:func:`govreport.load`), or a subset of one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency-year of ``ds.reports``.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> review_rates(govreport.load("data"))[["review_total", "review_correction_rate_status"]].values.tolist()
+    [[0.0, 'none_handled']]
     """
     values, marks = _cells or _matrices(ds, {"t4": _T4_BLOCK})["t4"]
     out = _report_index(ds)
@@ -329,7 +399,24 @@ def review_rates(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] | None = 
 
 
 def proactive_totals(ds: Dataset) -> pd.DataFrame:
-    """Stated proactive total and the sum of the channel figures per agency-year."""
+    """Stated proactive total and the sum of the channel figures per agency-year.
+
+    Parameters
+    ----------
+    ds : Dataset
+
+    Returns
+    -------
+    pandas.DataFrame
+        agency_id, year, proactive_total (NaN when blank), proactive_qualifier, channels_overlap,
+        channel_sum (item-unit channel figures only; NaN when none), channels (how many were summed).
+
+    Examples
+    --------
+    >>> import govreport
+    >>> proactive_totals(govreport.load("data"))[["proactive_total", "channel_sum"]].values.tolist()
+    [[418.0, 418.0]]
+    """
     out = _report_index(ds)
     rep = ds.reports
     out["proactive_total"] = np.where(rep["proactive_total_mark"].to_numpy() == Mark.VALUE,
@@ -353,7 +440,25 @@ def proactive_totals(ds: Dataset) -> pd.DataFrame:
 
 
 def panel(ds: Dataset) -> pd.DataFrame:
-    """Key measures per agency-year with agency attributes: the basis of aggregation and comparisons."""
+    """Key measures per agency-year with agency attributes: the basis of aggregation and comparisons.
+
+    Parameters
+    ----------
+    ds : Dataset
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency-year: :func:`proactive_totals`, :func:`application_outcomes`, the review and
+        litigation totals and rates, and the agency's name, kind, level, region and the report format.
+        ``Dataset.panel()`` is the same.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> panel(govreport.load("data"))[["name", "proactive_total", "handled"]].values.tolist()
+    [['五原县民政局', 418.0, 0.0]]
+    """
     base = proactive_totals(ds)
     mats = _matrices(ds, {"t3": _T3_BLOCK, "t4": _T4_BLOCK})
     apps = application_outcomes(ds, _cells=mats["t3"])
@@ -397,6 +502,24 @@ def changes(ds: Dataset, measures: list[str] | None = None) -> pd.DataFrame:
     """Year-over-year changes for every agency with consecutive years (long format).
 
     Columns: agency_id, name, year, measure, label, previous, current, change, change_pct.
+
+    Parameters
+    ----------
+    ds : Dataset
+    measures : list of str, optional
+        Keys of :data:`MEASURES`; default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency, year (the later of the pair) and measure; empty when no agency has two
+        consecutive years.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> len(changes(govreport.load("data")))   # the seed has one year
+    0
     """
     measures = measures or list(MEASURES)
     p = panel(ds).sort_values(["agency_id", "year"], kind="stable").reset_index(drop=True)
@@ -424,6 +547,25 @@ def year_over_year(ds: Dataset, agency_id: str, year: int) -> pd.DataFrame:
     """Changes of one agency-year against the previous year: key measures and each channel.
 
     Empty (with the columns) when the previous year is not in the dataset.
+
+    Parameters
+    ----------
+    ds : Dataset
+    agency_id : str
+        Agency id or full Chinese name.
+    year : int
+        The later year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        measure, label (Chinese), previous, current, change, change_pct.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> year_over_year(govreport.load("data"), "五原县民政局", 2020).columns.tolist()
+    ['measure', 'label', 'previous', 'current', 'change', 'change_pct']
     """
     cols = ["measure", "label", "previous", "current", "change", "change_pct"]
     agency_id = ds.agency_id(agency_id)
@@ -478,6 +620,26 @@ def aggregate(ds: Dataset, by: tuple[str, ...] | list[str] = ("year",), *, frame
 
     Counts are summed over the agency-years that reported them (``n_<measure>`` says how many);
     rates are pooled (sum of numerators / sum of denominators) over agency-years with both reported.
+
+    Parameters
+    ----------
+    ds : Dataset
+    by : sequence of str
+        Grouping columns of :func:`panel` (default by year).
+    frame : pandas.DataFrame, optional
+        A :func:`panel` frame already computed (or filtered); default ``panel(ds)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``agency_years``, each count and ``n_<count>``, each pooled rate and
+        ``<rate>_n`` (its denominator).
+
+    Examples
+    --------
+    >>> import govreport
+    >>> aggregate(govreport.load("data"))[["year", "agency_years", "proactive_total"]].values.tolist()
+    [[2020.0, 1.0, 418.0]]
     """
     p = panel(ds) if frame is None else frame
     by = list(by)
@@ -507,6 +669,31 @@ def league_table(ds: Dataset, metric: str, *, by: str = "agency_id", year: int |
     ``metric`` is one of disclosure_rate, review_correction_rate, litigation_correction_rate. The rate is
     pooled over the entity's agency-years; its denominator ``n`` must reach ``min_n`` to be ranked.
     Columns: <by>, name (for agencies), value, n, ranked, rank, percentile.
+
+    Parameters
+    ----------
+    ds : Dataset
+    metric : str
+        ``disclosure_rate``, ``review_correction_rate`` or ``litigation_correction_rate``.
+    by : str
+        The entity ranked: ``agency_id`` (default), ``region``, ``level`` …
+    year : int, optional
+        Only this year; default all years pooled.
+    min_n : int
+        Minimum denominator to be ranked (default :data:`DEFAULT_MIN_N`).
+    frame : pandas.DataFrame, optional
+        A :func:`panel` frame already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Ranked entities first (rank 1 = highest rate), then the others with ``ranked`` False.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> league_table(govreport.load("data"), "disclosure_rate")[["name", "n", "ranked"]].values.tolist()
+    [['五原县民政局', 0.0, False]]
     """
     if metric not in _RATE_PARTS:
         raise ValueError(f"league tables rank rates: one of {', '.join(_RATE_PARTS)}")
@@ -546,6 +733,24 @@ def report_stats(ds: Dataset, agency_id: str, year: int) -> dict[str, Any]:
 
     Figures are numbers, ``null`` (blank: not reported) or ``"不适用"``; a rate that is not available is
     ``null`` with a ``*_status`` saying why.
+
+    Parameters
+    ----------
+    ds : Dataset
+    agency_id : str
+        Agency id or full Chinese name.
+    year : int
+
+    Returns
+    -------
+    dict
+        agency_id, agency, year, format, period, proactive, applications, reviews, ….
+
+    Examples
+    --------
+    >>> import govreport
+    >>> report_stats(govreport.load("data"), "五原县民政局", 2020)["agency"]
+    '五原县民政局'
     """
     agency_id = ds.agency_id(agency_id)
     report = ds.report(agency_id, year)
