@@ -15,7 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 KERNEL_NAME = "govreport"
 KERNEL_DISPLAY_NAME = "govreport (Python)"
 LAB_EXTRA_HINT = "运行 ./bootstrap.sh report（会安装 JupyterLab），或在项目目录运行 .venv/bin/pip install -e '.[lab]'"

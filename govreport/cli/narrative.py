@@ -15,7 +15,6 @@ from pathlib import Path
 from ._common import add_agency_year, add_data
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_agency_year(parser, required=True)
     add_data(parser)
