@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 mode="${1:-report}"
 case "$mode" in report|test) ;; *) echo "usage: $0 report|test" >&2; exit 2 ;; esac
 
-APT_PACKAGES=(fonts-noto-cjk chromium poppler-utils)
+APT_PACKAGES=(fonts-noto-cjk fonts-lxgw-wenkai chromium poppler-utils)
 PYTHON="${PYTHON:-python3}"
 
 missing=()

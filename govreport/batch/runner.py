@@ -52,6 +52,7 @@ class BatchOptions:
     timeout: float | None = 600.0
     inflight: int = 2  # reports a worker holds at once (one printing while the next executes)
     allow_errors: bool = False  # write the publication copy of agency-years whose checks find errors
+    layout: str = "web"  # report.pdf: web (Chromium) or official (GB/T 9704, Typst)
 
 
 @dataclass(slots=True)
@@ -111,13 +112,13 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
                             hint="用 --data 指定数据集目录（含 agencies.csv、reports.csv 等）")
     out_dir = Path(os.path.abspath(opts.out_dir))
     probe = Renderer(out_dir, to=to, engine=opts.engine, notebook=opts.notebook, browser=opts.browser,
-                     timeout=opts.timeout)
+                     timeout=opts.timeout, layout=opts.layout)
     ds = load(data_dir)
     selection = plan.select(ds, opts.agencies, opts.years)
     keys: list[Key] = ds.keys()
     if keys:
         probe.check(keys[0][0], keys[0][1], data_dir)  # the notebook declares what a batch passes
-    if selection.items and "pdf" in to and opts.scheduler == "local":
+    if selection.items and probe.needs_chromium and opts.scheduler == "local":
         from ..render.pdf import check_chromium
 
         check_chromium(opts.browser)
@@ -139,7 +140,7 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
         config = ServerConfig(out_dir=str(out_dir), data_dir=str(data_dir), to=to,
                               notebook=str(probe.notebook.resolve()), engine=opts.engine, browser=opts.browser,
                               timeout=opts.timeout, inflight=max(1, opts.inflight),
-                              allow_errors=bool(opts.allow_errors))
+                              allow_errors=bool(opts.allow_errors), layout=opts.layout)
         results: dict[Key, ItemResult] = {}
         progress = Progress(len(todo), stream=stream, bar=bar)
         if report.skipped:

@@ -52,6 +52,7 @@ class ServerConfig:
     inflight: int = 2
     warm: bool = True  # warm the library up in the worker (False: the forking parent has done it)
     allow_errors: bool = False  # publication copies over error findings (see Renderer.allow_errors)
+    layout: str = "web"  # report.pdf: web (Chromium) or official (GB/T 9704, Typst)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +171,13 @@ def serve(conn: Any, config: ServerConfig, parent: int) -> None:
     try:
         try:
             renderer = Renderer(config.out_dir, to=config.to, engine=config.engine, notebook=config.notebook,
-                                browser=config.browser, timeout=config.timeout, allow_errors=config.allow_errors)
+                                browser=config.browser, timeout=config.timeout, allow_errors=config.allow_errors,
+                                layout=config.layout)
             renderer.start(preload=True)  # Chromium starts while the first report's child executes
             load(config.data_dir)  # inherited when forked; loaded (from the Parquet cache) when spawned
             if config.warm:
                 warm_up(config.data_dir)
-            if "pdf" in config.to:
+            if renderer.needs_chromium:
                 from ..render.pdf import check_chromium
 
                 check_chromium(config.browser)

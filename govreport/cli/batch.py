@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..years import parse_years
 from ._common import add_browser, add_data
+from .render import add_layout
 
 DEFAULT_OUT = "reports_out"
 
@@ -38,7 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (default: the number of CPUs)")
     parser.add_argument("--to", default="html,pdf",
                         help="outputs, comma-separated: html (report.html + review.html), pdf, ipynb "
-                             "(the executed notebook is always kept); default: html,pdf")
+                             "(the executed notebook is always kept), docx (report.docx, GB/T 9704 layout); "
+                             "default: html,pdf")
+    add_layout(parser)
     parser.add_argument("--scheduler", choices=("local", "dask"), default="local",
                         help="local: a pool of warm worker processes on this machine (default); "
                              "dask: the workers of a Dask cluster (see --dask-address)")
@@ -82,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir=args.data, out_dir=args.out, years=years,
         agencies=_agencies(args.agencies), jobs=args.jobs, to=args.to, scheduler=args.scheduler,
         dask_address=args.dask_address, force=args.force, notebook=args.notebook, engine=args.engine,
-        browser=args.browser, timeout=args.timeout, allow_errors=args.allow_errors,
+        browser=args.browser, timeout=args.timeout, allow_errors=args.allow_errors, layout=args.layout,
     )
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:

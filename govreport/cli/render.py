@@ -19,6 +19,13 @@ from pathlib import Path
 
 from ._common import add_browser, add_data, add_seed_agency_year
 
+LAYOUT_HELP = ("report.pdf's layout: web (Chromium prints report.html; default) or official "
+               "(GB/T 9704-2012 公文格式, typeset with free fonts)")
+
+
+def add_layout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--layout", choices=("web", "official"), default="web", help=LAYOUT_HELP)
+
 DEFAULT_OUT = "reports_out"
 
 
@@ -28,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=DEFAULT_OUT, type=Path, help=f"output directory (default: {DEFAULT_OUT})")
     parser.add_argument("--to", default="html,pdf",
                         help="outputs, comma-separated: html (report.html + review.html), pdf, ipynb "
-                             "(the executed notebook is always kept); default: html,pdf")
+                             "(the executed notebook is always kept), docx (report.docx, GB/T 9704 layout); "
+                             "default: html,pdf")
+    add_layout(parser)
     parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
                         help="inprocess: run the cells in a fork of this process (fast, isolated); "
                              "kernel: a standard Jupyter kernel, as JupyterLab does")
@@ -52,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from ..render.pipeline import Renderer
 
     renderer = Renderer(args.out, to=args.to, engine=args.engine, notebook=args.notebook, browser=args.browser,
-                        allow_errors=args.allow_errors)
+                        allow_errors=args.allow_errors, layout=args.layout)
     try:
         result = renderer.render(args.agency, args.year, data_dir=args.data)
     except CellExecutionError as exc:
@@ -63,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         renderer.close()
-    for name in ("report.html", "report.pdf", "review.html", "report.ipynb"):
+    for name in ("report.html", "report.pdf", "report.docx", "review.html", "report.ipynb"):
         if name in result.files:
             print(_show(result.files[name]))
     name = f"{result.agency}（{result.agency_id}）{result.year}年度"

@@ -80,6 +80,32 @@ def _wrap(label: str, width: int = 11) -> str:
 
 def render_svg(spec: ChartSpec) -> str:
     """The chart as an SVG fragment ready to inline in HTML. Glyph warnings propagate (no tofu silently)."""
+    return _draw(spec, figure_svg)
+
+
+def render_svg_file(spec: ChartSpec) -> bytes:
+    """The chart as a standalone SVG file (XML prologue and namespaces kept), for typesetters."""
+
+    def save(fig) -> bytes:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        return _METADATA.sub("", buf.getvalue().decode("utf-8")).encode("utf-8")
+
+    return _draw(spec, save)
+
+
+def render_png(spec: ChartSpec, *, dpi: int = 300) -> bytes:
+    """The chart as a PNG of ``dpi`` dots per inch (no time or software stamp: same chart, same bytes)."""
+
+    def save(fig) -> bytes:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        return buf.getvalue()
+
+    return _draw(spec, save)
+
+
+def _draw(spec: ChartSpec, save):
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -114,7 +140,7 @@ def render_svg(spec: ChartSpec) -> str:
         ax.set_xlabel(spec.xlabel)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        return figure_svg(fig)
+        return save(fig)
 
 
 def chart_rc(family: str, font_size: float) -> dict[str, object]:

@@ -343,9 +343,10 @@ class ReportDocument:
             return tuple(r.table(t, version) for t in ids)
         return (r.table(table_id),)
 
-    def _topic_tables(self, topic: str) -> tuple[str, str]:
-        pub: list[str] = []
-        rev: list[str] = []
+    def topic_layouts(self, topic: str) -> list[tuple[str, T.TableLayout, bool]]:
+        """The official tables of a part as layouts: ``(table id, layout, has figures)`` in order (the
+        信息处理费 only when it has figures). Every renderer (HTML, Word, the official PDF) starts here."""
+        out: list[tuple[str, T.TableLayout, bool]] = []
         for tid in _TOPIC_TABLES.get(topic, ()):
             tables = self._official(tid)
             present = any(not t.is_empty for t in tables)
@@ -354,12 +355,19 @@ class ReportDocument:
             layout = T.art20_table(tables) if tid == "t2" else T.official_table(tables[0], html_id=f"gr-{tid}")
             if tid == "fee":
                 layout = _caption(layout, "政府信息公开信息处理费")
+            out.append((tid, layout, present))
+        return out
+
+    def _topic_tables(self, topic: str) -> tuple[str, str]:
+        pub: list[str] = []
+        rev: list[str] = []
+        for tid, layout, present in self.topic_layouts(topic):
             reviewed = T.render_table(T.annotate(layout, self.routed.table(tid)), review=True)
             if self.formatted:
                 pub.append(T.render_table(layout))
                 rev.append(reviewed)
             elif present or self.routed.table(tid):
-                spec: TableSpec = tables[0].spec
+                spec: TableSpec = self._official(tid)[0].spec
                 label = "表二" if tid == "t2" else spec.ref
                 note = f"核验用：原报告为纯文字报告，未列{label}；以下为据正文转写入数据集的数值（空白格为未填报）。"
                 rev.append(f'<div class="review-note"><p class="review-label">{escape(note)}</p>{reviewed}</div>')
@@ -373,9 +381,10 @@ class ReportDocument:
             return []
         return list(d.sort_values("seq", kind="stable").itertuples(index=False))
 
-    def channel_chart(self) -> Fragment | None:
-        """The channel-distribution chart (SVG), or None when the report gives no channel figures."""
-        from .charts import channel_chart_spec, render_svg
+    def channel_figure(self) -> tuple[Any, str] | None:
+        """The channel chart's :class:`~govreport.render.charts.ChartSpec` and its caption, or None when the
+        report gives no channel figures (every renderer draws the chart from this)."""
+        from .charts import channel_chart_spec
 
         if self.distribution is None or len(self.distribution) == 0:
             return None
@@ -387,12 +396,23 @@ class ReportDocument:
         caption = "图1　主动公开信息发布渠道分布"
         if total:
             caption += f"（主动公开信息共{total}）"
+        return spec, caption
+
+    def channel_chart(self) -> Fragment | None:
+        """The channel-distribution chart (SVG), or None when the report gives no channel figures."""
+        from .charts import render_svg
+
+        figure = self.channel_figure()
+        if figure is None:
+            return None
+        spec, caption = figure
         svg = render_svg(spec)
         html = (f'<figure class="chart" id="gr-channel-chart">{svg}'
                 f"<figcaption>{escape(caption)}</figcaption></figure>")
         return Fragment(html, text=caption)
 
-    def channel_table(self) -> Fragment | None:
+    def channel_layout(self) -> T.TableLayout | None:
+        """The channel table's layout (count and share per channel), or None without channel figures."""
         rows = self._channel_rows()
         if not rows:
             return None
@@ -437,10 +457,15 @@ class ReportDocument:
         caption = "表　主动公开信息发布渠道及占比"
         if total:
             caption += f"（报告所述主动公开信息共{total}）"
-        layout = T.simple_table(("序号", "发布渠道（报告原文）", "渠道类别", "数量", "占比"), body,
-                                html_id="gr-channels", caption=caption, classes=("channels",), notes=notes)
+        return T.simple_table(("序号", "发布渠道（报告原文）", "渠道类别", "数量", "占比"), body,
+                              html_id="gr-channels", caption=caption, classes=("channels",), notes=notes)
+
+    def channel_table(self) -> Fragment | None:
+        layout = self.channel_layout()
+        if layout is None:
+            return None
         reviewed = T.annotate(layout, self.routed.channels)
-        return Fragment(T.render_table(layout), T.render_table(reviewed, review=True), text=caption)
+        return Fragment(T.render_table(layout), T.render_table(reviewed, review=True), text=layout.caption)
 
     # ------------------------------------------------------------------------ year over year
 
@@ -468,9 +493,13 @@ class ReportDocument:
                               caption=f"表　与{year - 1}年比较", classes=("yoy",),
                               notes=("注：空白表示该年未填报或无法计算。",))
 
+    def year_over_year_layout(self) -> T.TableLayout | None:
+        """The comparison with the previous year (proactive disclosure) as a layout, or None."""
+        return self._yoy_layout(proactive_only=True, html_id="gr-yoy")
+
     def year_over_year(self) -> Fragment | None:
         """The comparison with the previous year (proactive disclosure), or None without a previous year."""
-        layout = self._yoy_layout(proactive_only=True, html_id="gr-yoy")
+        layout = self.year_over_year_layout()
         if layout is None:
             return None
         return Fragment(T.render_table(layout), text=layout.caption)

@@ -18,6 +18,9 @@ For each :meth:`Renderer.render`:
    HTML (nbconvert) into a staging directory. Meanwhile this process starts Chromium: on two cores the
    browser's start-up overlaps the child's data loading and imports.
 3. This process prints the PDF from the publication HTML with its one browser page.
+   With ``to`` holding ``docx`` the child also writes ``report.docx`` (GB/T 9704-2012 layout, render/docx.py);
+   with ``layout="official"`` it typesets ``report.pdf`` itself (Typst, render/official_pdf.py) and no
+   browser is started.
 4. Every output is staged beside its destination and renamed into place only when all succeeded;
    ``provenance.json`` (the record of the last good render) is written last. A failing cell leaves the
    executed notebook (with papermill's error banner) at ``<out>/<agency-id>/<year>/failed/report.ipynb``
@@ -63,13 +66,15 @@ from . import params as P
 from . import pdfpost
 from . import provenance as prov
 
-OUTPUTS = ("html", "pdf", "ipynb")
+OUTPUTS = ("html", "pdf", "ipynb", "docx")
+#: report.pdf's look: "web" (Chromium prints report.html) or "official" (GB/T 9704-2012, typeset by Typst)
+LAYOUTS = ("web", "official")
 DEFAULT_TO = ("html", "pdf")
 NOTEBOOK_ENV = "GOVREPORT_NOTEBOOK"
 PDF_SUBJECT = "政府信息公开工作年度报告"
 #: Output files a render may leave in its directory. A successful render removes those of them it did not
 #: produce this time (left from an earlier render with other inputs or outputs, they would be stale).
-RENDERED_FILES = ("report.ipynb", "report.html", "review.html", "report.pdf")
+RENDERED_FILES = ("report.ipynb", "report.html", "review.html", "report.pdf", "report.docx")
 
 
 def default_notebook() -> Path:
@@ -100,6 +105,8 @@ def expected_files(to: Iterable[str]) -> tuple[str, ...]:
         files += ["report.html", "review.html"]
     if "pdf" in to:
         files.append("report.pdf")
+    if "docx" in to:
+        files.append("report.docx")
     return tuple(files)
 
 
@@ -120,6 +127,8 @@ class Job:
     html: bool
     data_hash: str | None = None  # Dataset.report_hash when the caller computed it already (a batch)
     allow_errors: bool = False  # write the publication copy even when the checks find errors
+    docx: bool = False  # write report.docx (render/docx.py)
+    official_pdf: bool = False  # write report.pdf in the official layout here (render/official_pdf.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,16 +285,50 @@ def _execute_job(job: Job) -> ExecOutcome:
                 (staging / name).write_text(text, encoding="utf-8", newline="\n")
                 files.append(name)
         t3 = time.perf_counter()
+        print_timings = {} if held else _print_outputs(job, ds, res, report, record, staging, files)
     except CellExecutionError as exc:
         raise _failed_cell(exc, staging, target) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    timings = {"validate": t1 - t0, "execute": t2 - t1}
+    timings = {"validate": t1 - t0, "execute": t2 - t1, **print_timings}
     if job.html:
         timings["export"] = t3 - t2
     return ExecOutcome(res.agency_id, report.agency.name, res.year, str(target), str(staging), tuple(files),
                        record.as_dict(), timings, findings=counts, held_back=held)
+
+
+def _print_outputs(job: Job, ds: Any, res: Any, report: Any, record: prov.Provenance, staging: Path,
+                   files: list[str]) -> dict[str, float]:
+    """In the child: report.docx and the official-layout report.pdf, from one document spec of the same
+    agency-year (render/docspec.py), with the provenance in their metadata."""
+    if not (job.docx or job.official_pdf):
+        return {}
+    import dataclasses
+
+    from .docspec import build
+    from .document import ReportDocument
+
+    t = time.perf_counter()
+    doc = ReportDocument.prepare(ds, res.agency_id, res.year)
+    spec = dataclasses.replace(build(doc), keywords=record.keywords())
+    timings = {"spec": time.perf_counter() - t}
+    if job.docx:
+        from .docx import render_docx
+
+        t = time.perf_counter()
+        (staging / "report.docx").write_bytes(render_docx(spec, subject=PDF_SUBJECT))
+        files.append("report.docx")
+        timings["docx"] = time.perf_counter() - t
+    if job.official_pdf:
+        from .official_pdf import render_pdf
+
+        t = time.perf_counter()
+        info = {"Author": report.agency.name, "Subject": PDF_SUBJECT, "Keywords": record.keywords()}
+        (staging / "report.pdf").write_bytes(pdfpost.finish(render_pdf(spec), info))
+        files.append("report.pdf")
+        timings["pdf"] = time.perf_counter() - t
+    return timings
 
 
 def _execute_notebook_job(job: NotebookJob) -> ExecOutcome:
@@ -428,11 +471,15 @@ class Renderer:
         browser: str | os.PathLike[str] | None = None,
         timeout: float | None = 600.0,
         allow_errors: bool = False,
+        layout: str = "web",
     ) -> None:
         from .engine_names import ENGINES
 
         if engine not in ENGINES:
             raise ParameterError(f"未知的执行引擎 {engine!r}", hint=f"请用其中之一：{', '.join(ENGINES)}")
+        if layout not in LAYOUTS:
+            raise ParameterError(f"未知的 PDF 版式 {layout!r}", hint=f"--layout 可取：{'、'.join(LAYOUTS)}")
+        self.layout = layout
         self.out_dir = Path(out_dir)
         self.to = parse_to(to)
         self.engine = engine
@@ -448,6 +495,11 @@ class Renderer:
         self.allow_errors = bool(allow_errors)
         self._running: dict[int, _Task] = {}  # fd -> task, for submit/collect
         self._selector: Any = None
+
+    @property
+    def needs_chromium(self) -> bool:
+        """Whether report.pdf is printed by Chromium (the web layout); the official layout is typeset."""
+        return "pdf" in self.to and self.layout == "web"
 
     @property
     def browser_error(self) -> DependencyError | None:
@@ -469,7 +521,13 @@ class Renderer:
             from .engine import preload as _preload
 
             _preload(kernel=self.engine == "kernel")
-        if browser and "pdf" in self.to:
+        if preload and "docx" in self.to:
+            import docx  # noqa: F401  (children inherit the import)
+        if preload and self.layout == "official" and "pdf" in self.to:
+            from .official_pdf import preload as _official
+
+            _official()
+        if browser and self.needs_chromium:
             self._ensure_printer().start()
         return self
 
@@ -692,7 +750,8 @@ class Renderer:
         job = Job(values=values, extra=extra, out_dir=str(self.out_dir.resolve()),
                   notebook=str(self.notebook.resolve()), notebook_name=self.notebook.name,
                   notebook_hash=self._nb_hash, engine=self.engine, html="html" in self.to or "pdf" in self.to,
-                  data_hash=data_hash, allow_errors=self.allow_errors)
+                  data_hash=data_hash, allow_errors=self.allow_errors, docx="docx" in self.to,
+                  official_pdf="pdf" in self.to and self.layout == "official")
         return _Task(agency=str(agency), year=int(year), job=job, t0=t0)
 
     def _remaining(self, task: _Task) -> float | None:
@@ -706,7 +765,7 @@ class Renderer:
 
     def _start_browser(self, task: _Task) -> None:
         """Start Chromium (once) while a child executes; a missing browser is remembered, not raised."""
-        if "pdf" not in self.to or self._browser_error is not None:
+        if not self.needs_chromium or self._browser_error is not None:
             return
         if self._printer is not None and self._printer.started:
             return
@@ -739,8 +798,12 @@ class Renderer:
             produced += ["review.html"] if (staging / "review.html").exists() else []
         elif "html" in self.to:
             produced += ["report.html", "review.html"] if report else ["report.html"]
-        browser_error = self._browser_error if "pdf" in self.to and not held else None
-        if "pdf" in self.to and browser_error is None and not held:
+        browser_error = self._browser_error if self.needs_chromium and not held else None
+        if held:
+            pass  # the publication copies (report.pdf, report.docx) are held back with report.html
+        elif report and "report.pdf" in out.files:  # typeset in the child (the official layout)
+            produced.append("report.pdf")
+        elif "pdf" in self.to and browser_error is None:
             t = time.perf_counter()
             html_text = (staging / "report.html").read_text(encoding="utf-8")
             if report:
@@ -751,12 +814,15 @@ class Renderer:
             (staging / "report.pdf").write_bytes(pdfpost.finish(self._print(html_text), info))
             produced.append("report.pdf")
             timings["pdf"] = time.perf_counter() - t
+        if report and not held and "report.docx" in out.files:
+            produced.append("report.docx")
         t = time.perf_counter()
         record = dict(out.provenance)
         if report:
             record["findings"] = dict(out.findings)
             if held:
-                record["held_back"] = ["report.html", "report.pdf"]
+                record["held_back"] = [n for n in ("report.html", "report.pdf", "report.docx")
+                                       if n.split(".")[1] in self.to or n == "report.html"]
         files = _commit(staging, target, produced, record)
         timings["commit"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - task.t0
@@ -789,7 +855,8 @@ def _commit(staging: Path, target: Path, produced: list[str], record: Mapping[st
 
 def render(agency: str, year: int, *, data_dir: str | os.PathLike[str] = "data",
            out_dir: str | os.PathLike[str] = "reports_out", to: str | Iterable[str] | None = None,
-           engine: str = "inprocess", browser: str | os.PathLike[str] | None = None) -> RenderResult:
+           engine: str = "inprocess", browser: str | os.PathLike[str] | None = None,
+           layout: str = "web") -> RenderResult:
     """Render one agency-year (a convenience around :class:`Renderer`)."""
-    with Renderer(out_dir, to=to, engine=engine, browser=browser) as r:
+    with Renderer(out_dir, to=to, engine=engine, browser=browser, layout=layout) as r:
         return r.render(agency, year, data_dir=data_dir)
