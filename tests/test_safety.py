@@ -209,6 +209,8 @@ def test_dataset_with_escaping_id_renders_nothing_outside(seed_dir, tmp_path):
 ])
 def test_safe_file_name(name, safe):
     assert safe_file_name(name) == safe
+    long = safe_file_name("很长的单位名称" * 40)
+    assert len(long.encode("utf-8")) <= 240 and long.startswith("很长的单位名称")
 
 
 def test_template_default_name_from_chinese_name(main_cli, tmp_path):
