@@ -76,5 +76,5 @@ def test_missing_chromium(tmp_path, monkeypatch):
     with pytest.raises(DependencyError, match="apt-get install chromium"):
         check_chromium(tmp_path / "chromium")
     monkeypatch.setenv("GOVREPORT_CHROMIUM", str(tmp_path / "nowhere"))
-    with pytest.raises(DependencyError, match="Chromium not found"):
+    with pytest.raises(DependencyError, match="找不到 Chromium"):
         PdfPrinter().start()

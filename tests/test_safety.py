@@ -117,6 +117,22 @@ def test_render_and_stats_refuse_bad_agency_argument(main_cli, seed_dir, tmp_pat
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command", ["ingest", "audit"])
+def test_ingest_and_audit_refuse_bad_agency_argument(main_cli, tmp_path, command, repo_root):
+    source = repo_root / "data" / "sources" / "150821-minzhengju-2020-mirror.txt"
+    err = one_chinese_error(main_cli(command, source, "--agency", "../x"))
+    assert "../x" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ingested_slug_is_a_valid_id():
+    from govreport.ingest.extract import agency_slug
+
+    assert agency_slug("五原县", "民政局") == "wuyuanxian-minzhengju"
+    long = agency_slug("内蒙古自治区巴彦淖尔市五原县" * 3, "农牧和科技局综合行政执法大队办公室")
+    assert is_agency_id(long) and len(long) <= AGENCY_ID_MAX
+
+
 def _template_with_id(tmp_path: Path, agency_id: str, *, year: int = 2021, name: str = "测试市测试局",
                       file: str = "t.xlsx") -> Path:
     path = tmp_path / file
@@ -209,6 +225,8 @@ def test_dataset_with_escaping_id_renders_nothing_outside(seed_dir, tmp_path):
 ])
 def test_safe_file_name(name, safe):
     assert safe_file_name(name) == safe
+    long = safe_file_name("很长的单位名称" * 40)
+    assert len(long.encode("utf-8")) <= 240 and long.startswith("很长的单位名称")
 
 
 def test_template_default_name_from_chinese_name(main_cli, tmp_path):

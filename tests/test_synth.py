@@ -215,7 +215,7 @@ def test_cli(tmp_path: Path, capsys) -> None:
     out = tmp_path / "cli"
     assert main(["synth", "--agencies", "4", "--years", "2020-2021", "--seed", "9", "--out", str(out),
                  "--broken", "1", "--no-narratives"]) == 0
-    assert "4 agencies, 8 agency-years" in capsys.readouterr().err
+    assert "单位 4 个，年度报告 8 份" in capsys.readouterr().err
     assert (out / EXPECTED_FILE).exists() and not (out / layout.NARRATIVES_DIR).exists()
     assert "--broken 1 --no-narratives" in (out / layout.SYNTHETIC_MARKER).read_text(encoding="utf-8")
     assert main(["synth", "--agencies", "4", "--years", "2020-2021", "--out", str(DATA)]) == 2

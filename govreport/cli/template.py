@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import NotFoundError, ParameterError
     from ..formats import format_for_year
     from ..ids import check_agency_arg
-    from ..io.paths import safe_file_name
+    from ..io.paths import inside, safe_file_name
     from ..io.xlsx import write_template
 
     this_year = datetime.date.today().year
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         used = sorted({t.spec.version for t in report.tables if t.spec.id != "fee"}) if report else []
         spec = format_for_year(args.year)
         version = used[0] if len(used) == 1 else (spec.version if spec else "2019")
-    out = args.out or Path(safe_file_name(f"govreport-template-{key}-{args.year}.xlsx"))
+    out = args.out or inside(".", f"govreport-template-{safe_file_name(key)[:60]}-{args.year}.xlsx")
     if out.suffix.lower() != ".xlsx":
         raise ParameterError(f"--out 必须是 .xlsx 文件，而不是 {str(out)!r}",
                              hint="例如 --out 五原县民政局2021.xlsx")

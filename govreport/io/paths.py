@@ -43,7 +43,7 @@ def inside(root: str | os.PathLike[str], *parts: str | os.PathLike[str]) -> Path
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
-NAME_MAX = 120  # characters; UTF-8 Chinese takes 3 bytes each and most file systems allow 255 bytes
+NAME_MAX_BYTES = 240  # most file systems allow 255 bytes per name; a Chinese character takes 3 in UTF-8
 
 
 def safe_file_name(name: str, *, fallback: str = "未命名") -> str:
@@ -54,7 +54,9 @@ def safe_file_name(name: str, *, fallback: str = "未命名") -> str:
         text = fallback
     if _RESERVED.match(text):
         text = "_" + text
-    return text[:NAME_MAX].rstrip(". ") or fallback
+    while len(text.encode("utf-8")) > NAME_MAX_BYTES:  # keeps the extension only when the stem allows it
+        text = text[:-1]
+    return text.rstrip(". ") or fallback
 
 
 def pid_alive(pid: int) -> bool:
