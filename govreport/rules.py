@@ -51,7 +51,8 @@ D1     warning   report        published after the Art. 49 deadline: department 
 D2     warning   report        published before the statistical period ended
 =====  ========  ============  =========================================================================
 
-Semantics shared by the arithmetic rules (see :mod:`govreport.checks` for the engine):
+The rules are explained in ``docs/domain/rules.md``. Semantics shared by the arithmetic rules (see
+:mod:`govreport.checks` for the engine):
 
 * A **blank** operand makes that instance *not assessable*: it is counted in the summary and produces
   no finding. A blank is never read as 0. (T1 reports a blank total whose parts are filled in.)
@@ -62,8 +63,9 @@ Semantics shared by the arithmetic rules (see :mod:`govreport.checks` for the en
 * R2 and R12b compare a lower bound: the parts that are filled in (counts are non-negative, so blank
   parts can only add) against the whole; they need the named ``require`` parts and the whole.
 
-Channels (C1, C2) follow ``channels.md``: a figure qualified 余/多/以上 is a lower bound, 近 an upper
-bound, 约 an approximation within ``APPROX_TOLERANCE`` (±10 %); the same applies to the stated total.
+Channels (C1, C2) follow the modelling rules of ``docs/domain/channels.md``: a figure qualified 余/多/以上
+is a lower bound, 近 an upper bound, 约 an approximation within ``APPROX_TOLERANCE`` (±10 %); the same applies
+to the stated total.
 Audience figures (人次, 关注 …) and counts of issues, events or times (期, 场, 次) are not item counts and
 stay out of the sum; when any channel is left out, only a sum that *exceeds* the total can be shown wrong.
 A blank channel figure makes the report's comparison not assessable; 不适用 contributes nothing.
@@ -318,7 +320,7 @@ def _t4_parts(route: str) -> tuple[str, ...]:
 
 # ------------------------------------------------------------------------------------------------ rules
 
-_SPEC = "annual-report-format.md §5"
+_SPEC = "docs/domain/rules.md"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -413,12 +415,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "C1", "error", "channels", "各渠道不重复计数时，渠道数之和应等于主动公开总数",
         (ChannelSum(overlap=("no",)),),
-        basis="channels.md (modelling rules); channels_overlap = no",
+        basis="docs/domain/channels.md (modelling rules); channels_overlap = no",
     ),
     Rule(
         "C2", "warning", "channels", "渠道是否重复计数不明（或重复计数）时，渠道数之和与主动公开总数不符",
         (ChannelSum(overlap=("unknown", "yes"), exceed_ok=("yes",)),),
-        basis="channels.md (modelling rules); channels_overlap = yes or unknown",
+        basis="docs/domain/channels.md (modelling rules); channels_overlap = yes or unknown",
     ),
     Rule(
         "C3", "error", "channels", "主动公开总数及各渠道数不应为负数",
@@ -443,7 +445,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "P4", "info", "report", "报告未载明统计期限",
         (ReportPredicate("period_missing"),),
-        basis="channels.md (statistical period strings)",
+        basis="docs/domain/format.md (legal basis: the period)",
     ),
     Rule(
         "F1", "warning", "report", "纯文字报告：该年度应使用统一表格格式",
