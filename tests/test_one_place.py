@@ -177,3 +177,19 @@ def test_data_dictionary_is_read_from_the_schema(seed_dataset):
             if (table, f.name) in meaning:
                 assert meaning[(table, f.name)].startswith(f.doc), (table, f.name)
     assert "（三）不予公开" in meaning[("reports", "denied")]  # the 表三 label, from formats
+
+
+def test_schema_choices_are_the_model_enums():
+    """io/layout stays light (no pandas): it types the two agency enums' values, and this keeps them equal."""
+    import subprocess
+    import sys
+
+    from govreport.formats import REPORT_FORMATS
+    from govreport.io import layout
+    from govreport.model import AgencyKind, Level, ReportFormat
+
+    assert layout.AGENCIES.field("kind").choices == tuple(k.value for k in AgencyKind)
+    assert layout.AGENCIES.field("level").choices == tuple(lv.value for lv in Level)
+    assert layout.REPORTS.field("format").choices == REPORT_FORMATS == tuple(f.value for f in ReportFormat)
+    code = "import sys, govreport.io.layout; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

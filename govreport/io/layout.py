@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..channels import Qualifier
-from ..formats import FORMATS
-from ..model import AgencyKind, Level, ReportFormat
+from ..formats import FORMATS, REPORT_FORMATS
 
 
 class Kind(StrEnum):
@@ -80,9 +79,9 @@ AGENCIES = FileSpec(
     (
         Field("agency_id", Kind.ID, True, doc="stable ASCII id, e.g. 150821-minzhengju (region code + slug)"),
         Field("name", Kind.ID, True, doc="full Chinese name, e.g. 五原县民政局"),
-        Field("kind", Kind.CHOICE, True, tuple(k.value for k in AgencyKind),
+        Field("kind", Kind.CHOICE, True, ("department", "government", "other"),  # = model.AgencyKind (tested)
               doc="department: due 31 Jan; government: due 31 Mar; other: local rules"),
-        Field("level", Kind.CHOICE, True, tuple(lv.value for lv in Level),
+        Field("level", Kind.CHOICE, True, ("national", "province", "prefecture", "county", "township"),  # = model.Level
               doc="administrative level of the agency: national / province / prefecture / county / township"),
         Field("region", doc="administrative region path, e.g. 内蒙古自治区/巴彦淖尔市/五原县"),
         Field("region_code", doc="GB/T 2260 code of the region"),
@@ -104,7 +103,7 @@ REPORTS = FileSpec(
     (
         _AGENCY_ID,
         _YEAR,
-        Field("format", Kind.CHOICE, True, tuple(f.value for f in ReportFormat),
+        Field("format", Kind.CHOICE, True, REPORT_FORMATS,
               doc="table format the report uses: 2019 trial tables, 2021 tables, hybrid (tables of both), "
                   "or none (narrative-only report)"),
         Field("period_start", Kind.DATE, doc="first day of the statistical period as stated; empty if not stated"),
