@@ -1,7 +1,7 @@
 """Disclosure-channel taxonomy, the alias table that maps labels as written to canonical channels,
 value qualifiers (余/多/约/近/以上) and units.
 
-The taxonomy extends the 13 categories of ``channels.md`` with a residual ``other``. Aliases are
+The taxonomy (described in ``docs/domain/channels.md``) has 14 categories and a residual ``other``. Aliases are
 matched on simplified, width-normalised text; callers normalise traditional or garbled text first
 (:mod:`govreport.ingest.normalize`).
 """

@@ -53,10 +53,10 @@ from .channels import Qualifier
 from .errors import ParameterError
 from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
-from .keys import agency_year_key, frame_keys
+from .keys import ReportIndex, agency_year_key, frame_keys, row_positions
 from .matrix import ABSENT as _ABSENT
-from .matrix import CellMatrices, assemble, cell_arrays, cell_matrices
 from .matrix import TableMatrix as _Matrix
+from .matrix import build_matrices, cell_matrices
 from .matrix import luts as _luts
 from .model import AgencyKind, ReportFormat
 from .rules import (
@@ -362,15 +362,13 @@ class _Engine:
         self.rules = rules
         self.rule_index = {r.id: i for i, r in enumerate(rules)}
         reports = ds.reports
-        self.n = n = len(reports)
-        self.agency_cats = reports["agency_id"].cat.categories
-        self.codes = reports["agency_id"].cat.codes.to_numpy().astype(np.int64)
-        self.years = reports["year"].to_numpy().astype(np.int64)
-        self.keys = agency_year_key(self.codes, self.years)
-        self.order = None if n < 2 or np.all(self.keys[1:] > self.keys[:-1]) else np.argsort(self.keys, kind="stable")
+        self.index = index = ReportIndex(reports)
+        self.n = n = index.n
+        self.agency_cats, self.codes, self.years = index.agency_cats, index.codes, index.years
+        self.keys, self.order = index.keys, index.order
         self.sel = sel = np.ones(n, dtype=bool) if sel is None else sel
         self.all_selected = bool(sel.all())
-        self.prev = self._find(self.keys - 1)
+        self.prev = index.find(self.keys - 1)
         # the reports whose figures are needed: the selected ones and their previous years
         need = sel.copy()
         has_prev = sel & (self.prev >= 0)
@@ -390,59 +388,14 @@ class _Engine:
 
     # ---------------------------------------------------------------------------------- positions
 
-    def _find(self, keys: np.ndarray) -> np.ndarray:
-        """Position of each report key among the reports, -1 where absent."""
-        if self.n == 0:
-            return np.full(len(keys), -1, dtype=np.int64)
-        if self.order is None:
-            pos = np.searchsorted(self.keys, keys)
-            pos_c = np.minimum(pos, self.n - 1)
-            return np.where(self.keys[pos_c] == keys, pos_c, -1).astype(np.int64)
-        sorted_keys = self.keys[self.order]
-        pos = np.minimum(np.searchsorted(sorted_keys, keys), self.n - 1)
-        return np.where(sorted_keys[pos] == keys, self.order[pos], -1).astype(np.int64)
-
-    def _codes_of(self, frame: pd.DataFrame) -> np.ndarray:
-        col = frame["agency_id"]
-        if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.equals(self.agency_cats):
-            return col.cat.codes.to_numpy()
-        return self.agency_cats.get_indexer(col.astype(str)).astype(np.int64)
-
     def frame_positions(self, frame: pd.DataFrame, *, need_pos: bool = True) -> tuple[np.ndarray | None,
                                                                                         np.ndarray | None]:
-        """Report position of every row of a frame keyed by (agency_id, year), and, when the frame is
-        sorted like the reports (the dataset's canonical order), each report's block of rows
-        (``bounds[p]:bounds[p + 1]``). With ``need_pos=False`` the positions are only computed when the
-        frame is not sorted (callers use the bounds)."""
-        m = len(frame)
-        if m == 0:
-            return np.zeros(0, dtype=np.int32), np.zeros(self.n + 1, dtype=np.int64)
-        codes = self._codes_of(frame)
-        years = frame["year"].to_numpy()
-        if self.order is None and self.n:
-            # runs of equal (agency, year): compare neighbours instead of building keys per row
-            change = np.flatnonzero((codes[1:] != codes[:-1]) | (years[1:] != years[:-1])) + 1
-            starts = np.concatenate([[0], change])
-            run_keys = agency_year_key(codes[starts], years[starts])
-            if np.all(run_keys[1:] > run_keys[:-1]):
-                run_pos = self._find(run_keys)
-                if np.all(run_pos >= 0):
-                    lengths = np.diff(np.concatenate([starts, [m]]))
-                    pos = np.repeat(run_pos.astype(np.int32), lengths) if need_pos else None
-                    bounds = np.zeros(self.n + 1, dtype=np.int64)
-                    counts = np.zeros(self.n, dtype=np.int64)
-                    counts[run_pos] = lengths
-                    bounds[1:] = np.cumsum(counts)
-                    return pos, bounds
-        keys = agency_year_key(codes, years)
-        return self._find(keys).astype(np.int32), None
+        """See :meth:`govreport.keys.ReportIndex.frame_positions`."""
+        return self.index.frame_positions(frame, need_pos=need_pos)
 
     def cell_positions(self, idx: np.ndarray) -> np.ndarray:
         """Report position of some rows of the cells frame."""
-        if self.cell_pos is not None:
-            return self.cell_pos[idx].astype(np.int64)
-        assert self.cell_bounds is not None
-        return np.searchsorted(self.cell_bounds, idx, side="right").astype(np.int64) - 1
+        return row_positions(self.cell_pos, self.cell_bounds, idx)
 
     # ---------------------------------------------------------------------------------- bookkeeping
 
@@ -494,102 +447,11 @@ class _Engine:
 
     def load_cells(self) -> None:
         """The cell matrices of the reports this run needs: the dataset's shared ones when it needs all."""
-        cm = cell_matrices(self.ds, self) if self.need.all() else self.build_matrices()
+        cm = cell_matrices(self.ds, self.index) if self.need.all() else build_matrices(self.ds, self.index, self.need)
         self.cell_id, self.cell_marks, self.cell_values, self.cell_lines = (
             cm.cell_id, cm.cell_marks, cm.cell_values, cm.cell_lines)
         self.cell_pos, self.cell_bounds, self.group_cells = cm.cell_pos, cm.cell_bounds, cm.group_cells
         self.matrices, self.present, self.table_key_index = cm.matrices, cm.present, cm.table_key_index
-
-    def build_matrices(self) -> CellMatrices:
-        """Scatter the cells frame into one stacked buffer holding a matrix per version.
-
-        Per cell the work is one gather (its matrix column), one add and two scatters: a report's row
-        in the buffer is spread over its block of cells with ``np.repeat`` (the frame is sorted by report).
-        """
-        cells = self.ds.cells
-        lut = _luts()
-        n = self.n
-        arrays = cell_arrays(self.ds)
-        cid = self.cell_id = arrays["cell_id"]
-        self.cell_marks, self.cell_values, self.cell_lines = arrays["marks"], arrays["values"], arrays["lines"]
-        pos, bounds = self.frame_positions(cells, need_pos=False)
-        self.cell_pos, self.cell_bounds = pos, bounds
-        nv = len(lut.versions)
-        # which versions each report has cells of
-        fast = bounds is not None and nv == 2 and len(cid) > 0
-        if fast:
-            assert bounds is not None
-            lengths = np.diff(bounds)
-            nonempty = lengths > 0
-            first = cid[np.minimum(bounds[:-1], len(cid) - 1)]
-            last = cid[np.maximum(bounds[1:] - 1, 0)]
-            has = [nonempty & (first < lut.version_range[0][1]), nonempty & (last >= lut.version_range[1][0])]
-        else:
-            if pos is None:
-                pos = self.cell_pos = self.cell_positions(np.arange(len(cid)))
-            ver = lut.version[cid]
-            has = [np.bincount(pos[ver == vi], minlength=n)[:n] > 0 for vi in range(nv)]
-        # rows of the stacked buffer: version blocks one after the other, then one trash row
-        rowmaps, offsets = [], []
-        total = 0
-        stacked = np.full(nv * n, -1, dtype=np.int64)
-        for vi in range(nv):
-            rows = np.flatnonzero(has[vi] & self.need)
-            rowmap = np.full(n, -1, dtype=np.int64)
-            rowmap[rows] = np.arange(len(rows))
-            stacked[vi * n + rows] = total + np.arange(len(rows))
-            rowmaps.append(rowmap)
-            offsets.append((total, total + len(rows)))
-            total += len(rows)
-        stacked[stacked < 0] = total  # the trash row
-        width = lut.width
-        itype = np.int32 if (total + 1) * width < 2**31 else np.int64
-        values = np.full((total + 1, width), np.nan)
-        marks = np.full((total + 1, width), _ABSENT, dtype=np.int8)
-        self.group_cells = np.zeros(0, dtype=np.int64)
-        if len(cid):
-            loc = lut.local[cid]
-            base = (stacked * width).astype(itype)
-            if fast:
-                assert bounds is not None
-                # a report's cells are of one version unless it mixes versions (hybrid: fixed below)
-                second = has[1] & ~has[0]
-                row_base = np.where(second, base[n:], base[:n])
-                flat = np.repeat(row_base, lengths) + loc
-                mixed = np.flatnonzero(has[0] & has[1])
-                if len(mixed):
-                    cells_mixed = np.flatnonzero(np.repeat(np.isin(np.arange(n), mixed), lengths))
-                    p = self.cell_positions(cells_mixed)
-                    flat[cells_mixed] = base[lut.version[cid[cells_mixed]].astype(np.int64) * n + p] + \
-                        loc[cells_mixed]
-            else:
-                assert pos is not None
-                flat = base[lut.version[cid].astype(np.int64) * n + pos] + loc
-            values.reshape(-1)[flat] = self.cell_values
-            marks.reshape(-1)[flat] = self.cell_marks
-            self.group_cells = np.flatnonzero(loc == lut.trash)
-            if (self.cell_marks == _NAMARK).any():
-                values[marks == _NAMARK] = 0.0  # 不适用 contributes nothing to a sum
-        nk = len(lut.table_keys)
-        present = np.zeros((n, nk), dtype=bool)
-        key_index = {k: i for i, k in enumerate(lut.table_keys)}
-        for vi, v in enumerate(lut.versions):
-            a, b = offsets[vi]
-            m = len(lut.gids[v])
-            vmarks = marks[a:b, :m]
-            rows_pos = np.flatnonzero(rowmaps[vi] >= 0)
-            for ti, (tv, t) in enumerate(lut.table_keys):
-                if tv != v:
-                    continue
-                ca, cb = lut.table_cols[(tv, t)]
-                if cb > ca:
-                    present[rows_pos, ti] = (vmarks[:, ca:cb] != _ABSENT).any(axis=1)
-        # a table of which only group cells are filled in still counts as present
-        if len(self.group_cells):
-            gk = np.asarray([key_index[(k.version, k.table)] for k in cell_catalog()])
-            present[self.cell_positions(self.group_cells), gk[cid[self.group_cells]]] = True
-        return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, self.group_cells, arrays,
-                        self.cell_pos, self.cell_bounds)
 
     def has_table(self, version: str, table: str) -> np.ndarray:
         i = self.table_key_index.get((version, table))
@@ -1575,7 +1437,7 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
         if len(frame):
             codes = engine.agency_cats.get_indexer(pd.Index(frame["agency_id"].astype(str)))
             keys = agency_year_key(codes, frame["year"].to_numpy())
-            pos = np.where(codes >= 0, engine._find(keys), -1)
+            pos = np.where(codes >= 0, engine.index.find(keys), -1)
             for p, h, b, f, ln in zip(pos, frame["heading"], frame["body"], frame["file"], frame["line"],
                                       strict=True):
                 if p >= 0 and engine.sel[p]:
@@ -1853,7 +1715,7 @@ def _frame_bounds(ds: Dataset, name: str) -> np.ndarray | None:
     the frame is not in that order."""
     cache_ = _BOUNDS.setdefault(ds, {})
     if name not in cache_:
-        cache_[name] = _Engine(ds, ()).frame_positions(getattr(ds, name), need_pos=False)[1]
+        cache_[name] = ReportIndex(ds.reports).frame_positions(getattr(ds, name), need_pos=False)[1]
     return cache_[name]
 
 

@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .checks import CheckResult
     from .labelled import LabelledFrame, LabelledTable, Labels, What
 
+#: The ``Dataset._derived`` key naming the dataset's cache directory (set by :func:`load`; the cell
+#: matrices are saved there, see :mod:`govreport.matrix`).
+CACHE_DIR_KEY = "cache_dir"
+
 
 @dataclass(eq=False)
 class Dataset:
@@ -486,7 +490,6 @@ def load(path: str | os.PathLike[str] = "data", *, use_cache: bool = True) -> Da
     ds = Dataset(**frames, root=Path(path), data_hash=data_hash)
     if use_cache:  # derived arrays (the cell matrices) may be kept beside the Parquet cache
         from .io.store import cache_dir
-        from .matrix import CACHE_DIR_KEY
 
         ds._derived[CACHE_DIR_KEY] = cache_dir(Path(path))
     return ds

@@ -156,93 +156,101 @@ TABLES = {
 }
 
 
+#: Each exported table: the CSV schema files its columns come from, and its columns in order.
+_EXPORTED: dict[str, tuple[tuple[layout.FileSpec, ...], tuple[str, ...]]] = {
+    "agencies": ((layout.AGENCIES,), layout.AGENCIES.columns),
+    "reports": ((layout.REPORTS, layout.AGENCIES), (
+        "agency_id", "agency", "year", "kind", "level", "region", "region_code", "format", "period_start",
+        "period_end", "data_cutoff", "published", "proactive_total", "proactive_total_status", "proactive_qualifier",
+        "proactive_unit", "channel_sum", "channels_overlap", "received", "carried_over", "handled", "granted",
+        "partial", "denied", "unable", "not_processed", "other", "carried_forward", "disclosure_rate",
+        "disclosure_rate_status", "review_total", "review_correction_rate", "review_correction_rate_status",
+        "litigation_total", "litigation_correction_rate", "litigation_correction_rate_status")),
+    "cells": ((layout.CELLS,), ("agency_id", "agency", "year", "version", "table", "table_label", "row", "row_label",
+                                "column", "column_label", "unit", "value", "status", "note")),
+    "channels": ((layout.CHANNELS,), ("agency_id", "agency", "year", "seq", "channel", "channel_label", "label",
+                                      "value", "status", "qualifier", "unit", "host", "account", "share_pct",
+                                      "share_status", "rank")),
+    "categories": ((layout.CATEGORIES,), ("agency_id", "agency", "year", "seq", "category", "category_label",
+                                          "label", "value", "status", "qualifier", "unit")),
+}
+
+_RATE_STATUS = "ok / none_handled (nothing handled: not applicable) / missing"
+#: Columns the export adds to the schema: (unit, meaning). Schema columns take theirs from io/layout.py.
+_DERIVED: dict[str, tuple[str, str]] = {
+    "agency": ("", "agency's full Chinese name (agencies.csv name)"),
+    "channel_sum": ("see proactive_unit", "sum of the channel figures with item units; empty if none"),
+    "disclosure_rate": ("%", "实质公开率 = (予以公开 + 部分公开) / 总计 × 100; empty when not available"),
+    "disclosure_rate_status": ("", _RATE_STATUS),
+    "review_total": ("件", "Table 4 行政复议 总计"),
+    "review_correction_rate": ("%", "行政复议 结果纠正 / (总计 − 尚未审结) × 100"),
+    "review_correction_rate_status": ("", _RATE_STATUS),
+    "litigation_total": ("件", "Table 4 行政诉讼 总计, both routes"),
+    "litigation_correction_rate": ("%", "行政诉讼 结果纠正 / (总计 − 尚未审结) × 100, both routes pooled"),
+    "litigation_correction_rate_status": ("", _RATE_STATUS),
+    "table_label": ("", "the table as a reviewer names it"),
+    "row_label": ("", "official row label"),
+    "column_label": ("", "official column label"),
+    "unit": ("", "unit of the value: " + ", ".join(dict.fromkeys(
+        c.unit for spec in FORMATS.values() for t in spec.tables for c in t.columns))),
+    "channel_label": ("", "canonical channel name"),
+    "category_label": ("", "canonical category name"),
+    "share_pct": ("%", "share of the channel figures with the same item unit, largest-remainder rounded to "
+                       "2 decimals (sums to 100.00)"),
+    "share_status": ("", "ok / blank / not_applicable / audience_metric / mixed_units / zero_total"),
+    "rank": ("", "1 = largest figure in the agency-year; ties share the better rank"),
+}
+#: The Table 3 figures of ``reports`` (stats.application_outcomes): the 表三 row each one is, or sums.
+_T3_FIGURES: dict[str, str] = {
+    "received": "new_received", "carried_over": "carried_over", "handled": "results_total", "granted": "granted",
+    "partial": "partial", "denied": "denied", "unable": "unable", "not_processed": "not_processed",
+    "other": "other_handling", "carried_forward": "carried_forward",
+}
+
+
+def _t3_meaning(row_id: str) -> str:
+    t3 = {v: FORMATS[v].table("t3") for v in FORMATS}
+    label = t3["2021"].row(row_id).name
+    if t3["2021"].row(row_id).group:
+        label += ", sum of sub-rows; empty if any sub-row blank"
+        if not t3["2019"].row(row_id).group:
+            label += " (2019: the row itself)"
+    return f"{label}; Table 3 总计 column; empty when not reported (never 0 by default)"
+
+
+def _schema_entry(files: tuple[layout.FileSpec, ...], columns: tuple[str, ...], name: str) -> tuple[str, str] | None:
+    """(unit, meaning) of a column of the CSV schema as the export writes it (None: not a schema column).
+
+    A figure keeps the schema's meaning and gains a status column next to it (``status`` beside ``value``,
+    ``<figure>_status`` beside any other figure)."""
+    for spec in files:
+        figure = "value" if name == "status" else name.removesuffix("_status")
+        if name.endswith("status") and figure in spec.columns and spec.field(figure).kind == layout.Kind.FIGURE:
+            return "", STATUS_MEANING
+        if name in spec.columns:
+            f = spec.field(name)
+            meaning = f.doc or name
+            if f.kind == layout.Kind.FIGURE:
+                meaning += "; empty when status is blank or not_applicable"
+            unit = "year" if f.kind == layout.Kind.YEAR else f.unit
+            return ("" if unit == "see unit" and "unit" not in columns else unit), meaning
+    return None
+
+
 def data_dictionary() -> pd.DataFrame:
-    """Every exported column: table, column, unit, meaning (with the meaning of blank, 0 and 不适用)."""
+    """Every exported column: table, column, unit, meaning (with the meaning of blank, 0 and 不适用).
+
+    Columns of the CSV schema take their unit and meaning from :mod:`govreport.io.layout`; the 表三 figures
+    their labels from :mod:`govreport.formats`; only the columns the export derives are described here.
+    """
     rows: list[tuple[str, str, str, str]] = []
-    for f in layout.AGENCIES.fields:
-        rows.append(("agencies", f.name, f.unit, f.doc or f.name))
-    common = [("agency_id", "", "agency id (see agencies)"), ("agency", "", "agency's full Chinese name"),
-              ("year", "year", "report year")]
-    rows += [("reports", *c) for c in common]
-    rows += [
-        ("reports", "kind", "", "department (due 31 Jan) / government (due 31 Mar) / other"),
-        ("reports", "level", "", "national / province / prefecture / county / township"),
-        ("reports", "region", "", "administrative region path"),
-        ("reports", "region_code", "", "GB/T 2260 region code"),
-        ("reports", "format", "", "2019 trial tables, 2021 tables, hybrid, or none (narrative-only report)"),
-        ("reports", "period_start", "date", "first day of the statistical period as stated; empty if not stated"),
-        ("reports", "period_end", "date", "last day of the statistical period as stated; empty if not stated"),
-        ("reports", "data_cutoff", "date", "day the counts stop when earlier than period_end; empty otherwise"),
-        ("reports", "published", "date", "publication date; empty if unknown"),
-        ("reports", "proactive_total", "see proactive_unit", "stated total of proactively disclosed items"),
-        ("reports", "proactive_total_status", "", STATUS_MEANING),
-        ("reports", "proactive_qualifier", "", "余/多/以上 = at least, 近 = at most, 约 = about, empty = exact"),
-        ("reports", "proactive_unit", "", "unit of the stated total (条, 篇 …)"),
-        ("reports", "channel_sum", "see proactive_unit", "sum of the channel figures with item units; empty if none"),
-        ("reports", "channels_overlap", "", "yes: channels count the same items more than once; empty: not stated"),
-    ]
-    t3 = "Table 3 总计 column; empty when not reported (never 0 by default)"
-    for c, label in (("received", "一、本年新收"), ("carried_over", "二、上年结转"), ("handled", "（七）总计"),
-                     ("granted", "（一）予以公开"), ("partial", "（二）部分公开"),
-                     ("denied", "（三）不予公开, sum of sub-rows; empty if any sub-row blank"),
-                     ("unable", "（四）无法提供, sum of sub-rows"),
-                     ("not_processed", "（五）不予处理, sum of sub-rows"),
-                     ("other", "（六）其他处理 (2019 row or sum of the 2021 sub-rows)"),
-                     ("carried_forward", "四、结转下年度继续办理")):
-        rows.append(("reports", c, "件", f"{label}; {t3}"))
-    rows += [
-        ("reports", "disclosure_rate", "%",
-         "实质公开率 = (予以公开 + 部分公开) / 总计 × 100; empty when not available"),
-        ("reports", "disclosure_rate_status", "", "ok / none_handled (nothing handled: not applicable) / missing"),
-        ("reports", "review_total", "件", "Table 4 行政复议 总计"),
-        ("reports", "review_correction_rate", "%", "行政复议 结果纠正 / (总计 − 尚未审结) × 100"),
-        ("reports", "review_correction_rate_status", "", "ok / none_handled / missing"),
-        ("reports", "litigation_total", "件", "Table 4 行政诉讼 总计, both routes"),
-        ("reports", "litigation_correction_rate", "%",
-         "行政诉讼 结果纠正 / (总计 − 尚未审结) × 100, both routes pooled"),
-        ("reports", "litigation_correction_rate_status", "", "ok / none_handled / missing"),
-    ]
-    rows += [("cells", *c) for c in common]
-    rows += [
-        ("cells", "version", "", "table layout: 2019 (trial format) or 2021"),
-        ("cells", "table", "", "t2a–t2e: Table 2 blocks (Article 20); t3: applications; t4: review and litigation; "
-                               "fee: 信息处理费"),
-        ("cells", "table_label", "", "the table as a reviewer names it"),
-        ("cells", "row", "", "row id"), ("cells", "row_label", "", "official row label"),
-        ("cells", "column", "", "column id"), ("cells", "column_label", "", "official column label"),
-        ("cells", "unit", "", "unit of the value: 件, 项, 个, 万元, 元"),
-        ("cells", "value", "see unit", "the figure; empty when status is blank or not_applicable"),
-        ("cells", "status", "", STATUS_MEANING),
-        ("cells", "note", "", "where a figure stated in prose came from"),
-    ]
-    rows += [("channels", *c) for c in common]
-    rows += [
-        ("channels", "seq", "", "order in the report"),
-        ("channels", "channel", "", "canonical channel id"),
-        ("channels", "channel_label", "", "canonical channel name"),
-        ("channels", "label", "", "the channel as written in the report"),
-        ("channels", "value", "see unit", "the figure; empty when status is blank or not_applicable"),
-        ("channels", "status", "", STATUS_MEANING),
-        ("channels", "qualifier", "", "余/多/以上 = at least, 近 = at most, 约 = about, empty = exact"),
-        ("channels", "unit", "", "条, 篇, 期 … ; 人次 and similar are audience metrics, not items"),
-        ("channels", "host", "", "website only: own or superior government's site"),
-        ("channels", "account", "", "named account"),
-        ("channels", "share_pct", "%", "share of the channel figures with the same item unit, largest-remainder "
-                                       "rounded to 2 decimals (sums to 100.00)"),
-        ("channels", "share_status", "", "ok / blank / not_applicable / audience_metric / mixed_units / zero_total"),
-        ("channels", "rank", "", "1 = largest figure in the agency-year; ties share the better rank"),
-    ]
-    rows += [("categories", *c) for c in common]
-    rows += [
-        ("categories", "seq", "", "order in the report"),
-        ("categories", "category", "", "canonical content category id"),
-        ("categories", "category_label", "", "canonical category name"),
-        ("categories", "label", "", "the category as written"),
-        ("categories", "value", "see unit", "the figure; empty when status is blank or not_applicable"),
-        ("categories", "status", "", STATUS_MEANING),
-        ("categories", "qualifier", "", "余/多/以上 = at least, 近 = at most, 约 = about"),
-        ("categories", "unit", "", "条, 篇 …"),
-    ]
+    for table, (files, columns) in _EXPORTED.items():
+        for name in columns:
+            entry = _schema_entry(files, columns, name)
+            if entry is None and table == "reports" and name in _T3_FIGURES:
+                entry = "件", _t3_meaning(_T3_FIGURES[name])
+            unit, meaning = entry if entry is not None else _DERIVED[name]
+            rows.append((table, name, unit, meaning))
     return pd.DataFrame(rows, columns=["table", "column", "unit", "meaning"])
 
 

@@ -1,6 +1,6 @@
 """The official report formats as data: sections, tables, rows and columns with their exact labels.
 
-Two formats exist (see ``docs/spec`` and the shared spec): the 2019 trial format (国办公开办函〔2019〕60号,
+Two formats exist (described in ``docs/domain/format.md``): the 2019 trial format (国办公开办函〔2019〕60号,
 report years 2019–2020) and the 2021 format (国办公开办函〔2021〕30号, report years 2021 on). A report
 may also be narrative-only (format ``none``), like the seed.
 

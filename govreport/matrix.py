@@ -1,9 +1,10 @@
 """The dataset's figures as wide matrices: one row per agency-year, one column per data cell of a table version.
 
-Built once per :class:`~govreport.dataset.Dataset` (by the checking engine, which scatters the tidy cells
-frame with numpy) and shared by the checks and the statistics, so tens of millions of cells are touched
-once. In ``values`` a blank is NaN and 不适用 is 0 (so sums skip it); ``marks`` keeps what each cell
-holds: value, blank, 不适用, or ``ABSENT`` (no row in cells.csv, which reads as blank).
+Built once per :class:`~govreport.dataset.Dataset` (:func:`build_matrices` scatters the tidy cells frame
+with numpy, placing rows with :class:`govreport.keys.ReportIndex`) and shared by the checks and the
+statistics, so tens of millions of cells are touched once. In ``values`` a blank is NaN and 不适用 is 0
+(so sums skip it); ``marks`` keeps what each cell holds: value, blank, 不适用, or ``ABSENT`` (no row in
+cells.csv, which reads as blank).
 
 A dataset loaded from a directory keeps its matrices beside its Parquet cache (``<root>/.cache/matrices/``,
 plain ``.npy`` files) once they are built, so a later load does not scatter the cells again. The saved
@@ -26,14 +27,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .dataset import CACHE_DIR_KEY
 from .formats import FORMATS, ValueType, cell_catalog
+from .keys import ReportIndex, row_positions
+from .values import Mark
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .checks import _Engine
     from .dataset import Dataset
 
-#: The dataset's ``_derived`` key naming its cache directory (set by :func:`govreport.load`).
-CACHE_DIR_KEY = "cache_dir"
 SAVED_DIR = "matrices"
 SAVED_LAYOUT = 1  # bump when the saved arrays change meaning
 
@@ -176,18 +177,105 @@ def cell_arrays(ds: Dataset) -> dict[str, np.ndarray]:
             "values": cells["value"].to_numpy(dtype=np.float64), "lines": cells["line"].to_numpy()}
 
 
-def cell_matrices(ds: Dataset, engine: _Engine | None = None) -> CellMatrices:
+def build_matrices(ds: Dataset, index: ReportIndex, need: np.ndarray | None = None) -> CellMatrices:
+    """Scatter the cells frame into one stacked buffer holding a matrix per version (rows for the reports
+    ``need`` selects, every report by default).
+
+    Per cell the work is one gather (its matrix column), one add and two scatters: a report's row
+    in the buffer is spread over its block of cells with ``np.repeat`` (the frame is sorted by report).
+    """
+    lut = luts()
+    n = index.n
+    need = np.ones(n, dtype=bool) if need is None else need
+    arrays = cell_arrays(ds)
+    cid, cell_marks, cell_values = arrays["cell_id"], arrays["marks"], arrays["values"]
+    pos, bounds = index.frame_positions(ds.cells, need_pos=False)
+    nv = len(lut.versions)
+    # which versions each report has cells of
+    fast = bounds is not None and nv == 2 and len(cid) > 0
+    if fast:
+        assert bounds is not None
+        lengths = np.diff(bounds)
+        nonempty = lengths > 0
+        first = cid[np.minimum(bounds[:-1], len(cid) - 1)]
+        last = cid[np.maximum(bounds[1:] - 1, 0)]
+        has = [nonempty & (first < lut.version_range[0][1]), nonempty & (last >= lut.version_range[1][0])]
+    else:
+        if pos is None:
+            pos = row_positions(pos, bounds, np.arange(len(cid)))
+        ver = lut.version[cid]
+        has = [np.bincount(pos[ver == vi], minlength=n)[:n] > 0 for vi in range(nv)]
+    # rows of the stacked buffer: version blocks one after the other, then one trash row
+    rowmaps, offsets = [], []
+    total = 0
+    stacked = np.full(nv * n, -1, dtype=np.int64)
+    for vi in range(nv):
+        rows = np.flatnonzero(has[vi] & need)
+        rowmap = np.full(n, -1, dtype=np.int64)
+        rowmap[rows] = np.arange(len(rows))
+        stacked[vi * n + rows] = total + np.arange(len(rows))
+        rowmaps.append(rowmap)
+        offsets.append((total, total + len(rows)))
+        total += len(rows)
+    stacked[stacked < 0] = total  # the trash row
+    width = lut.width
+    itype = np.int32 if (total + 1) * width < 2**31 else np.int64
+    values = np.full((total + 1, width), np.nan)
+    marks = np.full((total + 1, width), ABSENT, dtype=np.int8)
+    group_cells = np.zeros(0, dtype=np.int64)
+    if len(cid):
+        loc = lut.local[cid]
+        base = (stacked * width).astype(itype)
+        if fast:
+            assert bounds is not None
+            # a report's cells are of one version unless it mixes versions (hybrid: fixed below)
+            second = has[1] & ~has[0]
+            row_base = np.where(second, base[n:], base[:n])
+            flat = np.repeat(row_base, lengths) + loc
+            mixed = np.flatnonzero(has[0] & has[1])
+            if len(mixed):
+                cells_mixed = np.flatnonzero(np.repeat(np.isin(np.arange(n), mixed), lengths))
+                p = row_positions(pos, bounds, cells_mixed)
+                flat[cells_mixed] = base[lut.version[cid[cells_mixed]].astype(np.int64) * n + p] + \
+                    loc[cells_mixed]
+        else:
+            assert pos is not None
+            flat = base[lut.version[cid].astype(np.int64) * n + pos] + loc
+        values.reshape(-1)[flat] = cell_values
+        marks.reshape(-1)[flat] = cell_marks
+        group_cells = np.flatnonzero(loc == lut.trash)
+        if (cell_marks == Mark.NA).any():
+            values[marks == Mark.NA] = 0.0  # 不适用 contributes nothing to a sum
+    nk = len(lut.table_keys)
+    present = np.zeros((n, nk), dtype=bool)
+    key_index = {k: i for i, k in enumerate(lut.table_keys)}
+    for vi, v in enumerate(lut.versions):
+        a, b = offsets[vi]
+        m = len(lut.gids[v])
+        vmarks = marks[a:b, :m]
+        rows_pos = np.flatnonzero(rowmaps[vi] >= 0)
+        for ti, (tv, t) in enumerate(lut.table_keys):
+            if tv != v:
+                continue
+            ca, cb = lut.table_cols[(tv, t)]
+            if cb > ca:
+                present[rows_pos, ti] = (vmarks[:, ca:cb] != ABSENT).any(axis=1)
+    # a table of which only group cells are filled in still counts as present
+    if len(group_cells):
+        gk = np.asarray([key_index[(k.version, k.table)] for k in cell_catalog()])
+        present[row_positions(pos, bounds, group_cells), gk[cid[group_cells]]] = True
+    return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, group_cells, arrays, pos, bounds)
+
+
+def cell_matrices(ds: Dataset, index: ReportIndex | None = None) -> CellMatrices:
     """The dataset's cell matrices: kept with the dataset after first use; read from the dataset's cache
     directory when they were saved there for the same data, else built (and saved)."""
     cm = ds._derived.get("cell_matrices")
     if cm is None:
-        if engine is None:
-            from .checks import _Engine
-
-            engine = _Engine(ds, ())
-        cm = read_saved(ds, engine)
+        index = ReportIndex(ds.reports) if index is None else index
+        cm = read_saved(ds, index)
         if cm is None:
-            cm = engine.build_matrices()
+            cm = build_matrices(ds, index)
             save(ds, cm)
         ds._derived["cell_matrices"] = cm
     return cm  # type: ignore[return-value]
@@ -252,7 +340,7 @@ def save(ds: Dataset, cm: CellMatrices) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def read_saved(ds: Dataset, engine: _Engine) -> CellMatrices | None:
+def read_saved(ds: Dataset, index: ReportIndex) -> CellMatrices | None:
     """The saved matrices, when they match the dataset (else None)."""
     where = _saved_dir(ds)
     if where is None:
@@ -277,5 +365,5 @@ def read_saved(ds: Dataset, engine: _Engine) -> CellMatrices | None:
         group_cells = arr("group_cells")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    pos, bounds = engine.frame_positions(ds.cells, need_pos=False)
+    pos, bounds = index.frame_positions(ds.cells, need_pos=False)
     return assemble(values, marks, offsets, rowmaps, present, group_cells, cell_arrays(ds), pos, bounds)

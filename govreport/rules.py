@@ -65,7 +65,8 @@ The text rules read the agency-year's narrative (``narratives/<agency_id>/<year>
 report being imported carries); an agency-year whose text is not known (a report checked on its own,
 e.g. an audited published report) is *not assessable* for them.
 
-Semantics shared by the arithmetic rules (see :mod:`govreport.checks` for the engine):
+The rules are explained in ``docs/domain/rules.md``. Semantics shared by the arithmetic rules (see
+:mod:`govreport.checks` for the engine):
 
 * A **blank** operand makes that instance *not assessable*: it is counted in the summary and produces
   no finding. A blank is never read as 0. (T1 reports a blank total whose parts are filled in.)
@@ -76,8 +77,9 @@ Semantics shared by the arithmetic rules (see :mod:`govreport.checks` for the en
 * R2 and R12b compare a lower bound: the parts that are filled in (counts are non-negative, so blank
   parts can only add) against the whole; they need the named ``require`` parts and the whole.
 
-Channels (C1, C2) follow ``channels.md``: a figure qualified 余/多/以上 is a lower bound, 近 an upper
-bound, 约 an approximation within ``APPROX_TOLERANCE`` (±10 %); the same applies to the stated total.
+Channels (C1, C2) follow the modelling rules of ``docs/domain/channels.md``: a figure qualified 余/多/以上
+is a lower bound, 近 an upper bound, 约 an approximation within ``APPROX_TOLERANCE`` (±10 %); the same applies
+to the stated total.
 Audience figures (人次, 关注 …) and counts of issues, events or times (期, 场, 次) are not item counts and
 stay out of the sum; when any channel is left out, only a sum that *exceeds* the total can be shown wrong.
 A blank channel figure makes the report's comparison not assessable; 不适用 contributes nothing.
@@ -377,7 +379,7 @@ MAGNITUDE_LIMITS: dict[str, tuple[tuple[str, str, float], ...]] = {
           ("t3", "", COUNT_LIMIT), ("t4", "", COUNT_LIMIT), ("fee", "件", COUNT_LIMIT), ("fee", "元", MONEY_LIMIT)),
 }
 
-_SPEC = "annual-report-format.md §5"
+_SPEC = "docs/domain/rules.md"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -472,12 +474,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "C1", "error", "channels", "各渠道不重复计数时，渠道数之和应等于主动公开总数",
         (ChannelSum(overlap=("no",)),),
-        basis="channels.md (modelling rules); channels_overlap = no",
+        basis="docs/domain/channels.md (modelling rules); channels_overlap = no",
     ),
     Rule(
         "C2", "warning", "channels", "渠道是否重复计数不明（或重复计数）时，渠道数之和与主动公开总数不符",
         (ChannelSum(overlap=("unknown", "yes"), exceed_ok=("yes",)),),
-        basis="channels.md (modelling rules); channels_overlap = yes or unknown",
+        basis="docs/domain/channels.md (modelling rules); channels_overlap = yes or unknown",
     ),
     Rule(
         "C3", "error", "channels", "主动公开总数及各渠道数不应为负数",
@@ -509,7 +511,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "P4", "info", "report", "报告未载明统计期限",
         (ReportPredicate("period_missing"),),
-        basis="channels.md (statistical period strings)",
+        basis="docs/domain/format.md (legal basis: the period)",
     ),
     Rule(
         "F1", "warning", "report", "纯文字报告：该年度应使用统一表格格式",

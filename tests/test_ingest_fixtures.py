@@ -1,4 +1,4 @@
-"""Our own fixture reports (tests/fixtures/ingest), in the styles of channels.md, and their damaged copies.
+"""Our own fixture reports (tests/fixtures/ingest), in the styles of docs/domain/channels.md, and their damaged copies.
 
 Every fixture is also read as a traditional copy, a pinyin-garbled traditional copy (pypinyin + OpenCC
 s2t, as the seed's mirror shows it), a GBK-encoded garbled copy and a Big5-encoded traditional copy:

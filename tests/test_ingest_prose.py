@@ -1,4 +1,4 @@
-"""Figures in prose: periods (broken forms too), totals, channels, and the traps listed in channels.md."""
+"""Figures in prose: periods (broken forms too), totals, channels, and the traps listed in docs/domain/channels.md."""
 
 from __future__ import annotations
 

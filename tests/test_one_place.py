@@ -159,3 +159,37 @@ def test_agency_year_key_orders_like_agency_then_year(seed_dataset):
     assert int(agency_year_key(3, 2020)) == int(agency_year_key(np.int16(3), np.int16(2020)))
     assert np.array_equal(frame_keys(seed_dataset.reports), seed_dataset._report_keys)
     assert seed_dataset.has_report("150821-minzhengju", 2020) and not seed_dataset.has_report("150821-minzhengju", 2021)
+
+
+# ------------------------------------------------------------------------------------------ data dictionary
+
+
+def test_data_dictionary_is_read_from_the_schema(seed_dataset):
+    from govreport.export import data_dictionary, export_tables
+    from govreport.io import layout
+
+    d = data_dictionary()
+    for name, frame in export_tables(seed_dataset).items():  # the dictionary lists exactly what is exported
+        assert list(d.loc[d["table"] == name, "column"]) == list(frame.columns), name
+    meaning = dict(zip(zip(d["table"], d["column"], strict=True), d["meaning"], strict=True))
+    for spec, table in ((layout.AGENCIES, "agencies"), (layout.REPORTS, "reports"), (layout.CHANNELS, "channels")):
+        for f in spec.fields:
+            if (table, f.name) in meaning:
+                assert meaning[(table, f.name)].startswith(f.doc), (table, f.name)
+    assert "（三）不予公开" in meaning[("reports", "denied")]  # the 表三 label, from formats
+
+
+def test_schema_choices_are_the_model_enums():
+    """io/layout stays light (no pandas): it types the two agency enums' values, and this keeps them equal."""
+    import subprocess
+    import sys
+
+    from govreport.formats import REPORT_FORMATS
+    from govreport.io import layout
+    from govreport.model import AgencyKind, Level, ReportFormat
+
+    assert layout.AGENCIES.field("kind").choices == tuple(k.value for k in AgencyKind)
+    assert layout.AGENCIES.field("level").choices == tuple(lv.value for lv in Level)
+    assert layout.REPORTS.field("format").choices == REPORT_FORMATS == tuple(f.value for f in ReportFormat)
+    code = "import sys, govreport.io.layout; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -1,11 +1,12 @@
 """The local scheduler: a pool of warm worker processes on this machine.
 
 ``jobs`` workers are forked from this process after it has imported the rendering stack and loaded the
-dataset (:mod:`govreport.batch.server`), so a worker starts in the time its Chromium takes. Work is handed
-out one agency-year at a time, each worker holding at most ``inflight`` (default 2: one report printing
-while the next executes); whoever finishes first gets the next. Results stream back in completion order.
-While the workers start (Chromium starts while their first reports execute), this process computes what
-the index page needs.
+dataset (:mod:`govreport.batch.server`), so a worker starts in the time its Chromium takes. Where ``fork``
+is not used (:func:`govreport.render.worker.start_method`) they are spawned and each imports and loads for
+itself. Work is handed out one agency-year at a time, each worker holding at most ``inflight`` (default 2:
+one report printing while the next executes); whoever finishes first gets the next. Results stream back in
+completion order. While the workers start (Chromium starts while their first reports execute), this process
+computes what the index page needs.
 
 A worker that dies (killed, out of memory) fails the agency-years it held with the reason, and the others
 carry on; a worker that cannot start at all (no Chromium) stops the batch with its error.
@@ -19,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 
 from ..errors import RenderError
-from .server import ItemResult, ServerConfig, ServerHandle, start_forked, wait_ready
+from .server import ItemResult, ServerConfig, ServerHandle, start_forked, start_spawned, wait_ready
 
 WorkItem = tuple[str, int, str | None]  # agency id, year, input hash
 
@@ -42,18 +43,24 @@ class LocalScheduler:
         if not items:
             return
         from ..render.engine import preload
+        from ..render.worker import start_method
         from .server import warm_up
 
-        preload(kernel=self.config.engine == "kernel")  # once here; the forked workers inherit it
-        warm_up(self.config.data_dir)
-        self.config = dataclasses.replace(self.config, warm=False)
-        gc.collect()
-        gc.freeze()  # keep the inherited pages shared: the workers' collectors never walk them
-        try:
-            self.workers = [start_forked(self.config) for _ in range(min(self.jobs, len(items)))]
+        n = min(self.jobs, len(items))
+        if start_method() == "spawn":  # no fork() here: each worker imports and loads for itself
+            self.workers = [start_spawned(self.config) for _ in range(n)]
             self.started = len(self.workers)
-        finally:
-            gc.unfreeze()
+        else:
+            preload(kernel=self.config.engine == "kernel")  # once here; the forked workers inherit it
+            warm_up(self.config.data_dir)
+            self.config = dataclasses.replace(self.config, warm=False)
+            gc.collect()
+            gc.freeze()  # keep the inherited pages shared: the workers' collectors never walk them
+            try:
+                self.workers = [start_forked(self.config) for _ in range(n)]
+                self.started = len(self.workers)
+            finally:
+                gc.unfreeze()
         queue: deque[WorkItem] = deque(items)
         try:
             if while_starting is not None:

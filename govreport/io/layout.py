@@ -21,6 +21,9 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..channels import Qualifier
+from ..formats import FORMATS, REPORT_FORMATS
+
 
 class Kind(StrEnum):
     TEXT = "text"  # free text, may be empty
@@ -66,16 +69,22 @@ class FileSpec:
         raise KeyError(name)
 
 
+#: How exact a stated figure is (govreport.channels.Qualifier); empty = exact.
+QUALIFIERS: tuple[str, ...] = tuple(q.value for q in Qualifier)
+_QUALIFIER_DOC = "余/多/以上 = at least, 近 = at most, 约 = about, empty = exact"
+_AGENCY_ID = Field("agency_id", Kind.ID, True, doc="agency id (see agencies.csv)")
+_YEAR = Field("year", Kind.YEAR, True, doc="report year (the year the figures describe)")
+
 AGENCIES = FileSpec(
     "agencies.csv",
     (
         Field("agency_id", Kind.AGENCY_ID, True,
               doc="stable ASCII id, e.g. 150821-minzhengju (region code + slug); see govreport.ids"),
         Field("name", Kind.ID, True, doc="full Chinese name, e.g. 五原县民政局"),
-        Field("kind", Kind.CHOICE, True, ("department", "government", "other"),
+        Field("kind", Kind.CHOICE, True, ("department", "government", "other"),  # = model.AgencyKind (tested)
               doc="department: due 31 Jan; government: due 31 Mar; other: local rules"),
-        Field("level", Kind.CHOICE, True, ("national", "province", "prefecture", "county", "township"),
-              doc="administrative level of the agency"),
+        Field("level", Kind.CHOICE, True, ("national", "province", "prefecture", "county", "township"),  # = model.Level
+              doc="administrative level of the agency: national / province / prefecture / county / township"),
         Field("region", doc="administrative region path, e.g. 内蒙古自治区/巴彦淖尔市/五原县"),
         Field("region_code", doc="GB/T 2260 code of the region"),
         Field("superior", doc="the government the agency belongs to"),
@@ -94,18 +103,21 @@ AGENCIES = FileSpec(
 REPORTS = FileSpec(
     "reports.csv",
     (
-        Field("agency_id", Kind.ID, True),
-        Field("year", Kind.YEAR, True, doc="report year (the year the figures describe)"),
-        Field("format", Kind.CHOICE, True, ("2019", "2021", "hybrid", "none"),
-              doc="table format the report uses; none = narrative-only report"),
-        Field("period_start", Kind.DATE, doc="first day of the statistical period as stated"),
-        Field("period_end", Kind.DATE, doc="last day of the statistical period as stated"),
-        Field("data_cutoff", Kind.DATE, doc="day the counts stop, when earlier than period_end"),
-        Field("published", Kind.DATE, doc="publication date, if known"),
-        Field("proactive_total", Kind.FIGURE, doc="stated total of proactively disclosed items", unit="see unit"),
-        Field("proactive_qualifier", Kind.CHOICE, False, ("", "余", "多", "约", "近", "以上")),
-        Field("proactive_unit", doc="unit of the stated total, e.g. 条"),
-        Field("channels_overlap", Kind.BOOL, doc="yes: channel figures count the same items more than once"),
+        _AGENCY_ID,
+        _YEAR,
+        Field("format", Kind.CHOICE, True, REPORT_FORMATS,
+              doc="table format the report uses: 2019 trial tables, 2021 tables, hybrid (tables of both), "
+                  "or none (narrative-only report)"),
+        Field("period_start", Kind.DATE, doc="first day of the statistical period as stated; empty if not stated"),
+        Field("period_end", Kind.DATE, doc="last day of the statistical period as stated; empty if not stated"),
+        Field("data_cutoff", Kind.DATE, doc="day the counts stop when earlier than period_end; empty otherwise"),
+        Field("published", Kind.DATE, doc="publication date; empty if unknown"),
+        Field("proactive_total", Kind.FIGURE, doc="stated total of proactively disclosed items",
+              unit="see proactive_unit"),
+        Field("proactive_qualifier", Kind.CHOICE, False, QUALIFIERS, doc=_QUALIFIER_DOC),
+        Field("proactive_unit", doc="unit of the stated total (条, 篇 …)"),
+        Field("channels_overlap", Kind.BOOL,
+              doc="yes: channel figures count the same items more than once; empty: not stated"),
         Field("source", doc="where the figures were transcribed from"),
         Field("notes"),
     ),
@@ -116,13 +128,14 @@ REPORTS = FileSpec(
 CELLS = FileSpec(
     "cells.csv",
     (
-        Field("agency_id", Kind.ID, True),
-        Field("year", Kind.YEAR, True),
-        Field("version", Kind.CHOICE, True, ("2019", "2021"), doc="table layout: 2019 trial or 2021 format"),
-        Field("table", Kind.ID, True, doc="t2a t2b t2c t2d t2e (2019 only) t3 t4 fee"),
+        _AGENCY_ID,
+        _YEAR,
+        Field("version", Kind.CHOICE, True, tuple(FORMATS), doc="table layout: 2019 (trial format) or 2021"),
+        Field("table", Kind.ID, True, doc="t2a–t2e: Table 2 blocks (Article 20; t2e 2019 only); t3: applications; "
+                                          "t4: review and litigation; fee: 信息处理费"),
         Field("row", Kind.ID, True, doc="row id of the table (see govreport.formats)"),
         Field("column", Kind.ID, True, doc="column id of the table"),
-        Field("value", Kind.FIGURE, True, doc="the figure; unit given by the table column", unit="per column"),
+        Field("value", Kind.FIGURE, True, doc="the figure", unit="see unit"),
         Field("note", doc="where a figure stated in prose came from"),
     ),
     key=("agency_id", "year", "version", "table", "row", "column"),
@@ -132,15 +145,16 @@ CELLS = FileSpec(
 CHANNELS = FileSpec(
     "channels.csv",
     (
-        Field("agency_id", Kind.ID, True),
-        Field("year", Kind.YEAR, True),
+        _AGENCY_ID,
+        _YEAR,
         Field("seq", Kind.INT, True, doc="order in the report, from 1"),
         Field("channel", Kind.ID, True, doc="canonical channel id (govreport.channels)"),
         Field("label", Kind.ID, True, doc="the channel as written in the report"),
-        Field("value", Kind.FIGURE, True, unit="see unit"),
-        Field("qualifier", Kind.CHOICE, False, ("", "余", "多", "约", "近", "以上")),
-        Field("unit", doc="条, 篇, 期, ..."),
-        Field("host", Kind.CHOICE, False, ("", "own", "superior"), doc="website: own or a superior's site"),
+        Field("value", Kind.FIGURE, True, doc="the figure", unit="see unit"),
+        Field("qualifier", Kind.CHOICE, False, QUALIFIERS, doc=_QUALIFIER_DOC),
+        Field("unit", doc="条, 篇, 期 … ; 人次 and similar are audience metrics, not items"),
+        Field("host", Kind.CHOICE, False, ("", "own", "superior"),
+              doc="website only: own or a superior government's site"),
         Field("account", doc="named account, e.g. the WeChat account's name"),
         Field("note"),
     ),
@@ -151,14 +165,14 @@ CHANNELS = FileSpec(
 CATEGORIES = FileSpec(
     "categories.csv",
     (
-        Field("agency_id", Kind.ID, True),
-        Field("year", Kind.YEAR, True),
-        Field("seq", Kind.INT, True),
-        Field("category", Kind.ID, True, doc="canonical content category (govreport.channels.CATEGORIES)"),
-        Field("label", Kind.ID, True),
-        Field("value", Kind.FIGURE, True, unit="see unit"),
-        Field("qualifier", Kind.CHOICE, False, ("", "余", "多", "约", "近", "以上")),
-        Field("unit"),
+        _AGENCY_ID,
+        _YEAR,
+        Field("seq", Kind.INT, True, doc="order in the report, from 1"),
+        Field("category", Kind.ID, True, doc="canonical content category id (govreport.channels.CATEGORIES)"),
+        Field("label", Kind.ID, True, doc="the category as written in the report"),
+        Field("value", Kind.FIGURE, True, doc="the figure", unit="see unit"),
+        Field("qualifier", Kind.CHOICE, False, QUALIFIERS, doc=_QUALIFIER_DOC),
+        Field("unit", doc="条, 篇 …"),
         Field("note"),
     ),
     key=("agency_id", "year", "seq"),

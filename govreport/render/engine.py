@@ -7,8 +7,9 @@ In-process engine (``govreport``)
     stdout/stderr streams, error outputs with tracebacks, matplotlib figures flushed by the inline
     backend — without starting a kernel or importing pandas and matplotlib again. papermill still injects
     the parameters, keeps the per-cell bookkeeping and writes the failed notebook with its error banner.
-    The renderer always calls it inside a forked child (:mod:`govreport.render.worker`), so whatever a
-    notebook changes in the process dies with the child.
+    The renderer always calls it inside a child process (forked, or spawned where ``fork`` is missing: the
+    runtime contract is in :mod:`govreport.render.worker`), so whatever a notebook changes in the process
+    dies with the child.
 
 Kernel engine (``kernel``)
     papermill's own nbclient engine with a real ipykernel, as JupyterLab runs the notebook.
