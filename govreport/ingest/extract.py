@@ -373,12 +373,15 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     elif title_year is not None:
         rep_year = title_year
         found(("year",), title_src, "title")
-    elif opening is not None and opening[1] is not None:
-        rep_year = opening[1]
-        found(("year",), opening[2], "opening")
     elif period_year is not None:
         rep_year = period_year
         found(("year",), f.sources.get(("period",)), "period")
+        if opening is not None and opening[1] is not None and opening[1] != period_year:
+            f.warnings.append(f"正文开头称“{opening[0]}{opening[1]}年”报告，统计期限却是 {period_year} 年"
+                              f"（按统计期限记录），请核对")
+    elif opening is not None and opening[1] is not None:
+        rep_year = opening[1]
+        found(("year",), opening[2], "opening")
     elif (oy := prose.read_opening_year(doc, ol.title_line)) is not None:
         rep_year = oy[0]
         found(("year",), oy[1], "opening")

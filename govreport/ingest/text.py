@@ -114,7 +114,7 @@ AGENCY_SUFFIX = (
     r"中心|院|镇|乡|街道|馆|站)"
 )
 _AGENCY_PREFIX = re.compile(rf"^(?P<name>[{CJK}（）()]{{2,40}}?{AGENCY_SUFFIX})")
-_EXTEND = re.compile(r"^(?:员会|人民政府|办事处)")
+_EXTEND = re.compile(r"(?:员会|人民政府|办事处)")  # matched at the end of the name (Pattern.match(s, pos))
 _SIGNATURE = re.compile(rf"^[{CJK}（）]{{2,40}}{AGENCY_SUFFIX}$")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
@@ -170,7 +170,7 @@ _SELF = re.compile(
     r"我局|本局|我镇|本镇|我乡|本乡|我街道|本街道|我街|我委|本委|我办|本办|我单位|本单位|我中心|本中心|我院|我馆|本机关|我部门"
 )
 _OPENING_YEAR = re.compile(
-    r"(?:^|[。；\n])(?:本年度|今年|全年)?(?P<y>(?:19|20)\d{2})(?P<dup>\d{2})?年(?:度)?(?:[，,、]|以来|全年|我|本|在|是)"
+    r"(?:^|[。；\n])(?:本年度|今年|全年)?(?P<y>(?:19|20)\d{2})(?P<dup>\d{2})?年(?:度)?(?=[，,、\u4e00-\u9fff])(?![月底初末])"
 )
 
 
@@ -419,7 +419,8 @@ def read_period(doc: Document, f: Findings) -> PeriodRead:
 # --------------------------------------------------------------------------------------- proactive
 
 _TOTAL = re.compile(
-    rf"主动(?:公开|发布)(?:了)?(?:各类|政务|政府|相关|各项)?(?:信息|政务信息|政府信息)?(?:内容)?[，：]?"
+    rf"主动(?:公开|发布)(?:了)?(?:的)?(?:各类|政务|政府|相关|各项)?(?:的)?(?:信息|政务信息|政府信息)?(?:内容)?"
+    rf"(?:数量|总数|总量)?[，：]?"
     rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM}|{CN_NUM})(?P<wan>万)?(?P<post>余|多)?"
     rf"(?P<unit>{UNITS})(?P<over>以上)?"
 )
@@ -427,6 +428,17 @@ _TOTAL_LOOSE = re.compile(
     rf"(?:公开|发布)(?:各类|政务|政府|相关)?信息(?:共计|共|合计|累计|总计|计|达)?[，：]?"
     rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )
+#: a total whose words run between 主动公开 and 信息 (主动公开涉及疫情防控、社会救助等方面信息423条), and the
+#: looser 共公开政府信息15条: used only when no plain 主动公开…N条 total is stated
+_TOTAL_GAP = re.compile(
+    rf"主动(?:公开|发布)(?:了)?(?P<gap>[^，。；：\d\n]{{1,60}}?)(?:信息)(?:共计|共|合计|累计|总计|计|达|为)?"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_TOTAL_COMMON = re.compile(
+    rf"(?:^|[，。；：\s])(?:全年|本年度?|年度|今年)?(?:共计|共|累计|合计)(?:公开|发布)(?:各类|政务|政府)?信息"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_GAP_LIST = re.compile(r"涉及|等|各类|各项|方面|领域|类别")
 _CUMULATIVE = re.compile(r"截至目前|截止目前|至今|建站以来|开通以来|上线以来|历年|成立以来|累计至今")
 _ANNUAL = re.compile(r"全年|本年|今年|年度|年内|\d{4}年")
 _DATE_RANGE = re.compile(
@@ -440,7 +452,8 @@ _ITEM = re.compile(
 )
 _LIST_START = re.compile(r"^(?:其中|按|从|包括|涉及|主要包括|具体为|分别为|分别是)")
 _LEAD = re.compile(
-    r"^(?:其中|另外|此外|同时|并|还|全年度|全年|本年度|本年|今年|年内|分别)?[，：]?(?:通过|利用|在|经由|经|依托|借助|于|用|以)?"
+    r"^(?:其中|另外|此外|同时|并|还|全年度|全年|本年度|本年|今年|年内|分别)?[，：]?(?:包括|主要有|含)?"
+    r"(?:通过|利用|在|经由|经|依托|借助|于|用|以)?"
 )
 _TRAIL = re.compile(
     r"(?:(?:共计|共|合计|累计|计)?(?:主动)?(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|发送|登载|张贴)(?:了)?"
@@ -514,22 +527,23 @@ def _channel_classes(label: str) -> set[str]:
     return classes
 
 
-def read_proactive(doc: Document, outline: Outline, year: int | None, period_end: dt.date | None,
-                   agency_name: str, agency_is_government: bool, f: Findings) -> ProactiveRead:
-    out = ProactiveRead()
-    scopes = outline.scopes("proactive") + outline.scopes("overview") + outline.scopes("opening")
-    if not outline.scopes("proactive"):
-        scopes = [(0, len(doc.text))]
-    found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
+def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f: Findings
+                ) -> tuple[re.Match, int, int] | None:
+    """The first statement of the proactive total ``rx`` finds in ``scopes``: (match, sentence span)."""
+    found: tuple[re.Match, int, int] | None = None
     for a, b in scopes:
         for sa, sb in sentences(doc, a, b):
-            for m in _TOTAL.finditer(doc.text, sa, sb):
+            for m in rx.finditer(doc.text, sa, sb):
                 if m.group("unit") not in ITEM_UNITS:
                     continue
                 if not m.group("num")[0].isdigit() and cn_number(m.group("num")) is None:
                     continue
                 if "其中" in doc.text[sa:m.start()]:  # a part of a total stated earlier, not the total
                     continue
+                gap = m.groupdict().get("gap")
+                if gap is not None and not _GAP_LIST.search(gap) and (
+                        classify_category(gap) or classify_channel(gap) or len(gap) > 12):
+                    continue  # 主动公开其他信息12条: a category's count, not the total
                 sentence = doc.text[sa:m.end()]
                 if "累计" in sentence or _CUMULATIVE.search(sentence):
                     annual = _DATE_RANGE.search(sentence) or (_ANNUAL.search(sentence)
@@ -543,6 +557,22 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
             if found:
                 break
         if found:
+            break
+    return found
+
+
+def read_proactive(doc: Document, outline: Outline, year: int | None, period_end: dt.date | None,
+                   agency_name: str, agency_is_government: bool, f: Findings) -> ProactiveRead:
+    out = ProactiveRead()
+    scopes = outline.scopes("proactive") + outline.scopes("overview") + outline.scopes("opening")
+    if not outline.scopes("proactive"):
+        scopes = [(0, len(doc.text))]
+    found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
+    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON):
+        found = _find_total(doc, scopes, rx, f)
+        if found:
+            if rx is not _TOTAL:
+                f.methods[("proactive_total",)] = "prose-loose"
             break
     list_start = list_end = None
     if found:
@@ -624,6 +654,7 @@ def _cutoff(sentence: str, year: int | None, period_end: dt.date | None
 def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_name: str, is_gov: bool,
                 f: Findings, *, explicit_only: bool, skip: tuple[int | None, int | None] = (None, None)) -> None:
     text = doc.text
+    seen = {it.span for it, *_ in out.channels} | {it.span for it, _ in out.categories}
     for sa, sb in sentences(doc, start, end) if explicit_only else [(start, end)]:
         if skip[0] is not None and skip[1] is not None and sa < skip[1] and sb > skip[0]:
             continue
@@ -637,6 +668,9 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
             label = _clean_label(raw_label)
             q, note = _qualifier(m)
             a = m.start() + (len(raw_label) - len(raw_label.lstrip(" ，：")))
+            if (a, m.end()) in seen:  # the same words seen through an overlapping scope
+                continue
+            seen.add((a, m.end()))
             item = Item(label, text[a:m.end()].strip(), to_number(m.group("num"), m.group("wan") or ""), q,
                         m.group("unit"), (a, m.end()), note)
             if m.group("wan"):
@@ -670,6 +704,13 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
             category = classify_category(label)
             if category:
                 out.categories.append((item, category))
+                f.sources[("category", len(out.categories))] = src
+                continue
+            if not explicit_only and len(label) <= 12 and not _VERB_INSIDE.search(label) and item.unit == out.unit:
+                # an item of the 其中 list right after the total, under a heading the taxonomy lacks: a content
+                # category as written (工作规则, 民生信息 …)
+                item.note = (item.note + "；" if item.note else "") + "栏目不在分类表中，按原文名称记录"
+                out.categories.append((item, "other"))
                 f.sources[("category", len(out.categories))] = src
                 continue
             if not explicit_only:
@@ -724,12 +765,14 @@ _NEG_REVIEW = re.compile(
 _CORRECTED = re.compile(r"纠错|纠正|撤销|败诉|确认违法|被改变")
 _NEG_CORRECTED = re.compile(r"(?:没有|暂无|无|未)[^，。；]{0,20}?(?:被)?(?:纠错|纠正|撤销|败诉|确认违法)")
 _REVIEW_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"(?:未经复议)?直接(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
+    (re.compile(r"(?:未经复议)?直接(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
      "direct_total"),
-    (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"), "after_review_total"),
-    (re.compile(r"行政复议(?:案件|申请)?(?:共计|共)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
+    (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"), "after_review_total"),
+    (re.compile(r"行政复议(?:案件|申请|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
 )
-_LITIGATION_COUNT = re.compile(r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件)?(?:共计|共)?(?P<n>\d+)(?:件|起|宗)")
+_LITIGATION_COUNT = re.compile(
+    r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"
+)
 _REVIEW_DETAIL = (
     (re.compile(r"(?:结果)?维持(?:原)?(?:行政行为|决定)?(?P<n>\d+)(?:件|起)"), "maintained"),
     (re.compile(r"(?:结果)?纠正(?P<n>\d+)(?:件|起)"), "corrected"),
@@ -796,7 +839,7 @@ def _tableish(s: str) -> bool:
     return bool(_TABLE_LINE.search(s)) or (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
                                            and not re.search(r"[没未无]", s.replace("未经复议", "")))
 _NEW_RECEIVED = re.compile(
-    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,24}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
+    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
 )
 _NEW_GAP_BAD = re.compile(r"复议|诉讼|投诉|举报|信访|咨询|补正|结转|来信|建议|提案")
