@@ -767,7 +767,8 @@ _NEG_CORRECTED = re.compile(r"(?:没有|暂无|无|未)[^，。；]{0,20}?(?:被
 _REVIEW_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:未经复议)?直接(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
      "direct_total"),
-    (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"), "after_review_total"),
+    (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
+     "after_review_total"),
     (re.compile(r"行政复议(?:案件|申请|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
 )
 _LITIGATION_COUNT = re.compile(
