@@ -170,7 +170,7 @@ _SELF = re.compile(
     r"我局|本局|我镇|本镇|我乡|本乡|我街道|本街道|我街|我委|本委|我办|本办|我单位|本单位|我中心|本中心|我院|我馆|本机关|我部门"
 )
 _OPENING_YEAR = re.compile(
-    r"(?:^|[。；\n])(?:本年度|今年|全年)?(?P<y>(?:19|20)\d{2})(?P<dup>\d{2})?年(?:度)?(?=[，,、\u4e00-\u9fff])(?![月底初末])"
+    r"(?:^|[。；\n])(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])?(?:本年度|今年|全年)?(?P<y>(?:19|20)\d{2})(?P<dup>\d{2})?年(?:度)?(?=[，,、\u4e00-\u9fff])(?![月底初末])"
 )
 
 
@@ -655,6 +655,8 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
                 f: Findings, *, explicit_only: bool, skip: tuple[int | None, int | None] = (None, None)) -> None:
     text = doc.text
     seen = {it.span for it, *_ in out.channels} | {it.span for it, _ in out.categories}
+    stated = {(it.label, it.value) for it, *_ in out.channels}
+    skip_to = -1
     for sa, sb in sentences(doc, start, end) if explicit_only else [(start, end)]:
         if skip[0] is not None and skip[1] is not None and sa < skip[1] and sb > skip[0]:
             continue
@@ -668,7 +670,14 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
             label = _clean_label(raw_label)
             q, note = _qualifier(m)
             a = m.start() + (len(raw_label) - len(raw_label.lstrip(" ，：")))
-            if (a, m.end()) in seen:  # the same words seen through an overlapping scope
+            if (a, m.end()) in seen or a < skip_to:  # seen through an overlapping scope, or a sub-breakdown
+                continue
+            if (label, to_number(m.group("num"), m.group("wan") or "")) in stated:
+                # 其中通过县政府门户网站发布5469条，…: the sentence breaks down an item already read
+                stop = text.find("。", m.end())
+                skip_to = len(text) if stop < 0 else stop
+                f.miss(f"“{label}”的细分", "该句是已读出的一项的再细分，不作为渠道或栏目重复计入",
+                       doc.source(a, m.end()))
                 continue
             seen.add((a, m.end()))
             item = Item(label, text[a:m.end()].strip(), to_number(m.group("num"), m.group("wan") or ""), q,
@@ -699,6 +708,7 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
                 channel = classes.pop()
                 host, account = _host_account(label, channel, agency_name, is_gov)
                 out.channels.append((item, channel, host, account))
+                stated.add((item.label, item.value))
                 f.sources[("channel", len(out.channels))] = src
                 continue
             category = classify_category(label)
@@ -829,7 +839,7 @@ def _scoped(doc: Document, outline: Outline, topic: str) -> list[tuple[int, int]
     return [(0, len(doc.text))]
 
 
-_DATEISH = re.compile(r"\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%")
+_DATEISH = re.compile(r"^\s*\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%")
 _CLAUSE = re.compile(r"[^，；：,;]+")
 _TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
 _TABLE_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
