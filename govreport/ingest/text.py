@@ -839,7 +839,10 @@ def _scoped(doc: Document, outline: Outline, topic: str) -> list[tuple[int, int]
     return [(0, len(doc.text))]
 
 
-_DATEISH = re.compile(r"^\s*\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%")
+_DATEISH = re.compile(
+    r"^\s*\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%"
+)
 _CLAUSE = re.compile(r"[^，；：,;]+")
 _TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
 _TABLE_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
