@@ -220,7 +220,7 @@ def unidentified_agency(file: str, name: str | None = None) -> Agency:
 
 #: Largest report ingested, in MB of text (a published report is well under 1 MB); a larger file is
 #: refused before it is read. Override with ``GOVREPORT_INGEST_MAX_MB`` or ``--max-mb``.
-DEFAULT_MAX_MB = 8.0
+DEFAULT_MAX_MB = 4.0
 
 
 def max_mb() -> float:

@@ -446,10 +446,47 @@ _DATE_RANGE = re.compile(
     rf"(?P<b>\d{{4}}年\d{{1,2}}月\d{{1,2}}日|{_MD_DATE})"
 )
 _UNTIL = re.compile(r"(?:截至|截止)(?:到)?\s*(?P<b>\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)")
-_ITEM = re.compile(
-    rf"(?P<label>[^，；。！？\n]*?)(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
-    rf"(?P<unit>{UNITS})(?P<over>以上)?"
+_FIGURE = re.compile(
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )
+_ITEM_BREAK = re.compile(r"[，；。！？\n]")
+
+
+class _ItemMatch:
+    """An item of a list: its label (from the previous item or delimiter up to the figure) and figure.
+
+    Found figure first, then label backwards, so that the search stays linear in the text's length (a
+    lazy label in front of the figure made the regex quadratic on long lines without figures)."""
+
+    __slots__ = ("_label", "_m", "_start")
+
+    def __init__(self, label_start: int, label: str, m: re.Match) -> None:
+        self._start, self._label, self._m = label_start, label, m
+
+    def group(self, name: str | int = 0) -> str | None:
+        if name == "label":
+            return self._label
+        if name == 0:
+            return self._label + self._m.group()
+        return self._m.group(name)
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._m.end()
+
+
+def _iter_items(text: str, start: int, end: int) -> Iterator[_ItemMatch]:
+    pos = start
+    for m in _FIGURE.finditer(text, start, end):
+        a = m.start()
+        # the label runs back to the previous item or delimiter
+        b = a
+        while b > pos and not _ITEM_BREAK.match(text, b - 1):
+            b -= 1
+        yield _ItemMatch(b, text[b:a], m)
+        pos = m.end()
 _LIST_START = re.compile(r"^(?:其中|按|从|包括|涉及|主要包括|具体为|分别为|分别是)")
 _LEAD = re.compile(
     r"^(?:其中|另外|此外|同时|并|还|全年度|全年|本年度|本年|今年|年内|分别)?[，：]?(?:包括|主要有|含)?"
@@ -594,7 +631,7 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         list_start, list_end = m.end(), sb
         before = doc.text[sa:m.start()].rstrip("，, ")
         lead = re.search(r"(?:合计|共计|总计|以上共|共)$", before)
-        if lead and _ITEM.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
+        if lead and _FIGURE.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
             list_start, list_end = sa, sa + lead.start()
         nxt = sb
         for _ in range(3):
@@ -660,7 +697,7 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
     for sa, sb in sentences(doc, start, end) if explicit_only else [(start, end)]:
         if skip[0] is not None and skip[1] is not None and sa < skip[1] and sb > skip[0]:
             continue
-        for m in _ITEM.finditer(text, sa, sb):
+        for m in _iter_items(text, sa, sb):
             raw_label = m.group("label")
             if explicit_only and not re.match(r"^(?:其中|另外|此外|同时|并|还)?[，：]?(?:通过|利用|依托|借助|在)",
                                               raw_label.strip()):
