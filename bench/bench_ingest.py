@@ -3,11 +3,11 @@
     .venv/bin/python bench/bench_ingest.py [--seconds 3] [--json]
 
 The page corpus (tests/fixtures/ingest/corpus: one small report per failure mode of published pages) is
-measured too and must also meet the target. The main corpus is the seed's mirror copy (traditional + pinyin-garbled, as published) and the text fixture
-reports of tests/fixtures/ingest, each also as a traditional copy, a pinyin-garbled traditional copy
-and a GBK-encoded garbled copy (made with OpenCC s2t + pypinyin, as the tests make them). Every report
-goes through the whole pipeline from bytes: encoding detection, normalisation, sections, every prose
-reader, table assembly and the Report with its provenance.
+measured too and must also meet the target. The main corpus is the seed's mirror copy (traditional +
+pinyin-garbled, as published) and the text fixture reports of tests/fixtures/ingest, each also as a
+traditional copy, a pinyin-garbled traditional copy and a GBK-encoded garbled copy (made with OpenCC s2t +
+pypinyin, as the tests make them). Every report goes through the whole pipeline from bytes: encoding
+detection, normalisation, sections, every prose reader, table assembly and the Report with its provenance.
 
 In the same run, the normalisation stage is compared with a naive implementation that produces the same
 text the obvious way: OpenCC called once per line, and the width mapping done with a regular expression
