@@ -119,6 +119,8 @@ def _split(doc: Document, i: int) -> tuple[str, list[str]] | None:
     if s.count("|") >= 2:
         cells = [c.strip() for c in s.strip("|").split("|")]
         label, values = cells[0], cells[1:]
+        if not any(values):
+            return None  # a label between bars, its cells on the lines that follow
         if label and not _NUM_TOKEN.match(label):
             return label, values
         return "", cells
@@ -190,14 +192,20 @@ def _read_t3(doc: Document, i: int, version: str, out: TextTables) -> int:
             unread.append(i)
             i += 1
             continue
-        rid = match_row(bare, version) if split is None else None
+        rid = match_row(bare, version) if split is None else None  # a label alone: one cell per line
         if rid is not None:
             any_row = True
-            # one cell per line: the figures on the lines that follow, up to the next label
+            # one cell per line: the figures on the lines that follow, up to the next label (lines that
+            # are only a bar separate cells; a cell may carry its bar: ``0 |``)
             j = i + 1
-            while j < n and _NUM_TOKEN.match(lines[j].strip()):
+            values = []
+            while j < n:
+                c = lines[j].strip().strip("|").strip()
+                if _NUM_TOKEN.match(c):
+                    values.append(c)
+                elif lines[j].strip() != "|":
+                    break
                 j += 1
-            values = [lines[k].strip() for k in range(i + 1, j)]
             if len(values) == T3_COLS:
                 _put(out, doc, i, version, "t3", rid, cols, values, last=j - 1)
             else:
