@@ -893,6 +893,9 @@ _NEW_RECEIVED = re.compile(
     r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
 )
+_NEW_RECEIVED_BEFORE = re.compile(  # 收到0件信息公开申请: the count before what was received
+    r"(?:新收|收到|受理|接到|接收)(?:各类)?(?:共计|共)?(?P<n>\d+)(?:件|个|条|份)(?P<gap>[^，。；\d]{0,12}?)(?:申请)"
+)
 _NEW_GAP_BAD = re.compile(r"复议|诉讼|投诉|举报|信访|咨询|补正|结转|来信|建议|提案")
 
 
@@ -911,7 +914,7 @@ def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[Cell
                 continue
             note = _note(doc, outline, sa, sb)
             src = doc.source(sa, sb)
-            for m in _NEW_RECEIVED.finditer(s):
+            for m in [*_NEW_RECEIVED.finditer(s), *_NEW_RECEIVED_BEFORE.finditer(s)]:
                 if _NEW_GAP_BAD.search(m.group("gap")):
                     continue
                 clause = s[max(0, m.start() - 12):m.end()]
