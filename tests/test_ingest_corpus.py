@@ -108,7 +108,9 @@ def test_year_and_how_it_was_found(name: str, year: int, method: str) -> None:
 
 
 def test_a_year_inferred_from_the_publication_date_is_flagged() -> None:
-    assert any("发布日期" in w and "推定" in w for w in js("y04-published-date")["warnings"])
+    d = js("y04-published-date")
+    assert any("发布日期" in w and "推定" in w for w in d["warnings"])
+    assert d["year_confidence"] == "low" and js("t01-split-title")["year_confidence"] == "high"
 
 
 def test_title_year_and_data_year_disagreeing_is_a_finding_not_a_guess() -> None:

@@ -134,6 +134,7 @@ class Ingested:
                 "phone": a.phone, "fax": a.fax, "email": a.email, "office": a.office, "matched": self.agency_match,
                 "as_written": self.agency_as_written or a.name,
                 "method": method(("agency", "name")) or self.agency_match,
+                "confidence": _CONFIDENCE.get(method(("agency", "name")) or self.agency_match, "medium"),
                 "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
                             if k[0] == "agency"},
             }
@@ -184,6 +185,7 @@ class Ingested:
             "agency": agency,
             "year": self.year,
             "year_method": method(("year",)) if self.year is not None else None,
+            "year_confidence": _CONFIDENCE.get(method(("year",)) or "", "medium") if self.year is not None else None,
             "year_source": src(("year",)),
             "format": self.format.value,
             "period": {
@@ -208,6 +210,13 @@ class Ingested:
             "not_read": [n.to_json() for n in self.not_read],
             "warnings": list(self.warnings),
         }
+
+
+#: How sure a year or an agency name is, by how it was found: the report's own title, metadata, period,
+#: sign-off or an override are certain; an opening sentence or the contact line is a reading of prose; a
+#: year inferred from the publication date is a guess the user must confirm.
+_CONFIDENCE = {"title": "high", "metadata": "high", "period": "high", "signature": "high", "given": "high",
+               "dataset": "high", "opening": "medium", "contact": "medium", "inferred": "low"}
 
 
 def unidentified_agency(file: str, name: str | None = None) -> Agency:
