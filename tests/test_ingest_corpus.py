@@ -255,3 +255,18 @@ def test_read_prose_is_the_entry_point_for_text_from_any_source() -> None:
     text = (CORPUS / "t04-niandu-twice.txt").read_text(encoding="utf-8")
     g = read_prose(text, "from-a-pdf.pdf")
     assert g.source_kind == "text" and g.agency.name == "白沙区商务局" and g.proactive.total.value == 165
+
+
+@pytest.mark.parametrize(("sentence", "cells"), [
+    ("本年度行政复议、行政诉讼均未发生。",
+     {("t4", "value", "review_total"): 0, ("t4", "value", "direct_total"): 0,
+      ("t4", "value", "after_review_total"): 0}),
+    ("本年度收到申请3件，除此之外未收到其他政府信息公开申请。", {("t3", "new_received", "total"): 3}),
+    ("2020年，我镇收到0件信息公开申请。", {("t3", "new_received", "total"): 0}),
+    ("全年主动公开涉农补贴信息12条。", {}),  # a category's count is not the total
+])
+def test_prose_wordings(sentence: str, cells: dict) -> None:
+    g = read_prose(f"一、总体情况\n{sentence}\n", "x.txt")
+    got = {(t.spec.id, *k): v.value for t in g.tables for k, v in t.cells.items() if k[0] != "results_total"}
+    assert got == cells
+    assert g.proactive.total.value is None

@@ -498,6 +498,7 @@ _TRAIL = re.compile(
 )
 _VERB_INSIDE = re.compile(r"(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|张贴)(?=..)")
 _PLACE_TRAIL = re.compile(r"(?<=..)(?:上|中|内)$")
+_NOT_CONTENT = re.compile(r"申请|复议|诉讼|投诉|咨询|访问|浏览|关注|热线|工单|来电|办件|回复|留言|答复")
 _OVERLAP = re.compile(r"同步(?:发布|推送|公开|更新|转载)|均(?:已)?(?:同步)?(?:在|通过)|同时(?:在|通过)|一并(?:在|通过)")
 _SPLIT_PARTS = re.compile(r"[、和及与]|以及")
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
@@ -578,9 +579,8 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
                 if "其中" in doc.text[sa:m.start()]:  # a part of a total stated earlier, not the total
                     continue
                 gap = m.groupdict().get("gap")
-                if gap is not None and not _GAP_LIST.search(gap) and (
-                        classify_category(gap) or classify_channel(gap) or len(gap) > 12):
-                    continue  # 主动公开其他信息12条: a category's count, not the total
+                if gap is not None and not _GAP_LIST.search(gap):
+                    continue  # 主动公开其他信息12条, 主动公开涉农补贴信息3条: a category's count, not the total
                 sentence = doc.text[sa:m.end()]
                 if "累计" in sentence or _CUMULATIVE.search(sentence):
                     annual = _DATE_RANGE.search(sentence) or (_ANNUAL.search(sentence)
@@ -753,7 +753,8 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
                 out.categories.append((item, category))
                 f.sources[("category", len(out.categories))] = src
                 continue
-            if not explicit_only and len(label) <= 12 and not _VERB_INSIDE.search(label) and item.unit == out.unit:
+            if (not explicit_only and len(label) <= 12 and not _VERB_INSIDE.search(label)
+                    and not _NOT_CONTENT.search(label) and item.unit == out.unit):
                 # an item of the 其中 list right after the total, under a heading the taxonomy lacks: a content
                 # category as written (工作规则, 民生信息 …)
                 item.note = (item.note + "；" if item.note else "") + "栏目不在分类表中，按原文名称记录"
@@ -948,8 +949,14 @@ def _put_new(sink: _CellSink, s: str, m: re.Match, note: str, src: Source, f: Fi
         f.miss("表三 “法人或其他组织” 各列", "正文只给出法人或其他组织合计数，无法分到五类", src)
 
 
+_NO_OTHER = re.compile(r"(?<!或)(?<!或者)(?<!和)其他(?!组织)|其它|以外|之外|此外|另外")
+
+
 def _read_negative_app(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> bool:
-    """A "none received" clause: 0 for the figures it speaks of. True when one was read."""
+    """A "none received" clause: 0 for the figures it speaks of. True when one was read. "No other
+    application" (未收到其他申请) says nothing about the total and is not read."""
+    if _NO_OTHER.search(s):
+        return False
     for m in _NEG_APP.finditer(s):
         gap = m.group("gap") or ""
         if _APP_DISQUALIFY.search(gap + m.group("obj") + (m.group("after") or "")):
@@ -1031,9 +1038,16 @@ def _review_counts(s: str, sink: _CellSink, note: str, src: Source, f: Findings)
             f.miss("表四 行政诉讼", "正文只给出行政诉讼合计数，未区分直接起诉与复议后起诉", src)
 
 
+_NEG_REVIEW_AFTER = re.compile(
+    r"(?P<obj>行政复议|行政诉讼|复议|诉讼)[^，。；\d]{0,20}?(?:均|都|皆|也)?(?:未|没有)(?:发生|出现|收到|产生|涉及)"
+)
+
+
 def _review_negative(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:
-    for m in _NEG_REVIEW.finditer(s):
-        clause = s[m.start():]
+    if _NO_OTHER.search(s):
+        return
+    for m in [*_NEG_REVIEW.finditer(s), *_NEG_REVIEW_AFTER.finditer(s)][:1]:
+        clause = s[m.start():] if m.re is _NEG_REVIEW else s
         if _CORRECTED.search(clause):
             f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", src)
             return
