@@ -178,6 +178,10 @@ def _read_t3(doc: Document, i: int, version: str, out: TextTables) -> int:
             continue
         split = _split(doc, i)
         rid = match_row(split[0], version) if split is not None and split[0] else None
+        if rid is None and split is not None and split[0] and len(split[1]) >= 3 and not _is_group(split[0], version):
+            unread.append(i)  # figures under a label that names no row (a wrapped label's second line …)
+            i += 1
+            continue
         if rid is not None:
             values = split[1]  # type: ignore[index]
             any_row = True
@@ -195,6 +199,12 @@ def _read_t3(doc: Document, i: int, version: str, out: TextTables) -> int:
         rid = match_row(bare, version) if split is None else None  # a label alone: one cell per line
         if rid is not None:
             any_row = True
+            # the figures on the next line alone (a layout row whose label stands above its figures)
+            nxt = _orig_line(doc, i + 1).split() if i + 1 < n else []
+            if len(nxt) == T3_COLS and all(_NUM_TOKEN.match(v) for v in nxt):
+                _put(out, doc, i, version, "t3", rid, cols, nxt, last=i + 1)
+                i += 2
+                continue
             # one cell per line: the figures on the lines that follow, up to the next label (lines that
             # are only a bar separate cells; a cell may carry its bar: ``0 |``)
             j = i + 1
