@@ -9,7 +9,13 @@ could not turn into a figure with certainty. Nothing is assigned by position, an
 * channel figures come from the ``其中…`` list after the total (or ``通过X发布信息N条`` statements); each
   item's label is kept as written, minus the leading preposition and trailing publishing verb; items that
   name several channels, audience figures (关注/订阅/访问/人次…) and unknown labels are not channels;
-* "目前没有依申请公开办理情况"-type statements give 表三 new-received and results totals of 0;
+* the agency and the year come from the title (also over two lines, run into the text, 关于…的报告, year in
+  brackets), else the page's metadata block, the opening (现公布X2019年…, 由X办公室编制), the sign-off, the
+  contact line; a short form is resolved only with the text's own 「（以下简称…）」; the year else from the
+  statistical period (broken forms too), the opening 「2021年，我镇…」 or, as a flagged guess, the
+  publication date;
+* "目前没有依申请公开办理情况"-type statements give 表三 new-received and results totals of 0 (read clause
+  by clause, dates and list numbers are not counts; "未收到其他申请" is not a zero);
   "未收到法人或者其他组织…申请" only gives the legal-person columns; "未发生行政复议、行政诉讼" gives the
   three 表四 totals of 0; "无…纠错案件" gives nothing (no case corrected ≠ no case).
 """
