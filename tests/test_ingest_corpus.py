@@ -270,3 +270,11 @@ def test_prose_wordings(sentence: str, cells: dict) -> None:
     got = {(t.spec.id, *k): v.value for t in g.tables for k, v in t.cells.items() if k[0] != "results_total"}
     assert got == cells
     assert g.proactive.total.value is None
+
+
+def test_channel_statements_without_a_total() -> None:
+    g = read_prose("一、总体情况\n通过政府网站发布信息120条，微信公众号发布80条，政务微博发布30条。网站访问量达3万人次。\n",
+                   "x.txt")
+    assert [(c.channel, c.figure.value) for c in g.proactive.channels] == [("website", 120), ("wechat", 80),
+                                                                           ("weibo", 30)]
+    assert not g.proactive.total.is_value

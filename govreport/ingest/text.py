@@ -504,6 +504,8 @@ _TRAIL = re.compile(
 )
 _VERB_INSIDE = re.compile(r"(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|张贴)(?=..)")
 _PLACE_TRAIL = re.compile(r"(?<=..)(?:上|中|内)$")
+_EXPLICIT_LEAD = re.compile(r"^(?:其中|另外|此外|同时|并|还)?[，：]?(?:通过|利用|依托|借助|在)")
+_PUBLISH_VERB = re.compile(r"发布|公开|推送|更新|刊登|刊载|张贴|公示|推出")
 _NOT_CONTENT = re.compile(r"申请|复议|诉讼|投诉|咨询|访问|浏览|关注|热线|工单|来电|办件|回复|留言|答复")
 _OVERLAP = re.compile(r"同步(?:发布|推送|公开|更新|转载)|均(?:已)?(?:同步)?(?:在|通过)|同时(?:在|通过)|一并(?:在|通过)")
 _SPLIT_PARTS = re.compile(r"[、和及与]|以及")
@@ -703,11 +705,14 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
     for sa, sb in sentences(doc, start, end) if explicit_only else [(start, end)]:
         if skip[0] is not None and skip[1] is not None and sa < skip[1] and sb > skip[0]:
             continue
+        listed = False  # an explicit channel item was read in this sentence: the items after it are its list
         for m in _iter_items(text, sa, sb):
             raw_label = m.group("label")
-            if explicit_only and not re.match(r"^(?:其中|另外|此外|同时|并|还)?[，：]?(?:通过|利用|依托|借助|在)",
-                                              raw_label.strip()):
-                continue
+            if explicit_only:
+                lead = _EXPLICIT_LEAD.match(raw_label.strip())
+                if not (lead or ((listed or _PUBLISH_VERB.search(raw_label)) and classify_channel(raw_label))):
+                    continue
+                listed = True
             if explicit_only and _TOTAL.search(text, m.start(), m.end()):
                 continue
             label = _clean_label(raw_label)
