@@ -273,8 +273,8 @@ def test_prose_wordings(sentence: str, cells: dict) -> None:
 
 
 def test_channel_statements_without_a_total() -> None:
-    g = read_prose("一、总体情况\n通过政府网站发布信息120条，微信公众号发布80条，政务微博发布30条。网站访问量达3万人次。\n",
-                   "x.txt")
+    text = "一、总体情况\n通过政府网站发布信息120条，微信公众号发布80条，政务微博发布30条。网站访问量达3万人次。\n"
+    g = read_prose(text, "x.txt")
     assert [(c.channel, c.figure.value) for c in g.proactive.channels] == [("website", 120), ("wechat", 80),
                                                                            ("weibo", 30)]
     assert not g.proactive.total.is_value
