@@ -157,7 +157,7 @@ def read_title(title: str) -> tuple[str | None, int | None]:
 
 _AGENCY_END = re.compile(rf"(?:{AGENCY_SUFFIX[3:-1]}|所)$")
 _META_AGENCY = re.compile(
-    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)[：:]\s*(?P<name>[{CJK}（）]{{3,60}})"
+    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)\s*[：:|｜]\s*(?P<name>[{CJK}（）]{{3,60}})"
 )
 _META_STOP = re.compile(r"(?:发布时间|发布日期|成文日期|浏览|点击|作者|时间|日期|字号|索引号|文号|主题分类|访问).*$")
 _OPENING_AGENCY = (
