@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..channels import classify_category, classify_channel
+from ..formats import table_spec
 from ..values import Figure
 from .document import Document
 from .normalize import CJK
@@ -893,8 +894,12 @@ _DATEISH = re.compile(
     r"|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%"
 )
 _CLAUSE = re.compile(r"[^，；：,;]+")
-_TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
-_TABLE_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
+_TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|" + "|".join(
+    re.escape(re.sub(r"^[一二三四五六七八九十]+、", "", r.label)) for r in table_spec("2021", "t3").rows
+    if r.id in ("new_received", "carried_over")))
+_TABLE_HEADER = re.compile("|".join(sorted(
+    {re.escape(c.label) for c in table_spec("2021", "t4").columns if c.parent is not None and c.label != "总计"},
+    key=len, reverse=True)))
 
 
 def _tableish(s: str) -> bool:

@@ -33,12 +33,23 @@ _T4_HEAD = re.compile(
 )
 _T2_HEAD = re.compile(r"^第二十条第[（(][一二三四五六七八九十]+[)）]项")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
-_T4_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
+
+
+
+def _t4_header() -> re.Pattern:
+    """表四's distinctive header labels (结果维持 … 复议后起诉), from formats.py; 总计 and the two group
+    labels also occur in sentences and are left out."""
+    spec = table_spec("2021", "t4")
+    labels = {c.label for c in spec.columns if c.parent is not None and c.label != "总计"}
+    return re.compile("|".join(sorted(map(re.escape, labels), key=len, reverse=True)))
+
+
+_T4_HEADER = _t4_header()
 _NUM_TOKEN = re.compile(r"^\d+$")
 _TAIL = re.compile(r"((?:\s+|\|)\d+(?:\s*\|)?)+\s*\|?\s*$")
 _RUN_TOGETHER = re.compile(r"[\u4e00-\u9fff）)]\d{5,}\s*$")
-T3_COLS = 7
-T4_COLS = 15
+T3_COLS = len(table_spec("2021", "t3").data_columns)  # 7: both formats have the same 表三 columns
+T4_COLS = len(table_spec("2021", "t4").data_columns)  # 15
 
 
 @dataclass(slots=True)
