@@ -278,3 +278,14 @@ def test_channel_statements_without_a_total() -> None:
     assert [(c.channel, c.figure.value) for c in g.proactive.channels] == [("website", 120), ("wechat", 80),
                                                                            ("weibo", 30)]
     assert not g.proactive.total.is_value
+
+
+@pytest.mark.parametrize(("sentence", "cells"), [
+    ("全年收到政府信息公开申请为零。", {("t3", "new_received", "total"): 0}),
+    ("行政复议、行政诉讼均为零。", {("t4", "value", "review_total"): 0, ("t4", "value", "direct_total"): 0,
+                                 ("t4", "value", "after_review_total"): 0}),
+    ("被纠错的行政复议案件为零。", {}),
+])
+def test_zero_in_words(sentence: str, cells: dict) -> None:
+    g = read_prose(f"一、总体情况\n{sentence}\n", "x.txt")
+    assert {(t.spec.id, *k): v.value for t in g.tables for k, v in t.cells.items()} == cells

@@ -968,11 +968,18 @@ def _put_new(sink: _CellSink, s: str, m: re.Match, note: str, src: Source, f: Fi
 _NO_OTHER = re.compile(r"(?<!或)(?<!或者)(?<!和)其他(?!组织)|其它|以外|之外|此外|另外")
 
 
+_ZERO_WORD = re.compile(r"(?:均|皆|都)?(?:为|是)?[零〇](?:件|起|宗|个)?$")
+_RECEIVED_ZERO = re.compile(r"(?:新收|收到|受理|接到|接收)[^，。；\d]{0,24}?(?:申请|依申请公开)(?:数量|件数|总数)?")
+
+
 def _read_negative_app(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> bool:
     """A "none received" clause: 0 for the figures it speaks of. True when one was read. "No other
     application" (未收到其他申请) says nothing about the total and is not read."""
     if _NO_OTHER.search(s):
         return False
+    if _ZERO_WORD.search(s.rstrip("。；，")) and _RECEIVED_ZERO.search(s) and not _APP_DISQUALIFY.search(s):
+        sink.put(("t3", "new_received", "total"), 0.0, note, src, "prose-none")  # 收到申请为零
+        return True
     for m in _NEG_APP.finditer(s):
         gap = m.group("gap") or ""
         if _APP_DISQUALIFY.search(gap + m.group("obj") + (m.group("after") or "")):
@@ -1062,6 +1069,14 @@ _NEG_REVIEW_AFTER = re.compile(
 def _review_negative(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:
     if _NO_OTHER.search(s):
         return
+    if _ZERO_WORD.search(s.rstrip("。；，")) and not _CORRECTED.search(s):  # 行政复议、行政诉讼均为零
+        body = s.replace("未经复议", "").replace("复议后", "")
+        keys = (["review_total"] if "复议" in body else []) + (
+            ["direct_total", "after_review_total"] if "诉讼" in s or "起诉" in s else [])
+        for k in keys:
+            sink.put(("t4", "value", k), 0.0, note, src, "prose-none")
+        if keys:
+            return
     for m in [*_NEG_REVIEW.finditer(s), *_NEG_REVIEW_AFTER.finditer(s)][:1]:
         clause = s[m.start():] if m.re is _NEG_REVIEW else s
         if _CORRECTED.search(clause):
