@@ -108,7 +108,9 @@ def test_year_and_how_it_was_found(name: str, year: int, method: str) -> None:
 
 
 def test_a_year_inferred_from_the_publication_date_is_flagged() -> None:
-    assert any("发布日期" in w and "推定" in w for w in js("y04-published-date")["warnings"])
+    d = js("y04-published-date")
+    assert any("发布日期" in w and "推定" in w for w in d["warnings"])
+    assert d["year_confidence"] == "low" and js("t01-split-title")["year_confidence"] == "high"
 
 
 def test_title_year_and_data_year_disagreeing_is_a_finding_not_a_guess() -> None:
@@ -253,3 +255,37 @@ def test_read_prose_is_the_entry_point_for_text_from_any_source() -> None:
     text = (CORPUS / "t04-niandu-twice.txt").read_text(encoding="utf-8")
     g = read_prose(text, "from-a-pdf.pdf")
     assert g.source_kind == "text" and g.agency.name == "白沙区商务局" and g.proactive.total.value == 165
+
+
+@pytest.mark.parametrize(("sentence", "cells"), [
+    ("本年度行政复议、行政诉讼均未发生。",
+     {("t4", "value", "review_total"): 0, ("t4", "value", "direct_total"): 0,
+      ("t4", "value", "after_review_total"): 0}),
+    ("本年度收到申请3件，除此之外未收到其他政府信息公开申请。", {("t3", "new_received", "total"): 3}),
+    ("2020年，我镇收到0件信息公开申请。", {("t3", "new_received", "total"): 0}),
+    ("全年主动公开涉农补贴信息12条。", {}),  # a category's count is not the total
+])
+def test_prose_wordings(sentence: str, cells: dict) -> None:
+    g = read_prose(f"一、总体情况\n{sentence}\n", "x.txt")
+    got = {(t.spec.id, *k): v.value for t in g.tables for k, v in t.cells.items() if k[0] != "results_total"}
+    assert got == cells
+    assert g.proactive.total.value is None
+
+
+def test_channel_statements_without_a_total() -> None:
+    text = "一、总体情况\n通过政府网站发布信息120条，微信公众号发布80条，政务微博发布30条。网站访问量达3万人次。\n"
+    g = read_prose(text, "x.txt")
+    assert [(c.channel, c.figure.value) for c in g.proactive.channels] == [("website", 120), ("wechat", 80),
+                                                                           ("weibo", 30)]
+    assert not g.proactive.total.is_value
+
+
+@pytest.mark.parametrize(("sentence", "cells"), [
+    ("全年收到政府信息公开申请为零。", {("t3", "new_received", "total"): 0}),
+    ("行政复议、行政诉讼均为零。", {("t4", "value", "review_total"): 0, ("t4", "value", "direct_total"): 0,
+                                 ("t4", "value", "after_review_total"): 0}),
+    ("被纠错的行政复议案件为零。", {}),
+])
+def test_zero_in_words(sentence: str, cells: dict) -> None:
+    g = read_prose(f"一、总体情况\n{sentence}\n", "x.txt")
+    assert {(t.spec.id, *k): v.value for t in g.tables for k, v in t.cells.items()} == cells

@@ -79,7 +79,6 @@ def test_wan_units_and_thousands_separators() -> None:
     ("政府网站、微信公众号分别发布120条", "分别"),
     ("政府网站和微信公众号共发布120条", "多个渠道"),
     ("网站访问量8.6万人次", None),  # audience: not a channel, not an error
-    ("便民手册120条", "既不是"),
 ])
 def test_items_that_are_not_one_channel(item: str, reason: str | None) -> None:
     got = ingest(f"一、总体情况\n全年主动公开政府信息500条，其中，{item}，政务微博发布380条。\n")
@@ -88,6 +87,14 @@ def test_items_that_are_not_one_channel(item: str, reason: str | None) -> None:
         assert [a["label"] for a in got.audience] == ["网站访问量"]
     else:
         assert any(reason in n.reason for n in got.not_read)
+
+
+def test_an_item_of_the_list_under_an_unknown_heading_is_a_category_as_written() -> None:
+    got = ingest("一、总体情况\n全年主动公开政府信息500条，其中，便民手册120条，政务微博发布380条。\n")
+    assert [(c.label, c.category, c.figure.value) for c in got.proactive.categories] == [("便民手册", "other", 120)]
+    assert "按原文名称记录" in got.proactive.categories[0].note
+    got = ingest("一、总体情况\n全年主动公开政府信息500条。全年发布便民手册120条。\n")
+    assert not got.proactive.categories  # outside the list after the total: not read
 
 
 @pytest.mark.parametrize(("sentence", "cells"), [

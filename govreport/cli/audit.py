@@ -4,6 +4,11 @@ Each finding is printed in Chinese with the place in the report's own words and,
 read from the file, the place in the source (file, line, and table cell for HTML tables). Nothing is
 written. Exit status 1 when any file has an error-level finding, 0 otherwise, 2 when a file cannot be
 read at all (the other files are still audited).
+
+A report whose agency cannot be identified (no name, or a name whose level cannot be told) is audited all
+the same, under an "unidentified agency" named after its file (``未识别机关（FILE）``): its arithmetic is
+checked like any other's. ``--json`` prints one object for one file and a JSON array for several;
+``--jsonl`` one compact object per line.
 """
 
 from __future__ import annotations

@@ -8,9 +8,15 @@ Figure(mark=<Mark.VALUE: 0>, value=418.0)
 >>> got.not_read        # what was deliberately left blank, and why
 >>> got.to_json()       # the figures with their sources (character spans, table cells)
 
-Modules: :mod:`.detect` (encodings), :mod:`.normalize` (garbling, OpenCC, width, spam, whitespace),
-:mod:`.html` and :mod:`.tables` (pages and their tables), :mod:`.sections` (headings), :mod:`.text`
-(figures in prose), :mod:`.extract` (assembly).
+Modules: :mod:`.detect` (encodings), :mod:`.normalize` (garbling, OpenCC, width, spam, mojibake,
+whitespace), :mod:`.html` and :mod:`.tables` (pages and their tables), :mod:`.texttables` (表三/表四 laid
+out as text, read only where rows and columns are certain), :mod:`.sections` (title and headings),
+:mod:`.text` (agency, year and figures in prose), :mod:`.extract` (assembly; :func:`read_prose` is the one
+entry point for a whole document's text, whatever it was extracted from).
+
+Every item read says how it was found (``Ingested.method_of``; ``method`` in the JSON): title, metadata,
+opening, signature, contact, period, published, given, dataset, table, table-text, prose, prose-none (a
+"none received" sentence), prose-loose, prose-cn-numeral, inferred.
 """
 
 from __future__ import annotations

@@ -139,6 +139,7 @@ class Ingested:
                 "phone": a.phone, "fax": a.fax, "email": a.email, "office": a.office, "matched": self.agency_match,
                 "as_written": self.agency_as_written or a.name,
                 "method": method(("agency", "name")) or self.agency_match,
+                "confidence": _CONFIDENCE.get(method(("agency", "name")) or self.agency_match, "medium"),
                 "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
                             if k[0] == "agency"},
             }
@@ -194,6 +195,7 @@ class Ingested:
             "agency": agency,
             "year": self.year,
             "year_method": method(("year",)) if self.year is not None else None,
+            "year_confidence": _CONFIDENCE.get(method(("year",)) or "", "medium") if self.year is not None else None,
             "year_source": src(("year",)),
             "format": self.format.value,
             "period": {
@@ -220,6 +222,13 @@ class Ingested:
         }
 
 
+#: How sure a year or an agency name is, by how it was found: the report's own title, metadata, period,
+#: sign-off or an override are certain; an opening sentence or the contact line is a reading of prose; a
+#: year inferred from the publication date is a guess the user must confirm.
+_CONFIDENCE = {"title": "high", "metadata": "high", "period": "high", "signature": "high", "given": "high",
+               "dataset": "high", "opening": "medium", "contact": "medium", "inferred": "low"}
+
+
 def unidentified_agency(file: str, name: str | None = None) -> Agency:
     """The stand-in agency of a report whose agency could not be identified: named after the file."""
     stem = Path(file).name
@@ -230,7 +239,7 @@ def unidentified_agency(file: str, name: str | None = None) -> Agency:
 
 #: Largest report ingested, in MB of text (a published report is well under 1 MB); a larger file is
 #: refused before it is read. Override with ``GOVREPORT_INGEST_MAX_MB`` or ``--max-mb``.
-DEFAULT_MAX_MB = 8.0
+DEFAULT_MAX_MB = 4.0
 
 
 def max_mb() -> float:
@@ -390,12 +399,15 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     elif title_year is not None:
         rep_year = title_year
         found(("year",), title_src, "title")
-    elif opening is not None and opening[1] is not None:
-        rep_year = opening[1]
-        found(("year",), opening[2], "opening")
     elif period_year is not None:
         rep_year = period_year
         found(("year",), f.sources.get(("period",)), "period")
+        if opening is not None and opening[1] is not None and opening[1] != period_year:
+            f.warnings.append(f"正文开头称“{opening[0]}{opening[1]}年”报告，统计期限却是 {period_year} 年"
+                              f"（按统计期限记录），请核对")
+    elif opening is not None and opening[1] is not None:
+        rep_year = opening[1]
+        found(("year",), opening[2], "opening")
     elif (oy := prose.read_opening_year(doc, ol.title_line)) is not None:
         rep_year = oy[0]
         found(("year",), oy[1], "opening")

@@ -108,10 +108,12 @@ def outline(doc: Document, title_hints: tuple[str, ...] = ()) -> Outline:
     title_span: tuple[int, int] | None = None
     for i in range(min(n, 6)):
         s = _TITLE_PREFIX.sub("", lines[i])
-        if s and "。" not in s and len(s) <= 60 and _TITLE.search(s):
+        tm = _TITLE.search(s)
+        if s and "。" not in s and len(s) <= 60 and tm and not s[tm.end():].strip("》 |｜　"):
             title, title_line = s, i
             # the agency on the line above, the rest of the title on this one
-            if i > 0 and _AGENCY_LINE.match(lines[i - 1]) \
+            prev = re.sub(r"\d{4}年度?$", "", lines[i - 1]) if i > 0 else ""
+            if prev and _AGENCY_LINE.match(prev) \
                     and re.match(r"^(?:关于)?(?:\d{4}年|政府信息公开|政务公开|信息公开)", s):
                 title = lines[i - 1] + s
                 title_span = (starts[i - 1], starts[i] + len(lines[i]))

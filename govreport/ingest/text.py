@@ -9,7 +9,13 @@ could not turn into a figure with certainty. Nothing is assigned by position, an
 * channel figures come from the ``其中…`` list after the total (or ``通过X发布信息N条`` statements); each
   item's label is kept as written, minus the leading preposition and trailing publishing verb; items that
   name several channels, audience figures (关注/订阅/访问/人次…) and unknown labels are not channels;
-* "目前没有依申请公开办理情况"-type statements give 表三 new-received and results totals of 0;
+* the agency and the year come from the title (also over two lines, run into the text, 关于…的报告, year in
+  brackets), else the page's metadata block, the opening (现公布X2019年…, 由X办公室编制), the sign-off, the
+  contact line; a short form is resolved only with the text's own 「（以下简称…）」; the year else from the
+  statistical period (broken forms too), the opening 「2021年，我镇…」 or, as a flagged guess, the
+  publication date;
+* "目前没有依申请公开办理情况"-type statements give 表三 new-received and results totals of 0 (read clause
+  by clause, dates and list numbers are not counts; "未收到其他申请" is not a zero);
   "未收到法人或者其他组织…申请" only gives the legal-person columns; "未发生行政复议、行政诉讼" gives the
   three 表四 totals of 0; "无…纠错案件" gives nothing (no case corrected ≠ no case).
 """
@@ -22,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..channels import classify_category, classify_channel
+from ..formats import table_spec
 from ..values import Figure
 from .document import Document
 from .normalize import CJK
@@ -114,7 +121,7 @@ AGENCY_SUFFIX = (
     r"中心|院|镇|乡|街道|馆|站)"
 )
 _AGENCY_PREFIX = re.compile(rf"^(?P<name>[{CJK}（）()]{{2,40}}?{AGENCY_SUFFIX})")
-_EXTEND = re.compile(r"^(?:员会|人民政府|办事处)")
+_EXTEND = re.compile(r"(?:员会|人民政府|办事处)")  # matched at the end of the name (Pattern.match(s, pos))
 _SIGNATURE = re.compile(rf"^[{CJK}（）]{{2,40}}{AGENCY_SUFFIX}$")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
@@ -151,7 +158,7 @@ def read_title(title: str) -> tuple[str | None, int | None]:
 
 _AGENCY_END = re.compile(rf"(?:{AGENCY_SUFFIX[3:-1]}|所)$")
 _META_AGENCY = re.compile(
-    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)[：:]\s*(?P<name>[{CJK}（）]{{3,60}})"
+    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)\s*[：:|｜]\s*(?P<name>[{CJK}（）]{{3,60}})"
 )
 _META_STOP = re.compile(r"(?:发布时间|发布日期|成文日期|浏览|点击|作者|时间|日期|字号|索引号|文号|主题分类|访问).*$")
 _OPENING_AGENCY = (
@@ -170,7 +177,7 @@ _SELF = re.compile(
     r"我局|本局|我镇|本镇|我乡|本乡|我街道|本街道|我街|我委|本委|我办|本办|我单位|本单位|我中心|本中心|我院|我馆|本机关|我部门"
 )
 _OPENING_YEAR = re.compile(
-    r"(?:^|[。；\n])(?:本年度|今年|全年)?(?P<y>(?:19|20)\d{2})(?P<dup>\d{2})?年(?:度)?(?:[，,、]|以来|全年|我|本|在|是)"
+    r"(?:^|[。；\n])(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])?(?:本年度|今年|全年)?(?P<y>(?:19|20)\d{2})(?P<dup>\d{2})?年(?:度)?(?=[，,、\u4e00-\u9fff])(?![月底初末])"
 )
 
 
@@ -419,7 +426,8 @@ def read_period(doc: Document, f: Findings) -> PeriodRead:
 # --------------------------------------------------------------------------------------- proactive
 
 _TOTAL = re.compile(
-    rf"主动(?:公开|发布)(?:了)?(?:各类|政务|政府|相关|各项)?(?:信息|政务信息|政府信息)?(?:内容)?[，：]?"
+    rf"主动(?:公开|发布)(?:了)?(?:的)?(?:各类|政务|政府|相关|各项)?(?:的)?(?:信息|政务信息|政府信息)?(?:内容)?"
+    rf"(?:数量|总数|总量)?[，：]?"
     rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM}|{CN_NUM})(?P<wan>万)?(?P<post>余|多)?"
     rf"(?P<unit>{UNITS})(?P<over>以上)?"
 )
@@ -427,6 +435,17 @@ _TOTAL_LOOSE = re.compile(
     rf"(?:公开|发布)(?:各类|政务|政府|相关)?信息(?:共计|共|合计|累计|总计|计|达)?[，：]?"
     rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )
+#: a total whose words run between 主动公开 and 信息 (主动公开涉及疫情防控、社会救助等方面信息423条), and the
+#: looser 共公开政府信息15条: used only when no plain 主动公开…N条 total is stated
+_TOTAL_GAP = re.compile(
+    rf"主动(?:公开|发布)(?:了)?(?P<gap>[^，。；：\d\n]{{1,60}}?)(?:信息)(?:共计|共|合计|累计|总计|计|达|为)?"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_TOTAL_COMMON = re.compile(
+    rf"(?:^|[，。；：\s])(?:全年|本年度?|年度|今年)?(?:共计|共|累计|合计)(?:公开|发布)(?:各类|政务|政府)?信息"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_GAP_LIST = re.compile(r"涉及|等|各类|各项|方面|领域|类别")
 _CUMULATIVE = re.compile(r"截至目前|截止目前|至今|建站以来|开通以来|上线以来|历年|成立以来|累计至今")
 _ANNUAL = re.compile(r"全年|本年|今年|年度|年内|\d{4}年")
 _DATE_RANGE = re.compile(
@@ -434,13 +453,51 @@ _DATE_RANGE = re.compile(
     rf"(?P<b>\d{{4}}年\d{{1,2}}月\d{{1,2}}日|{_MD_DATE})"
 )
 _UNTIL = re.compile(r"(?:截至|截止)(?:到)?\s*(?P<b>\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)")
-_ITEM = re.compile(
-    rf"(?P<label>[^，；。！？\n]*?)(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
-    rf"(?P<unit>{UNITS})(?P<over>以上)?"
+_FIGURE = re.compile(
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )
+_ITEM_BREAK = re.compile(r"[，；。！？\n]")
+
+
+class _ItemMatch:
+    """An item of a list: its label (from the previous item or delimiter up to the figure) and figure.
+
+    Found figure first, then label backwards, so that the search stays linear in the text's length (a
+    lazy label in front of the figure made the regex quadratic on long lines without figures)."""
+
+    __slots__ = ("_label", "_m", "_start")
+
+    def __init__(self, label_start: int, label: str, m: re.Match) -> None:
+        self._start, self._label, self._m = label_start, label, m
+
+    def group(self, name: str | int = 0) -> str | None:
+        if name == "label":
+            return self._label
+        if name == 0:
+            return self._label + self._m.group()
+        return self._m.group(name)
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._m.end()
+
+
+def _iter_items(text: str, start: int, end: int) -> Iterator[_ItemMatch]:
+    pos = start
+    for m in _FIGURE.finditer(text, start, end):
+        a = m.start()
+        # the label runs back to the previous item or delimiter
+        b = a
+        while b > pos and not _ITEM_BREAK.match(text, b - 1):
+            b -= 1
+        yield _ItemMatch(b, text[b:a], m)
+        pos = m.end()
 _LIST_START = re.compile(r"^(?:其中|按|从|包括|涉及|主要包括|具体为|分别为|分别是)")
 _LEAD = re.compile(
-    r"^(?:其中|另外|此外|同时|并|还|全年度|全年|本年度|本年|今年|年内|分别)?[，：]?(?:通过|利用|在|经由|经|依托|借助|于|用|以)?"
+    r"^(?:其中|另外|此外|同时|并|还|全年度|全年|本年度|本年|今年|年内|分别)?[，：]?(?:包括|主要有|含)?"
+    r"(?:通过|利用|在|经由|经|依托|借助|于|用|以)?"
 )
 _TRAIL = re.compile(
     r"(?:(?:共计|共|合计|累计|计)?(?:主动)?(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|发送|登载|张贴)(?:了)?"
@@ -448,6 +505,9 @@ _TRAIL = re.compile(
 )
 _VERB_INSIDE = re.compile(r"(?:发布|公开|公布|推送|更新|刊登|刊载|上传|报送|编发|张贴)(?=..)")
 _PLACE_TRAIL = re.compile(r"(?<=..)(?:上|中|内)$")
+_EXPLICIT_LEAD = re.compile(r"^(?:其中|另外|此外|同时|并|还)?[，：]?(?:通过|利用|依托|借助|在)")
+_PUBLISH_VERB = re.compile(r"发布|公开|推送|更新|刊登|刊载|张贴|公示|推出")
+_NOT_CONTENT = re.compile(r"申请|复议|诉讼|投诉|咨询|访问|浏览|关注|热线|工单|来电|办件|回复|留言|答复")
 _OVERLAP = re.compile(r"同步(?:发布|推送|公开|更新|转载)|均(?:已)?(?:同步)?(?:在|通过)|同时(?:在|通过)|一并(?:在|通过)")
 _SPLIT_PARTS = re.compile(r"[、和及与]|以及")
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
@@ -514,22 +574,22 @@ def _channel_classes(label: str) -> set[str]:
     return classes
 
 
-def read_proactive(doc: Document, outline: Outline, year: int | None, period_end: dt.date | None,
-                   agency_name: str, agency_is_government: bool, f: Findings) -> ProactiveRead:
-    out = ProactiveRead()
-    scopes = outline.scopes("proactive") + outline.scopes("overview") + outline.scopes("opening")
-    if not outline.scopes("proactive"):
-        scopes = [(0, len(doc.text))]
-    found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
+def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f: Findings
+                ) -> tuple[re.Match, int, int] | None:
+    """The first statement of the proactive total ``rx`` finds in ``scopes``: (match, sentence span)."""
+    found: tuple[re.Match, int, int] | None = None
     for a, b in scopes:
         for sa, sb in sentences(doc, a, b):
-            for m in _TOTAL.finditer(doc.text, sa, sb):
+            for m in rx.finditer(doc.text, sa, sb):
                 if m.group("unit") not in ITEM_UNITS:
                     continue
                 if not m.group("num")[0].isdigit() and cn_number(m.group("num")) is None:
                     continue
                 if "其中" in doc.text[sa:m.start()]:  # a part of a total stated earlier, not the total
                     continue
+                gap = m.groupdict().get("gap")
+                if gap is not None and not _GAP_LIST.search(gap):
+                    continue  # 主动公开其他信息12条, 主动公开涉农补贴信息3条: a category's count, not the total
                 sentence = doc.text[sa:m.end()]
                 if "累计" in sentence or _CUMULATIVE.search(sentence):
                     annual = _DATE_RANGE.search(sentence) or (_ANNUAL.search(sentence)
@@ -543,6 +603,22 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
             if found:
                 break
         if found:
+            break
+    return found
+
+
+def read_proactive(doc: Document, outline: Outline, year: int | None, period_end: dt.date | None,
+                   agency_name: str, agency_is_government: bool, f: Findings) -> ProactiveRead:
+    out = ProactiveRead()
+    scopes = outline.scopes("proactive") + outline.scopes("overview") + outline.scopes("opening")
+    if not outline.scopes("proactive"):
+        scopes = [(0, len(doc.text))]
+    found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
+    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON):
+        found = _find_total(doc, scopes, rx, f)
+        if found:
+            if rx is not _TOTAL:
+                f.methods[("proactive_total",)] = "prose-loose"
             break
     list_start = list_end = None
     if found:
@@ -564,7 +640,7 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         list_start, list_end = m.end(), sb
         before = doc.text[sa:m.start()].rstrip("，, ")
         lead = re.search(r"(?:合计|共计|总计|以上共|共)$", before)
-        if lead and _ITEM.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
+        if lead and _FIGURE.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
             list_start, list_end = sa, sa + lead.start()
         nxt = sb
         for _ in range(3):
@@ -624,19 +700,35 @@ def _cutoff(sentence: str, year: int | None, period_end: dt.date | None
 def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_name: str, is_gov: bool,
                 f: Findings, *, explicit_only: bool, skip: tuple[int | None, int | None] = (None, None)) -> None:
     text = doc.text
+    seen = {it.span for it, *_ in out.channels} | {it.span for it, _ in out.categories}
+    stated = {(it.label, it.value) for it, *_ in out.channels}
+    skip_to = -1
     for sa, sb in sentences(doc, start, end) if explicit_only else [(start, end)]:
         if skip[0] is not None and skip[1] is not None and sa < skip[1] and sb > skip[0]:
             continue
-        for m in _ITEM.finditer(text, sa, sb):
+        listed = False  # an explicit channel item was read in this sentence: the items after it are its list
+        for m in _iter_items(text, sa, sb):
             raw_label = m.group("label")
-            if explicit_only and not re.match(r"^(?:其中|另外|此外|同时|并|还)?[，：]?(?:通过|利用|依托|借助|在)",
-                                              raw_label.strip()):
-                continue
+            if explicit_only:
+                lead = _EXPLICIT_LEAD.match(raw_label.strip())
+                if not (lead or ((listed or _PUBLISH_VERB.search(raw_label)) and classify_channel(raw_label))):
+                    continue
+                listed = True
             if explicit_only and _TOTAL.search(text, m.start(), m.end()):
                 continue
             label = _clean_label(raw_label)
             q, note = _qualifier(m)
             a = m.start() + (len(raw_label) - len(raw_label.lstrip(" ，：")))
+            if (a, m.end()) in seen or a < skip_to:  # seen through an overlapping scope, or a sub-breakdown
+                continue
+            if (label, to_number(m.group("num"), m.group("wan") or "")) in stated:
+                # 其中通过县政府门户网站发布5469条，…: the sentence breaks down an item already read
+                stop = text.find("。", m.end())
+                skip_to = len(text) if stop < 0 else stop
+                f.miss(f"“{label}”的细分", "该句是已读出的一项的再细分，不作为渠道或栏目重复计入",
+                       doc.source(a, m.end()))
+                continue
+            seen.add((a, m.end()))
             item = Item(label, text[a:m.end()].strip(), to_number(m.group("num"), m.group("wan") or ""), q,
                         m.group("unit"), (a, m.end()), note)
             if m.group("wan"):
@@ -665,11 +757,20 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
                 channel = classes.pop()
                 host, account = _host_account(label, channel, agency_name, is_gov)
                 out.channels.append((item, channel, host, account))
+                stated.add((item.label, item.value))
                 f.sources[("channel", len(out.channels))] = src
                 continue
             category = classify_category(label)
             if category:
                 out.categories.append((item, category))
+                f.sources[("category", len(out.categories))] = src
+                continue
+            if (not explicit_only and len(label) <= 12 and not _VERB_INSIDE.search(label)
+                    and not _NOT_CONTENT.search(label) and item.unit == out.unit):
+                # an item of the 其中 list right after the total, under a heading the taxonomy lacks: a content
+                # category as written (工作规则, 民生信息 …)
+                item.note = (item.note + "；" if item.note else "") + "栏目不在分类表中，按原文名称记录"
+                out.categories.append((item, "other"))
                 f.sources[("category", len(out.categories))] = src
                 continue
             if not explicit_only:
@@ -724,12 +825,15 @@ _NEG_REVIEW = re.compile(
 _CORRECTED = re.compile(r"纠错|纠正|撤销|败诉|确认违法|被改变")
 _NEG_CORRECTED = re.compile(r"(?:没有|暂无|无|未)[^，。；]{0,20}?(?:被)?(?:纠错|纠正|撤销|败诉|确认违法)")
 _REVIEW_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"(?:未经复议)?直接(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
+    (re.compile(r"(?:未经复议)?直接(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
      "direct_total"),
-    (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件)?(?:共)?(?P<n>\d+)(?:件|起|宗)"), "after_review_total"),
-    (re.compile(r"行政复议(?:案件|申请)?(?:共计|共)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
+    (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
+     "after_review_total"),
+    (re.compile(r"行政复议(?:案件|申请|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
 )
-_LITIGATION_COUNT = re.compile(r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件)?(?:共计|共)?(?P<n>\d+)(?:件|起|宗)")
+_LITIGATION_COUNT = re.compile(
+    r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"
+)
 _REVIEW_DETAIL = (
     (re.compile(r"(?:结果)?维持(?:原)?(?:行政行为|决定)?(?P<n>\d+)(?:件|起)"), "maintained"),
     (re.compile(r"(?:结果)?纠正(?P<n>\d+)(?:件|起)"), "corrected"),
@@ -785,10 +889,17 @@ def _scoped(doc: Document, outline: Outline, topic: str) -> list[tuple[int, int]
     return [(0, len(doc.text))]
 
 
-_DATEISH = re.compile(r"\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%")
+_DATEISH = re.compile(
+    r"^\s*\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|\d{4}(?:\d{2})?年(?:度)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?%"
+)
 _CLAUSE = re.compile(r"[^，；：,;]+")
-_TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
-_TABLE_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
+_TABLE_LINE = re.compile(r"\||(?:\d+\s+){3,}\d+|" + "|".join(
+    re.escape(re.sub(r"^[一二三四五六七八九十]+、", "", r.label)) for r in table_spec("2021", "t3").rows
+    if r.id in ("new_received", "carried_over")))
+_TABLE_HEADER = re.compile("|".join(sorted(
+    {re.escape(c.label) for c in table_spec("2021", "t4").columns if c.parent is not None and c.label != "总计"},
+    key=len, reverse=True)))
 
 
 def _tableish(s: str) -> bool:
@@ -796,8 +907,11 @@ def _tableish(s: str) -> bool:
     return bool(_TABLE_LINE.search(s)) or (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
                                            and not re.search(r"[没未无]", s.replace("未经复议", "")))
 _NEW_RECEIVED = re.compile(
-    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,24}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
+    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
+)
+_NEW_RECEIVED_BEFORE = re.compile(  # 收到0件信息公开申请: the count before what was received
+    r"(?:新收|收到|受理|接到|接收)(?:各类)?(?:共计|共)?(?P<n>\d+)(?:件|个|条|份)(?P<gap>[^，。；\d]{0,12}?)(?:申请)"
 )
 _NEW_GAP_BAD = re.compile(r"复议|诉讼|投诉|举报|信访|咨询|补正|结转|来信|建议|提案")
 
@@ -817,7 +931,7 @@ def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[Cell
                 continue
             note = _note(doc, outline, sa, sb)
             src = doc.source(sa, sb)
-            for m in _NEW_RECEIVED.finditer(s):
+            for m in [*_NEW_RECEIVED.finditer(s), *_NEW_RECEIVED_BEFORE.finditer(s)]:
                 if _NEW_GAP_BAD.search(m.group("gap")):
                     continue
                 clause = s[max(0, m.start() - 12):m.end()]
@@ -851,8 +965,21 @@ def _put_new(sink: _CellSink, s: str, m: re.Match, note: str, src: Source, f: Fi
         f.miss("表三 “法人或其他组织” 各列", "正文只给出法人或其他组织合计数，无法分到五类", src)
 
 
+_NO_OTHER = re.compile(r"(?<!或)(?<!或者)(?<!和)其他(?!组织)|其它|以外|之外|此外|另外")
+
+
+_ZERO_WORD = re.compile(r"(?:均|皆|都)?(?:为|是)?[零〇](?:件|起|宗|个)?$")
+_RECEIVED_ZERO = re.compile(r"(?:新收|收到|受理|接到|接收)[^，。；\d]{0,24}?(?:申请|依申请公开)(?:数量|件数|总数)?")
+
+
 def _read_negative_app(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> bool:
-    """A "none received" clause: 0 for the figures it speaks of. True when one was read."""
+    """A "none received" clause: 0 for the figures it speaks of. True when one was read. "No other
+    application" (未收到其他申请) says nothing about the total and is not read."""
+    if _NO_OTHER.search(s):
+        return False
+    if _ZERO_WORD.search(s.rstrip("。；，")) and _RECEIVED_ZERO.search(s) and not _APP_DISQUALIFY.search(s):
+        sink.put(("t3", "new_received", "total"), 0.0, note, src, "prose-none")  # 收到申请为零
+        return True
     for m in _NEG_APP.finditer(s):
         gap = m.group("gap") or ""
         if _APP_DISQUALIFY.search(gap + m.group("obj") + (m.group("after") or "")):
@@ -934,9 +1061,24 @@ def _review_counts(s: str, sink: _CellSink, note: str, src: Source, f: Findings)
             f.miss("表四 行政诉讼", "正文只给出行政诉讼合计数，未区分直接起诉与复议后起诉", src)
 
 
+_NEG_REVIEW_AFTER = re.compile(
+    r"(?P<obj>行政复议|行政诉讼|复议|诉讼)[^，。；\d]{0,20}?(?:均|都|皆|也)?(?:未|没有)(?:发生|出现|收到|产生|涉及)"
+)
+
+
 def _review_negative(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:
-    for m in _NEG_REVIEW.finditer(s):
-        clause = s[m.start():]
+    if _NO_OTHER.search(s):
+        return
+    if _ZERO_WORD.search(s.rstrip("。；，")) and not _CORRECTED.search(s):  # 行政复议、行政诉讼均为零
+        body = s.replace("未经复议", "").replace("复议后", "")
+        keys = (["review_total"] if "复议" in body else []) + (
+            ["direct_total", "after_review_total"] if "诉讼" in s or "起诉" in s else [])
+        for k in keys:
+            sink.put(("t4", "value", k), 0.0, note, src, "prose-none")
+        if keys:
+            return
+    for m in [*_NEG_REVIEW.finditer(s), *_NEG_REVIEW_AFTER.finditer(s)][:1]:
+        clause = s[m.start():] if m.re is _NEG_REVIEW else s
         if _CORRECTED.search(clause):
             f.miss("表四 各项", "正文只说没有被纠错的案件（“无…纠错”），不等于没有案件", src)
             return

@@ -29,16 +29,27 @@ from .provenance import NotRead, Source
 
 _T3_HEAD = re.compile(r"^(?:[三3][、.．]\s*)?收到和处理政府信息公开申请(?:的)?情况")
 _T4_HEAD = re.compile(
-    r"^(?:[四4][、.．]\s*)?(?:因)?政府信息公开(?:申请)?(?:引起的)?行政复议[、和及]?(?:提起)?行政诉讼(?:的)?情况"
+    r"^(?:[四4][、.．]\s*)?(?![^。，]*(?:未|没有|无))[^。，\d]{0,24}?行政复议[^。，\d]{0,10}?行政诉讼(?:的)?(?:情况|统计)$"
 )
 _T2_HEAD = re.compile(r"^第二十条第[（(][一二三四五六七八九十]+[)）]项")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
-_T4_HEADER = re.compile(r"结果维持|结果纠正|尚未审结|其他结果|未经复议直接起诉|复议后起诉")
+
+
+
+def _t4_header() -> re.Pattern:
+    """表四's distinctive header labels (结果维持 … 复议后起诉), from formats.py; 总计 and the two group
+    labels also occur in sentences and are left out."""
+    spec = table_spec("2021", "t4")
+    labels = {c.label for c in spec.columns if c.parent is not None and c.label != "总计"}
+    return re.compile("|".join(sorted(map(re.escape, labels), key=len, reverse=True)))
+
+
+_T4_HEADER = _t4_header()
 _NUM_TOKEN = re.compile(r"^\d+$")
 _TAIL = re.compile(r"((?:\s+|\|)\d+(?:\s*\|)?)+\s*\|?\s*$")
 _RUN_TOGETHER = re.compile(r"[\u4e00-\u9fff）)]\d{5,}\s*$")
-T3_COLS = 7
-T4_COLS = 15
+T3_COLS = len(table_spec("2021", "t3").data_columns)  # 7: both formats have the same 表三 columns
+T4_COLS = len(table_spec("2021", "t4").data_columns)  # 15
 
 
 @dataclass(slots=True)
@@ -119,6 +130,8 @@ def _split(doc: Document, i: int) -> tuple[str, list[str]] | None:
     if s.count("|") >= 2:
         cells = [c.strip() for c in s.strip("|").split("|")]
         label, values = cells[0], cells[1:]
+        if not any(values):
+            return None  # a label between bars, its cells on the lines that follow
         if label and not _NUM_TOKEN.match(label):
             return label, values
         return "", cells
@@ -176,6 +189,10 @@ def _read_t3(doc: Document, i: int, version: str, out: TextTables) -> int:
             continue
         split = _split(doc, i)
         rid = match_row(split[0], version) if split is not None and split[0] else None
+        if rid is None and split is not None and split[0] and len(split[1]) >= 3 and not _is_group(split[0], version):
+            unread.append(i)  # figures under a label that names no row (a wrapped label's second line …)
+            i += 1
+            continue
         if rid is not None:
             values = split[1]  # type: ignore[index]
             any_row = True
@@ -190,14 +207,26 @@ def _read_t3(doc: Document, i: int, version: str, out: TextTables) -> int:
             unread.append(i)
             i += 1
             continue
-        rid = match_row(bare, version) if split is None else None
+        rid = match_row(bare, version) if split is None else None  # a label alone: one cell per line
         if rid is not None:
             any_row = True
-            # one cell per line: the figures on the lines that follow, up to the next label
+            # the figures on the next line alone (a layout row whose label stands above its figures)
+            nxt = _orig_line(doc, i + 1).split() if i + 1 < n else []
+            if len(nxt) == T3_COLS and all(_NUM_TOKEN.match(v) for v in nxt):
+                _put(out, doc, i, version, "t3", rid, cols, nxt, last=i + 1)
+                i += 2
+                continue
+            # one cell per line: the figures on the lines that follow, up to the next label (lines that
+            # are only a bar separate cells; a cell may carry its bar: ``0 |``)
             j = i + 1
-            while j < n and _NUM_TOKEN.match(lines[j].strip()):
+            values = []
+            while j < n:
+                c = lines[j].strip().strip("|").strip()
+                if _NUM_TOKEN.match(c):
+                    values.append(c)
+                elif lines[j].strip() != "|":
+                    break
                 j += 1
-            values = [lines[k].strip() for k in range(i + 1, j)]
             if len(values) == T3_COLS:
                 _put(out, doc, i, version, "t3", rid, cols, values, last=j - 1)
             else:
