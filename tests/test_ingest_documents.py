@@ -6,6 +6,7 @@ The PDFs are the HTML fixture reports printed by Chromium (one browser for the m
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -22,6 +23,12 @@ from tests.fixtures.ingest import build_fixtures as bf
 from tests.fixtures.ingest import documents
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
+
+
+@functools.cache
+def read(path: Path):
+    """Each fixture is ingested once for the module (the tests only look)."""
+    return ingest_path(path)
 
 
 def cells(got, tables=("t2a", "t2b", "t2c", "t2d", "t2e", "t3", "t4")) -> dict:
@@ -77,8 +84,8 @@ def test_cell_boxes_become_spans() -> None:
 @pytest.mark.parametrize("name", list(documents.PDF_SOURCES))
 def test_pdf_reads_every_table_cell_the_html_has(pdfs, name: str) -> None:
     src, _ = documents.PDF_SOURCES[name]
-    want = cells(ingest_path(FIX / src))
-    got = ingest_path(pdfs[name])
+    want = cells(read(FIX / src))
+    got = read(pdfs[name])
     assert got.source_kind == "pdf"
     assert cells(got) == want
     assert len([k for k in want if k[0] == "t3"]) >= 7 * 23
@@ -87,7 +94,7 @@ def test_pdf_reads_every_table_cell_the_html_has(pdfs, name: str) -> None:
 
 @pytest.mark.slow
 def test_pdf_keeps_blank_zero_and_not_applicable(pdfs) -> None:
-    got = ingest_path(pdfs["table-2019.pdf"])
+    got = read(pdfs["table-2019.pdf"])
     t3 = next(t for t in got.tables if t.spec.id == "t3")
     assert t3.get("new_received", "public_welfare").mark is Mark.BLANK  # the column the report leaves empty
     assert t3.get("new_received", "research") == t3.get("new_received", "research").of(0)
@@ -106,15 +113,27 @@ def test_pdf_table_split_across_pages_vertical_header_and_prose_box(pdfs) -> Non
     assert [k for _, k in page.grids] == ["t2", "t3", "t4"] and not page.unrecognised
     # the opening paragraph sits in a drawn box: prose, not a table
     assert any("统计期限自2022年1月1日起至2022年12月31日止" in line for line in page.plain.split("\n"))
-    got = ingest_path(pdfs["table-2021.pdf"])
+    got = read(pdfs["table-2021.pdf"])
     assert got.year == 2022 and got.agency.name == "青禾县市场监督管理局"
     assert got.proactive.total.value == 2035
     assert got.period.start.isoformat() == "2022-01-01"
 
 
 @pytest.mark.slow
+def test_pdf_header_repeated_on_the_next_page_is_dropped(pdfs) -> None:
+    from govreport.ingest.pdf import read_pdf
+
+    def t3(name: str):
+        page = read_pdf(pdfs[name].read_bytes(), name)
+        return next(g for g, k in page.grids if k == "t3")
+
+    repeated, plain = t3("table-2021-thead.pdf"), t3("table-2021.pdf")
+    assert len(repeated.pages) >= 2 and len(repeated.rows) == len(plain.rows)
+
+
+@pytest.mark.slow
 def test_pdf_provenance_page_and_cell_box(pdfs) -> None:
-    got = ingest_path(pdfs["table-2021.pdf"])
+    got = read(pdfs["table-2021.pdf"])
     src = got.source_of(("cell", "2021", "t3", "results_total", "total"))
     assert src.page >= 2 and src.box is not None and src.text == "23"
     assert f"第{src.page}页" in src.where and "表格" in src.where
@@ -133,11 +152,16 @@ def test_audit_finds_the_pdfs_own_errors_with_page_and_cell(pdfs, capsys) -> Non
     assert "表格" in r6["source_where"] and "页" in r6["source_where"]
 
 
-@pytest.mark.slow
-def test_detected_by_content_not_by_name(pdfs, tmp_path: Path) -> None:
+def test_detected_by_content_not_by_name(docxs, bad, tmp_path: Path) -> None:
     renamed = tmp_path / "report.txt"
-    renamed.write_bytes(pdfs["table-2019.pdf"].read_bytes())
-    assert ingest_path(renamed).source_kind == "pdf"
+    renamed.write_bytes(docxs["table-2019.docx"].read_bytes())
+    assert ingest_path(renamed).source_kind == "docx"
+    renamed.write_bytes(bad["scanned.pdf"].read_bytes())
+    with pytest.raises(DataError, match="没有文字层"):
+        ingest_path(renamed)
+    html_named_pdf = tmp_path / "report.pdf"
+    html_named_pdf.write_bytes((FIX / "table-2019.html").read_bytes())
+    assert ingest_path(html_named_pdf).source_kind == "html"
 
 
 # ----------------------------------------------------------------------------------------------- Word
@@ -146,8 +170,8 @@ def test_detected_by_content_not_by_name(pdfs, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", list(documents.DOCX_SOURCES))
 def test_word_reads_every_table_cell_the_html_has(docxs, name: str) -> None:
     src, _ = documents.DOCX_SOURCES[name]
-    want = cells(ingest_path(FIX / src))
-    got = ingest_path(docxs[name])
+    want = cells(read(FIX / src))
+    got = read(docxs[name])
     assert got.source_kind == "docx"
     assert cells(got) == want
 
@@ -168,7 +192,7 @@ def test_word_table_split_by_page_break_is_one_table(docxs) -> None:
 
 
 def test_word_provenance_paragraph_and_cell_numbers(docxs) -> None:
-    got = ingest_path(docxs["table-2021.docx"])
+    got = read(docxs["table-2021.docx"])
     src = got.source_of(("cell", "2021", "t4", "value", "review_total"))
     assert (src.table, src.row, src.col) == (4, 4, 5) and src.kind == "docx"
     assert src.where.endswith("table-2021.docx 表格4 第4行第5格")
@@ -255,7 +279,7 @@ def test_pdf_with_an_image_only_page_lists_it_as_not_read(pdfs, bad, tmp_path: P
     got = ingest_path(path)
     n = len(writer.pages)
     assert any(x.item == f"第{n}页" and "没有文字层" in x.reason for x in got.not_read)
-    assert cells(got) == cells(ingest_path(FIX / "table-2019.html"))
+    assert cells(got) == cells(read(FIX / "table-2019.html"))
 
 
 def test_word_line_breaks_and_content_controls(tmp_path: Path) -> None:
