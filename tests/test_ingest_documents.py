@@ -191,6 +191,16 @@ def test_word_table_split_by_page_break_is_one_table(docxs) -> None:
     assert len(labels) == 2  # 三、本年度办理结果 and 四、结转下年度继续办理
 
 
+def test_word_continuation_under_a_continued_line(tmp_path: Path) -> None:
+    from govreport.ingest.docx import read_docx
+
+    path = tmp_path / "continued.docx"
+    documents.build_docx((FIX / "table-2021.html").read_text("utf-8"), path, continued="续表")
+    page = read_docx(path.read_bytes(), path.name)
+    assert [k for _, k in page.grids] == ["t2", "t3", "t4"] and "续表" not in page.plain
+    assert cells(ingest_path(path)) == cells(read(FIX / "table-2021.html"))
+
+
 def test_word_provenance_paragraph_and_cell_numbers(docxs) -> None:
     got = read(docxs["table-2021.docx"])
     src = got.source_of(("cell", "2021", "t4", "value", "review_total"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 
-from .grid import Cell, Placer, normalize_texts
+from .grid import CONTINUED, Cell, Placer, normalize_texts
 from .html import Page
 from .tables import kind_of
 
@@ -89,6 +89,8 @@ def read_docx(raw: bytes, file: str) -> Page:
     for kind, payload in items:
         if kind == "p":
             _, text = payload  # type: ignore[misc]
+            if text and last_table_at is not None and CONTINUED.match(text):
+                continue  # 续表: the table goes on below
             if text:
                 last_table_at = None
             order.append((kind, payload))

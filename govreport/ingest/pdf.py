@@ -29,7 +29,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from .grid import Box, Grid, from_boxes, normalize_texts
+from .grid import CONTINUED, Box, Grid, from_boxes, normalize_texts
 from .html import Page
 from .provenance import NotRead, Source
 from .tables import kind_of
@@ -361,6 +361,8 @@ def _stitch(cores: list[list[_Core]], pages_lines: list[list[_Line]]) -> list[_C
                     and abs(carry.x0 - core.x0) <= _TOL and abs(carry.x1 - core.x1) <= _TOL
                     and _continues_table(carry, core)):
                 _append(carry, core)
+                pages_lines[p] = [ln for ln in pages_lines[p]
+                                  if not (ln.bottom <= core.top and CONTINUED.match(ln.text))]
                 target = carry
             else:
                 out.append(core)
@@ -371,7 +373,8 @@ def _stitch(cores: list[list[_Core]], pages_lines: list[list[_Line]]) -> list[_C
 
 
 def _first_on_page(core: _Core, lines: list[_Line]) -> bool:
-    return all(ln.bottom > core.top for ln in lines)
+    """Nothing but a 续表 line above the table on its page."""
+    return all(ln.bottom > core.top or CONTINUED.match(ln.text) for ln in lines)
 
 
 def _continues_table(prev: _Core, core: _Core) -> bool:
