@@ -111,8 +111,10 @@ def test_pdf_table_split_across_pages_vertical_header_and_prose_box(pdfs) -> Non
     assert len(t3.pages) >= 2  # one table over the page break, its continuation without a header
     assert "三、本年度办理结果" in {c.text for c in t3.cells()}  # set vertically, one character per line
     assert [k for _, k in page.grids] == ["t2", "t3", "t4"] and not page.unrecognised
-    # the opening paragraph sits in a drawn box: prose, not a table
-    assert any("统计期限自2022年1月1日起至2022年12月31日止" in line for line in page.plain.split("\n"))
+    # the opening paragraphs sit in a drawn, ruled box: prose, not a table
+    lines = page.plain.split("\n")
+    assert any("统计期限自2022年1月1日起至2022年12月31日止" in line for line in lines)
+    assert "一、总体情况" in lines and "（一）主动公开" in lines
     got = read(pdfs["table-2021.pdf"])
     assert got.year == 2022 and got.agency.name == "青禾县市场监督管理局"
     assert got.proactive.total.value == 2035
