@@ -319,3 +319,37 @@ def test_word_line_breaks_and_content_controls(tmp_path: Path) -> None:
     assert got.proactive.total.value == 318
     assert got.source_of(("proactive_total",)).para == 3
     assert any(s.heading.startswith("一、总体情况") for s in got.sections)
+
+
+def test_word_automatic_numbering_is_written_out(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        p = doc.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    doc.add_paragraph("青禾县水利局2022年政府信息公开工作年度报告")
+    numbered("总体情况", 0)
+    numbered("主动公开", 1)
+    doc.add_paragraph("全年主动公开政府信息318条。")
+    numbered("依申请公开", 1)
+    numbered("主动公开政府信息情况", 0)
+    path = tmp_path / "numbered.docx"
+    doc.save(str(path))
+    from govreport.ingest.docx import read_docx
+
+    lines = read_docx(path.read_bytes(), path.name).plain.split("\n")
+    assert lines[1:6] == ["一、总体情况", "（一）主动公开", "全年主动公开政府信息318条。", "（二）依申请公开",
+                          "二、主动公开政府信息情况"]

@@ -14,6 +14,7 @@ its Word table, row and cell numbers.
 from __future__ import annotations
 
 import io
+import re
 
 from .grid import CONTINUED, Cell, Placer, normalize_texts
 from .html import Page
@@ -66,7 +67,9 @@ def read_docx(raw: bytes, file: str) -> Page:
     from lxml import etree
 
     try:
-        body = docx.Document(io.BytesIO(raw)).element.body
+        document = docx.Document(io.BytesIO(raw))
+        body = document.element.body
+        numbering = _Numbering(document)
     except (KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
         raise _refusal(f"Word 文档已损坏，无法打开（{type(exc).__name__}）",
                        "用 Word 或 WPS 打开后重新“另存为” .docx 或 PDF，再读取另存的文件", file) from None
@@ -78,6 +81,8 @@ def read_docx(raw: bytes, file: str) -> Page:
         if el.tag == f"{_W}p":
             para += 1
             text = "\n".join(t for t in (line.strip() for line in _text(el).split("\n")) if t)
+            if text:
+                text = numbering.label(el) + text
             items.append(("p", (para, text)))
         elif el.tag == f"{_W}tbl":
             n_table += 1
@@ -204,3 +209,93 @@ def _place(group: list[tuple[int, object]], sink: list[tuple[Cell, str]]) -> Pla
             above = current
             r += 1
     return p
+
+
+# ----------------------------------------------------------------------------------- list numbering
+
+_CN_DIGITS = "零一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return ten + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _format(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting",
+               "japaneseCounting", "taiwaneseCountingThousand"):
+        return _chinese(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese(n, _CN_LEGAL, "拾")
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt in ("lowerLetter", "upperLetter"):
+        c = chr(ord("a") + (n - 1) % 26)
+        return c.upper() if fmt == "upperLetter" else c
+    if fmt in ("lowerRoman", "upperRoman"):
+        vals = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+        out, k = "", n
+        for v, r in vals:
+            while k >= v:
+                out, k = out + r, k - v
+        return out.upper() if fmt == "upperRoman" else out
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbering (一、（一）1. …) written out, as the reader of the page sees it."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # numId -> ilvl -> (start, fmt, text)
+        self.abstract_of: dict[str, str] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for an in root.findall(f"{_W}abstractNum"):
+            lv = {}
+            for lvl in an.findall(f"{_W}lvl"):
+                ilvl = int(lvl.get(f"{_W}ilvl", "0"))
+                start = int(_val(lvl, f"{_W}start") or 1)
+                lv[ilvl] = (start, _val(lvl, f"{_W}numFmt") or "decimal", _val(lvl, f"{_W}lvlText") or "")
+            abstract[an.get(f"{_W}abstractNumId", "")] = lv
+        for num in root.findall(f"{_W}num"):
+            aid = _val(num, f"{_W}abstractNumId") or ""
+            nid = num.get(f"{_W}numId", "")
+            self.abstract_of[nid] = aid
+            self.levels[nid] = dict(abstract.get(aid, {}))
+
+    def label(self, p) -> str:
+        num_pr = p.find(f"{_W}pPr/{_W}numPr")
+        if num_pr is None or not self.levels:
+            return ""
+        nid = _val(num_pr, f"{_W}numId") or ""
+        ilvl = int(_val(num_pr, f"{_W}ilvl") or 0)
+        levels = self.levels.get(nid)
+        if not levels or ilvl not in levels:
+            return ""
+        start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+        counters = self.counters.setdefault(self.abstract_of.get(nid, nid), {})
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+
+        def part(m) -> str:
+            k = int(m.group(1)) - 1
+            if k not in levels:
+                return ""
+            return _format(counters.get(k, levels[k][0]), levels[k][1])
+
+        return re.sub(r"%(\d)", part, text)
