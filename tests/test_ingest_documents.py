@@ -244,6 +244,7 @@ REFUSALS = {
     "figures.xls": "Excel",
     "page.png": "图片",
     "reports.zip": "压缩包",
+    "broken.docx": "Word 文档已损坏",
 }
 
 
