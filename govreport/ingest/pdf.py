@@ -144,7 +144,8 @@ def _read(pdf, file: str) -> Page:
                 c["text"] = _unradical(t)
         heights.append(float(page.height))
         n_chars += len(chars)
-        cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
+        # glyphs without a character: (cid:N) or private-use code points (fonts without a Unicode map)
+        cid += sum(1 for c in chars if c["text"].startswith("(cid:") or "\ue000" <= c["text"][0] <= "\uf8ff")
         if not chars:
             if page.images:
                 image_pages.append(pno)
