@@ -225,6 +225,7 @@ def test_unreadable_cell_is_not_read_never_blank(tmp_path: Path, capsys) -> None
     doc = got.to_json()
     cell = next(c for c in doc["reviews"] if c["column"] == "review_total")
     assert cell["value"] == "未读取" and cell["mark"] == "not_read"
+    assert "未读取" in got.report().notes and "行政复议·总计" in got.report().notes  # shown in the review
     main(["audit", str(path), "--json"])
     audit = json.loads(capsys.readouterr().out)
     about = [f for f in audit["findings"] if f.get("column") == "review_total"]

@@ -326,6 +326,10 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
 
     notes_text = _notes(encoding, norm.garbles, norm.traditional, len(norm.removed_lines), len(f.not_read), kind)
+    have = {(t.spec.id, r, c) for t in tables for (r, c) in t.cells}
+    unread = [n.item for n in f.not_read if n.cell is not None and n.cell not in have]
+    if unread:  # carried into the dataset and the review: these cells are 未读取, not 空白
+        notes_text += f"以下单元格报告中有内容但未能读取（未读取，不是空白）：{'；'.join(unread)}。"
     return Ingested(
         file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
         period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
