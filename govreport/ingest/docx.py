@@ -21,6 +21,7 @@ from .html import Page
 from .tables import kind_of
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FIGURE = re.compile(r"^[\d,.\s]+$|^[/／—\-－─]+$|^不适用$")
 
 
 def _refusal(message: str, hint: str, file: str):
@@ -189,7 +190,7 @@ def _place(group: list[tuple[int, object]], sink: list[tuple[Cell, str]]) -> Pla
                 span = max(1, int(_val(tc, f"{_W}tcPr/{_W}gridSpan") or 1))
                 vmerge = _val(tc, f"{_W}tcPr/{_W}vMerge")
                 text = _cell_text(tc).strip()
-                if figures_left and any(ch.isdigit() for ch in text):
+                if figures_left and _FIGURE.match(text):
                     figures_left = False
                 up = above.get(c)
                 continued = vmerge is not None and vmerge != "restart" and up is not None and up[1] == span
