@@ -115,6 +115,8 @@ def test_pdf_table_split_across_pages_vertical_header_and_prose_box(pdfs) -> Non
     lines = page.plain.split("\n")
     assert any("统计期限自2022年1月1日起至2022年12月31日止" in line for line in lines)
     assert "一、总体情况" in lines and "（一）主动公开" in lines
+    # a two-column bordered table holding prose is text, its long cell one line
+    assert documents.LAYOUT_NOTE in lines
     got = read(pdfs["table-2021.pdf"])
     assert got.year == 2022 and got.agency.name == "青禾县市场监督管理局"
     assert got.proactive.total.value == 2035

@@ -77,7 +77,6 @@ class _Core:
     index: int = 0
     kind: str | None = None
     grid: Grid | None = None
-    continuation_of: _Core | None = None
 
 
 def _refusal(message: str, hint: str, code: str, file: str):
@@ -176,8 +175,8 @@ def _read(pdf, file: str) -> Page:
         core.kind = kind_of(core.grid)
         long_text = any(len(c.text) > 60 for c in core.grid.cells())
         if core.kind is None and (core.grid.n_cols <= 1 or long_text):
-            # layout: its text is prose
-            for b, t in zip(core.boxes, core.raw, strict=True):
+            # layout: its text is prose, one line per cell (a cell's wrapped lines joined), row by row
+            for b, t in sorted(zip(core.boxes, core.raw, strict=True), key=lambda bt: (bt[0].top, bt[0].x0)):
                 if t:
                     pages_lines[b.page - 1].append(_Line(b.page, b.page_box[1], b.page_box[3], b.page_box[0],
                                                          b.page_box[2], 0.0, t))
