@@ -163,7 +163,10 @@ def main() -> int:
     if args.fixtures:
         results += run_fixtures()
     record = {
-        "command": " ".join(["bench/bench_ingest_documents.py", *sys.argv[1:]]), "machine": platform.platform(),
+        # truth paths are not recorded: real documents live outside the repository
+        "command": " ".join(["bench/bench_ingest_documents.py", *(["TRUTH…"] if args.paths else []),
+                             *(["--fixtures"] if args.fixtures else [])]),
+        "machine": platform.platform(),
         "python": platform.python_version(), "load_average": list(os.getloadavg()), "commit": _commit(),
         "results": [{k: v for k, v in r.items()} for r in results],
     }
