@@ -205,6 +205,34 @@ def test_word_continuation_under_a_continued_line(tmp_path: Path) -> None:
     assert cells(ingest_path(path)) == cells(read(FIX / "table-2021.html"))
 
 
+def test_word_report_set_in_a_frame_table(tmp_path: Path) -> None:
+    path = tmp_path / "framed.docx"
+    documents.build_docx((FIX / "table-2019.html").read_text("utf-8"), path, frame=True)
+    got = ingest_path(path)
+    assert cells(got) == cells(read(FIX / "table-2019.html"))
+    assert got.year == 2020 and got.proactive.total.value == 612
+
+
+def test_word_legacy_horizontal_merge(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    path = tmp_path / "hmerge.docx"
+    documents.build_docx((FIX / "table-2021.html").read_text("utf-8"), path)
+    doc = docx.Document(str(path))
+    t4 = doc.tables[-1]._tbl
+    first = t4.findall(qn("w:tr"))[0].findall(qn("w:tc"))[0]  # 行政复议, gridSpan 5
+    pr = first.find(qn("w:tcPr"))
+    pr.remove(pr.find(qn("w:gridSpan")))
+    pr.append(parse_xml(f'<w:hMerge {nsdecls("w")} w:val="restart"/>'))
+    for _ in range(4):
+        first.addnext(parse_xml(f'<w:tc {nsdecls("w")}><w:tcPr><w:hMerge/></w:tcPr><w:p/></w:tc>'))
+    doc.save(str(path))
+    want = {k: v for k, v in cells(read(FIX / "table-2021.html")).items() if k[0] == "t4"}
+    assert {k: v for k, v in cells(ingest_path(path)).items() if k[0] == "t4"} == want
+
+
 def test_word_provenance_paragraph_and_cell_numbers(docxs) -> None:
     got = read(docxs["table-2021.docx"])
     src = got.source_of(("cell", "2021", "t4", "value", "review_total"))

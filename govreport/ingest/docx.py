@@ -34,6 +34,8 @@ def _text(el, br: str = "\n") -> str:
     """The text of a paragraph: runs and tabs; a line break (not a page break) is ``br``."""
     parts = []
     for node in el.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        if _in_fallback(node, el):  # a text box is stored twice (drawing and VML fallback): read it once
+            continue
         tag = node.tag
         if tag == f"{_W}t":
             parts.append(node.text or "")
@@ -44,6 +46,18 @@ def _text(el, br: str = "\n") -> str:
     return "".join(parts)
 
 
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _in_fallback(node, stop) -> bool:
+    p = node.getparent()
+    while p is not None and p is not stop:
+        if p.tag == _FALLBACK:
+            return True
+        p = p.getparent()
+    return False
+
+
 def _cell_text(tc) -> str:
     """A cell's paragraphs and line breaks joined without a break (vertical header text is one word)."""
     return "".join(_text(p, "") for p in tc.iter(f"{_W}p"))
@@ -52,7 +66,12 @@ def _cell_text(tc) -> str:
 def _body(el):
     """The body's paragraphs and tables in order, through content controls and custom XML wrappers."""
     for child in el.iterchildren():
-        if child.tag in (f"{_W}p", f"{_W}tbl"):
+        if child.tag == f"{_W}tbl" and child.find(f".//{_W}tbl") is not None:
+            # a layout table holding tables (a whole report set in a frame): its cells' contents, in order
+            for tr in child.iterchildren(f"{_W}tr"):
+                for tc in tr.iterchildren(f"{_W}tc"):
+                    yield from _body(tc)
+        elif child.tag in (f"{_W}p", f"{_W}tbl"):
             yield child
         elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
             yield from _body(child)
@@ -186,9 +205,19 @@ def _place(group: list[tuple[int, object]], sink: list[tuple[Cell, str]]) -> Pla
             c = int(_val(tr, f"{_W}trPr/{_W}gridBefore") or 0)
             current: dict[int, tuple[Cell, int]] = {}
             figures_left = True
+            last: tuple[int, Cell, int] | None = None  # (grid column, cell, span) placed last in this row
             for cell_no, tc in enumerate(tr.findall(f"{_W}tc"), start=1):
                 span = max(1, int(_val(tc, f"{_W}tcPr/{_W}gridSpan") or 1))
                 vmerge = _val(tc, f"{_W}tcPr/{_W}vMerge")
+                hmerge = _val(tc, f"{_W}tcPr/{_W}hMerge")
+                if hmerge is not None and hmerge != "restart" and last is not None:
+                    # legacy horizontal merge: the cell to the left goes on over these columns
+                    lc, lcell, lspan = last
+                    p.extend_down(lcell, r, c, span)
+                    current[lc] = (lcell, lspan + span)
+                    last = (lc, lcell, lspan + span)
+                    c += span
+                    continue
                 text = _cell_text(tc).strip()
                 if figures_left and _FIGURE.match(text):
                     figures_left = False
@@ -206,6 +235,7 @@ def _place(group: list[tuple[int, object]], sink: list[tuple[Cell, str]]) -> Pla
                     sink.append((cell, text))
                     p.put(cell, r, c, 1, span)
                 current[c] = (cell, span)
+                last = (c, cell, span)
                 c += span
             above = current
             r += 1
