@@ -110,6 +110,8 @@ def test_pdf_table_split_across_pages_vertical_header_and_prose_box(pdfs) -> Non
     t3 = next(g for g, k in page.grids if k == "t3")
     assert len(t3.pages) >= 2  # one table over the page break, its continuation without a header
     assert "三、本年度办理结果" in {c.text for c in t3.cells()}  # set vertically, one character per line
+    # merged label cells cut by the page break are whole again: no empty label cell is left
+    assert all(c is not None and c.text for row in t3.rows for c in row[:3])
     assert [k for _, k in page.grids] == ["t2", "t3", "t4"] and not page.unrecognised
     # the opening paragraphs sit in a drawn, ruled box: prose, not a table
     lines = page.plain.split("\n")

@@ -410,10 +410,15 @@ def _append(prev: _Core, core: _Core) -> None:
     top = min(b.top for b in boxes)
     shift = prev.bottom - top
     label_x = min((b.x0 for b, t in zip(prev.boxes, prev.raw, strict=True) if _NUMERIC.match(t)), default=prev.x1)
-    lowest = {(round(b.x0), round(b.x1)): i for i, b in enumerate(prev.boxes) if abs(b.bottom - prev.bottom) <= _TOL}
+    lowest = [i for i, b in enumerate(prev.boxes) if abs(b.bottom - prev.bottom) <= _TOL]
+
+    def above(b: Box) -> int | None:
+        return next((i for i in lowest
+                     if abs(prev.boxes[i].x0 - b.x0) <= _TOL and abs(prev.boxes[i].x1 - b.x1) <= _TOL), None)
+
     for b, t in zip(boxes, raw, strict=True):
         moved = Box(b.x0, b.top + shift, b.x1, b.bottom + shift, t, b.page, b.page_box)
-        j = lowest.get((round(b.x0), round(b.x1))) if abs(b.top - top) <= _TOL and b.x1 <= label_x + _TOL else None
+        j = above(b) if abs(b.top - top) <= _TOL and b.x1 <= label_x + _TOL else None
         if j is not None and (prev.raw[j] == "") != (t == ""):
             up = prev.boxes[j]
             keep_lower = prev.raw[j] == ""
