@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, ParameterError
 from ..formats import table_spec
@@ -41,6 +41,9 @@ from .normalize import normalize
 from .provenance import NotRead, Source
 from .sections import outline
 from .tables import TableRead, read_grid
+
+if TYPE_CHECKING:
+    from .html import Page
 
 TABLE_TITLES = {
     "t2": "表二（主动公开政府信息情况）",
@@ -227,7 +230,7 @@ def ingest_bytes(raw: bytes, file: str, *, agency: str | None = None, year: int 
 
 
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
-                year: int | None = None, agencies: tuple[Agency, ...] = (), page=None) -> Ingested:
+                year: int | None = None, agencies: tuple[Agency, ...] = (), page: Page | None = None) -> Ingested:
     from .html import looks_like_html, parse
 
     f = prose.Findings()
