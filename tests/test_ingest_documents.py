@@ -387,3 +387,41 @@ def test_word_automatic_numbering_is_written_out(tmp_path: Path) -> None:
     lines = read_docx(path.read_bytes(), path.name).plain.split("\n")
     assert lines[1:6] == ["一、总体情况", "（一）主动公开", "全年主动公开政府信息318条。", "（二）依申请公开",
                           "二、主动公开政府信息情况"]
+
+
+def _core(page: int, rows: list[list[tuple[float, float, str]]], top: float = 100.0, h: float = 20.0):
+    from govreport.ingest.pdf import _Core
+
+    boxes, raw = [], []
+    for r, row in enumerate(rows):
+        for x0, x1, text in row:
+            b = (x0, top + r * h, x1, top + (r + 1) * h)
+            boxes.append(Box(*b, text, page, b))
+            raw.append(text)
+    core = _Core(page, min(b.x0 for b in boxes), top, max(b.x1 for b in boxes), top + len(rows) * h)
+    core.boxes, core.raw = boxes, raw
+    return core
+
+
+@pytest.mark.parametrize(("upper", "lower", "joined"), [
+    # a row cut by the page break: label goes on below, the figures printed on one side
+    (["5.要求行政机关确认或重新", "", ""], ["出具已获取信息", "0", "3"], True),
+    (["5.要求行政机关确认或重新出具已获取信息", "", ""], ["", "0", "3"], True),
+    # two rows: the lower label has its own numbering, or both are whole labels, or figures on both sides
+    (["2.重复申请", "", ""], ["3.要求提供公开出版物", "0", "3"], False),
+    (["其他对外管理服务事项", "", ""], ["行政处罚", "4", ""], False),
+    (["5.要求行政机关确认或重新", "1", ""], ["出具已获取信息", "0", "3"], False),
+])
+def test_pdf_row_cut_by_a_page_break(upper: list[str], lower: list[str], joined: bool) -> None:
+    from govreport.ingest.pdf import _append
+
+    cols = [(0.0, 100.0), (100.0, 140.0), (140.0, 180.0)]
+    prev = _core(1, [[(0.0, 100.0, "1.本机关不掌握相关政府信息"), (100.0, 140.0, "4"), (140.0, 180.0, "1")],
+                     [(a, b, t) for (a, b), t in zip(cols, upper, strict=True)]])
+    _append(prev, _core(2, [[(a, b, t) for (a, b), t in zip(cols, lower, strict=True)]], top=60.0))
+    grid = from_boxes(prev.boxes, 1, "x.pdf", prev.raw)
+    if joined:
+        assert len(grid.rows) == 2 and grid.rows[1][0].text == upper[0] + lower[0]
+        assert [c.text for c in grid.rows[1][1:]] == ["0", "3"] and grid.rows[1][1].page == 2
+    else:
+        assert len(grid.rows) == 3

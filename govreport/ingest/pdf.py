@@ -416,8 +416,18 @@ def _append(prev: _Core, core: _Core) -> None:
         return next((i for i in lowest
                      if abs(prev.boxes[i].x0 - b.x0) <= _TOL and abs(prev.boxes[i].x1 - b.x1) <= _TOL), None)
 
+    split = _split_row(prev, boxes, raw, top, label_x, above)
     for b, t in zip(boxes, raw, strict=True):
         moved = Box(b.x0, b.top + shift, b.x1, b.bottom + shift, t, b.page, b.page_box)
+        if split and abs(b.top - top) <= _TOL:  # one row cut by the page break: its halves joined cell by cell
+            j = above(b)
+            assert j is not None
+            up = prev.boxes[j]
+            upper = bool(prev.raw[j])
+            prev.boxes[j] = Box(up.x0, up.top, up.x1, moved.bottom, prev.raw[j] + t,
+                                up.page if upper else b.page, up.page_box if upper else b.page_box)
+            prev.raw[j] = prev.raw[j] + t
+            continue
         j = above(b) if abs(b.top - top) <= _TOL and b.x1 <= label_x + _TOL else None
         if j is not None and (prev.raw[j] == "") != (t == ""):
             up = prev.boxes[j]
@@ -430,6 +440,44 @@ def _append(prev: _Core, core: _Core) -> None:
         prev.boxes.append(moved)
         prev.raw.append(t)
     prev.bottom = max(b.bottom for b in prev.boxes)
+
+
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+
+
+def _split_row(prev: _Core, boxes: list[Box], raw: list[str], top: float, label_x: float, above) -> bool:
+    """Whether the first row of a continuation is the rest of the row that ends the page above.
+
+    Word lets a row break across pages: the label's text goes on below and each figure is printed on one
+    side only. Taken as one row when every cell of the first row below has its cell above (the same
+    columns), no figure column has text on both sides, and the row's own label (the cell next to the
+    figures) goes on below without a numbering of its own — neither half being a whole label of 表二 or
+    表三 — or is empty below while figures are there.
+    """
+    from .normalize import label_key
+    from .tables import _t2_row_keys, _t3_row_keys
+
+    first = [i for i, b in enumerate(boxes) if abs(b.top - top) <= _TOL]
+    pairs = [(i, above(boxes[i])) for i in first]
+    if not pairs or any(j is None for _, j in pairs):
+        return False
+    figures_below = False
+    own: tuple[str, str] | None = None
+    for i, j in pairs:
+        b, up, down = boxes[i], prev.raw[j], raw[i]
+        if b.x0 >= label_x - _TOL:
+            if up and down:
+                return False
+            figures_below = figures_below or bool(down)
+        elif abs(b.x1 - label_x) <= _TOL:
+            own = (up, down)
+    if own is None or not own[0]:
+        return False
+    up, down = own
+    if not down:
+        return figures_below
+    known = set(_t3_row_keys()) | set(_t2_row_keys())
+    return not _NUMBERED.match(down) and label_key(up) not in known and label_key(down) not in known
 
 
 def _header_bottom(core: _Core) -> float:
