@@ -1,11 +1,14 @@
 """A Word (.docx) report as report text plus table grids, through python-docx.
 
-The body is read in document order: each paragraph is one line of text (headings included; the first
-lines hold the title), each table a :class:`~govreport.ingest.grid.Grid` built from Word's own grid:
-``gridBefore`` skips columns, ``gridSpan`` spans columns, ``vMerge`` continues the cell above. A table
-whose next body element (past empty paragraphs and page breaks) is another table with the same grid
-width and no header of its own is one table continued (Word users split a long table with a page
-break); a label cell left empty at the top of the continuation is the cell above, continued.
+The body is read in document order (through content controls, and through a table that only frames
+other tables): each paragraph is one line of text per line break (headings included, Word's automatic
+list numbering such as 一、/（一） written out; a text box read once), each table a
+:class:`~govreport.ingest.grid.Grid` built from Word's own grid: ``gridBefore`` skips columns,
+``gridSpan`` spans columns, ``vMerge`` continues the cell above, the legacy ``hMerge`` the cell to the
+left. A table whose next body element (past empty paragraphs, page breaks and a 续表 line) is another
+table with the same grid width and no header of its own is one table continued (Word users split a long
+table with a page break); a label cell left empty at the top of the continuation is the cell above,
+continued.
 
 Provenance: a line of prose knows its paragraph (1-based, counting the body's paragraphs); a table cell
 its Word table, row and cell numbers.
