@@ -9,13 +9,15 @@ a break, so vertical header text (one character per line) reads as one word.
   (a page frame, a box drawn around prose, a heading between two tables) are prose; only the
   ``第二十条第（X）项`` sub-titles between two parts of 表二 stay in the table. A core that is no official
   table and has one column or long prose cells is prose too.
-* A table that ends a page and a table that starts the next page with the same outer edges and without
-  a header of its own are one table: the boxes of the second are stacked under the first; a merged label
-  cell cut by the page break (one half empty) is one cell again; a header repeated on the new page is
-  dropped.
+* A table that ends a page and a table that starts the next page (under at most a 续表 line) with the same
+  outer edges and without a header of its own are one table: the boxes of the second are stacked under
+  the first; a merged label cell cut by the page break (one half empty) is one cell again, so is a row
+  cut by it; a header repeated on the new page is dropped. Cells left open at the cut (no rule under the
+  last row) are closed where the vertical rules end.
 * The prose is the text outside the tables in reading order (top to bottom), one line per paragraph:
   lines broken by the page width are joined back (without a space between Chinese characters); page
-  numbers and running heads/feet are dropped; the lines of the title are joined.
+  numbers and running heads/feet are dropped; the lines of the title are joined. Radical and
+  compatibility code points some fonts map their glyphs to (⻔ for 门) are the ideographs they stand for.
 
 Refusals (:class:`~govreport.errors.DataError`, Chinese message and fix): no text layer (a scan; OCR is
 not attempted), a password, a damaged or truncated file. Pages without text in an otherwise readable
