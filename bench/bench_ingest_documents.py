@@ -13,12 +13,17 @@ total are compared too. Time: the whole ingest from bytes, best of three, CPU se
 ``--fixtures`` also builds the project's own PDF and Word fixtures (tests/fixtures/ingest/documents.py:
 the HTML fixture reports printed by Chromium, and Word files written with python-docx) and compares the
 cells read from each with the cells read from the HTML report it was made from, per layout.
+
+The raw numbers go to ``bench/results/ingest_documents.json`` (command, machine, load average, commit).
+The truth files may lie outside the repository (real documents are not committed): pass their path.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import sys
 import tempfile
 import time
@@ -141,6 +146,13 @@ def run_fixtures() -> list[dict]:
     return out
 
 
+def _commit() -> str:
+    import subprocess
+
+    run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    return run.stdout.strip()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("paths", nargs="*", type=Path, help="truth.yaml files or directories holding them")
@@ -150,6 +162,17 @@ def main() -> int:
     results = [r for p in args.paths for r in run_truth(p)]
     if args.fixtures:
         results += run_fixtures()
+    record = {
+        # truth paths are not recorded: real documents live outside the repository
+        "command": " ".join(["bench/bench_ingest_documents.py", *(["TRUTH…"] if args.paths else []),
+                             *(["--fixtures"] if args.fixtures else [])]),
+        "machine": platform.platform(),
+        "python": platform.python_version(), "load_average": list(os.getloadavg()), "commit": _commit(),
+        "results": [{k: v for k, v in r.items()} for r in results],
+    }
+    out = REPO / "bench" / "results" / "ingest_documents.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0

@@ -6,6 +6,7 @@ The PDFs are the HTML fixture reports printed by Chromium (one browser for the m
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -22,6 +23,12 @@ from tests.fixtures.ingest import build_fixtures as bf
 from tests.fixtures.ingest import documents
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
+
+
+@functools.cache
+def read(path: Path):
+    """Each fixture is ingested once for the module (the tests only look)."""
+    return ingest_path(path)
 
 
 def cells(got, tables=("t2a", "t2b", "t2c", "t2d", "t2e", "t3", "t4")) -> dict:
@@ -77,8 +84,8 @@ def test_cell_boxes_become_spans() -> None:
 @pytest.mark.parametrize("name", list(documents.PDF_SOURCES))
 def test_pdf_reads_every_table_cell_the_html_has(pdfs, name: str) -> None:
     src, _ = documents.PDF_SOURCES[name]
-    want = cells(ingest_path(FIX / src))
-    got = ingest_path(pdfs[name])
+    want = cells(read(FIX / src))
+    got = read(pdfs[name])
     assert got.source_kind == "pdf"
     assert cells(got) == want
     assert len([k for k in want if k[0] == "t3"]) >= 7 * 23
@@ -87,7 +94,7 @@ def test_pdf_reads_every_table_cell_the_html_has(pdfs, name: str) -> None:
 
 @pytest.mark.slow
 def test_pdf_keeps_blank_zero_and_not_applicable(pdfs) -> None:
-    got = ingest_path(pdfs["table-2019.pdf"])
+    got = read(pdfs["table-2019.pdf"])
     t3 = next(t for t in got.tables if t.spec.id == "t3")
     assert t3.get("new_received", "public_welfare").mark is Mark.BLANK  # the column the report leaves empty
     assert t3.get("new_received", "research") == t3.get("new_received", "research").of(0)
@@ -103,18 +110,36 @@ def test_pdf_table_split_across_pages_vertical_header_and_prose_box(pdfs) -> Non
     t3 = next(g for g, k in page.grids if k == "t3")
     assert len(t3.pages) >= 2  # one table over the page break, its continuation without a header
     assert "三、本年度办理结果" in {c.text for c in t3.cells()}  # set vertically, one character per line
+    # merged label cells cut by the page break are whole again: no empty label cell is left
+    assert all(c is not None and c.text for row in t3.rows for c in row[:3])
     assert [k for _, k in page.grids] == ["t2", "t3", "t4"] and not page.unrecognised
-    # the opening paragraph sits in a drawn box: prose, not a table
-    assert any("统计期限自2022年1月1日起至2022年12月31日止" in line for line in page.plain.split("\n"))
-    got = ingest_path(pdfs["table-2021.pdf"])
+    # the opening paragraphs sit in a drawn, ruled box: prose, not a table
+    lines = page.plain.split("\n")
+    assert any("统计期限自2022年1月1日起至2022年12月31日止" in line for line in lines)
+    assert "一、总体情况" in lines and "（一）主动公开" in lines
+    # a two-column bordered table holding prose is text, its long cell one line
+    assert documents.LAYOUT_NOTE in lines
+    got = read(pdfs["table-2021.pdf"])
     assert got.year == 2022 and got.agency.name == "青禾县市场监督管理局"
     assert got.proactive.total.value == 2035
     assert got.period.start.isoformat() == "2022-01-01"
 
 
 @pytest.mark.slow
+def test_pdf_header_repeated_on_the_next_page_is_dropped(pdfs) -> None:
+    from govreport.ingest.pdf import read_pdf
+
+    def t3(name: str):
+        page = read_pdf(pdfs[name].read_bytes(), name)
+        return next(g for g, k in page.grids if k == "t3")
+
+    repeated, plain = t3("table-2021-thead.pdf"), t3("table-2021.pdf")
+    assert len(repeated.pages) >= 2 and len(repeated.rows) == len(plain.rows)
+
+
+@pytest.mark.slow
 def test_pdf_provenance_page_and_cell_box(pdfs) -> None:
-    got = ingest_path(pdfs["table-2021.pdf"])
+    got = read(pdfs["table-2021.pdf"])
     src = got.source_of(("cell", "2021", "t3", "results_total", "total"))
     assert src.page >= 2 and src.box is not None and src.text == "23"
     assert f"第{src.page}页" in src.where and "表格" in src.where
@@ -133,11 +158,16 @@ def test_audit_finds_the_pdfs_own_errors_with_page_and_cell(pdfs, capsys) -> Non
     assert "表格" in r6["source_where"] and "页" in r6["source_where"]
 
 
-@pytest.mark.slow
-def test_detected_by_content_not_by_name(pdfs, tmp_path: Path) -> None:
+def test_detected_by_content_not_by_name(docxs, bad, tmp_path: Path) -> None:
     renamed = tmp_path / "report.txt"
-    renamed.write_bytes(pdfs["table-2019.pdf"].read_bytes())
-    assert ingest_path(renamed).source_kind == "pdf"
+    renamed.write_bytes(docxs["table-2019.docx"].read_bytes())
+    assert ingest_path(renamed).source_kind == "docx"
+    renamed.write_bytes(bad["scanned.pdf"].read_bytes())
+    with pytest.raises(DataError, match="没有文字层"):
+        ingest_path(renamed)
+    html_named_pdf = tmp_path / "report.pdf"
+    html_named_pdf.write_bytes((FIX / "table-2019.html").read_bytes())
+    assert ingest_path(html_named_pdf).source_kind == "html"
 
 
 # ----------------------------------------------------------------------------------------------- Word
@@ -146,8 +176,8 @@ def test_detected_by_content_not_by_name(pdfs, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", list(documents.DOCX_SOURCES))
 def test_word_reads_every_table_cell_the_html_has(docxs, name: str) -> None:
     src, _ = documents.DOCX_SOURCES[name]
-    want = cells(ingest_path(FIX / src))
-    got = ingest_path(docxs[name])
+    want = cells(read(FIX / src))
+    got = read(docxs[name])
     assert got.source_kind == "docx"
     assert cells(got) == want
 
@@ -167,8 +197,46 @@ def test_word_table_split_by_page_break_is_one_table(docxs) -> None:
     assert len(labels) == 2  # 三、本年度办理结果 and 四、结转下年度继续办理
 
 
+def test_word_continuation_under_a_continued_line(tmp_path: Path) -> None:
+    from govreport.ingest.docx import read_docx
+
+    path = tmp_path / "continued.docx"
+    documents.build_docx((FIX / "table-2021.html").read_text("utf-8"), path, continued="续表")
+    page = read_docx(path.read_bytes(), path.name)
+    assert [k for _, k in page.grids] == ["t2", "t3", "t4"] and "续表" not in page.plain
+    assert cells(ingest_path(path)) == cells(read(FIX / "table-2021.html"))
+
+
+def test_word_report_set_in_a_frame_table(tmp_path: Path) -> None:
+    path = tmp_path / "framed.docx"
+    documents.build_docx((FIX / "table-2019.html").read_text("utf-8"), path, frame=True)
+    got = ingest_path(path)
+    assert cells(got) == cells(read(FIX / "table-2019.html"))
+    assert got.year == 2020 and got.proactive.total.value == 612
+
+
+def test_word_legacy_horizontal_merge(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    path = tmp_path / "hmerge.docx"
+    documents.build_docx((FIX / "table-2021.html").read_text("utf-8"), path)
+    doc = docx.Document(str(path))
+    t4 = doc.tables[-1]._tbl
+    first = t4.findall(qn("w:tr"))[0].findall(qn("w:tc"))[0]  # 行政复议, gridSpan 5
+    pr = first.find(qn("w:tcPr"))
+    pr.remove(pr.find(qn("w:gridSpan")))
+    pr.append(parse_xml(f'<w:hMerge {nsdecls("w")} w:val="restart"/>'))
+    for _ in range(4):
+        first.addnext(parse_xml(f'<w:tc {nsdecls("w")}><w:tcPr><w:hMerge/></w:tcPr><w:p/></w:tc>'))
+    doc.save(str(path))
+    want = {k: v for k, v in cells(read(FIX / "table-2021.html")).items() if k[0] == "t4"}
+    assert {k: v for k, v in cells(ingest_path(path)).items() if k[0] == "t4"} == want
+
+
 def test_word_provenance_paragraph_and_cell_numbers(docxs) -> None:
-    got = ingest_path(docxs["table-2021.docx"])
+    got = read(docxs["table-2021.docx"])
     src = got.source_of(("cell", "2021", "t4", "value", "review_total"))
     assert (src.table, src.row, src.col) == (4, 4, 5) and src.kind == "docx"
     assert src.where.endswith("table-2021.docx 表格4 第4行第5格")
@@ -189,6 +257,7 @@ def test_unreadable_cell_is_not_read_never_blank(tmp_path: Path, capsys) -> None
     doc = got.to_json()
     cell = next(c for c in doc["reviews"] if c["column"] == "review_total")
     assert cell["value"] == "未读取" and cell["mark"] == "not_read"
+    assert "未读取" in got.report().notes and "行政复议·总计" in got.report().notes  # shown in the review
     main(["audit", str(path), "--json"])
     audit = json.loads(capsys.readouterr().out)
     about = [f for f in audit["findings"] if f.get("column") == "review_total"]
@@ -208,6 +277,7 @@ REFUSALS = {
     "figures.xls": "Excel",
     "page.png": "图片",
     "reports.zip": "压缩包",
+    "broken.docx": "Word 文档已损坏",
 }
 
 
@@ -255,7 +325,7 @@ def test_pdf_with_an_image_only_page_lists_it_as_not_read(pdfs, bad, tmp_path: P
     got = ingest_path(path)
     n = len(writer.pages)
     assert any(x.item == f"第{n}页" and "没有文字层" in x.reason for x in got.not_read)
-    assert cells(got) == cells(ingest_path(FIX / "table-2019.html"))
+    assert cells(got) == cells(read(FIX / "table-2019.html"))
 
 
 def test_word_line_breaks_and_content_controls(tmp_path: Path) -> None:
@@ -283,3 +353,75 @@ def test_word_line_breaks_and_content_controls(tmp_path: Path) -> None:
     assert got.proactive.total.value == 318
     assert got.source_of(("proactive_total",)).para == 3
     assert any(s.heading.startswith("一、总体情况") for s in got.sections)
+
+
+def test_word_automatic_numbering_is_written_out(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        p = doc.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    doc.add_paragraph("青禾县水利局2022年政府信息公开工作年度报告")
+    numbered("总体情况", 0)
+    numbered("主动公开", 1)
+    doc.add_paragraph("全年主动公开政府信息318条。")
+    numbered("依申请公开", 1)
+    numbered("主动公开政府信息情况", 0)
+    path = tmp_path / "numbered.docx"
+    doc.save(str(path))
+    from govreport.ingest.docx import read_docx
+
+    lines = read_docx(path.read_bytes(), path.name).plain.split("\n")
+    assert lines[1:6] == ["一、总体情况", "（一）主动公开", "全年主动公开政府信息318条。", "（二）依申请公开",
+                          "二、主动公开政府信息情况"]
+
+
+def _core(page: int, rows: list[list[tuple[float, float, str]]], top: float = 100.0, h: float = 20.0):
+    from govreport.ingest.pdf import _Core
+
+    boxes, raw = [], []
+    for r, row in enumerate(rows):
+        for x0, x1, text in row:
+            b = (x0, top + r * h, x1, top + (r + 1) * h)
+            boxes.append(Box(*b, text, page, b))
+            raw.append(text)
+    core = _Core(page, min(b.x0 for b in boxes), top, max(b.x1 for b in boxes), top + len(rows) * h)
+    core.boxes, core.raw = boxes, raw
+    return core
+
+
+@pytest.mark.parametrize(("upper", "lower", "joined"), [
+    # a row cut by the page break: label goes on below, the figures printed on one side
+    (["5.要求行政机关确认或重新", "", ""], ["出具已获取信息", "0", "3"], True),
+    (["5.要求行政机关确认或重新出具已获取信息", "", ""], ["", "0", "3"], True),
+    # two rows: the lower label has its own numbering, or both are whole labels, or figures on both sides
+    (["2.重复申请", "", ""], ["3.要求提供公开出版物", "0", "3"], False),
+    (["其他对外管理服务事项", "", ""], ["行政处罚", "4", ""], False),
+    (["5.要求行政机关确认或重新", "1", ""], ["出具已获取信息", "0", "3"], False),
+])
+def test_pdf_row_cut_by_a_page_break(upper: list[str], lower: list[str], joined: bool) -> None:
+    from govreport.ingest.pdf import _append
+
+    cols = [(0.0, 100.0), (100.0, 140.0), (140.0, 180.0)]
+    prev = _core(1, [[(0.0, 100.0, "1.本机关不掌握相关政府信息"), (100.0, 140.0, "4"), (140.0, 180.0, "1")],
+                     [(a, b, t) for (a, b), t in zip(cols, upper, strict=True)]])
+    _append(prev, _core(2, [[(a, b, t) for (a, b), t in zip(cols, lower, strict=True)]], top=60.0))
+    grid = from_boxes(prev.boxes, 1, "x.pdf", prev.raw)
+    if joined:
+        assert len(grid.rows) == 2 and grid.rows[1][0].text == upper[0] + lower[0]
+        assert [c.text for c in grid.rows[1][1:]] == ["0", "3"] and grid.rows[1][1].page == 2
+    else:
+        assert len(grid.rows) == 3

@@ -1,5 +1,6 @@
 """Reading published 政府信息公开工作年度报告 (text or HTML; simplified, traditional or pinyin-garbled;
-UTF-8, GBK/GB18030 or Big5) back into :class:`~govreport.model.Report` objects, with provenance.
+UTF-8, GBK/GB18030 or Big5; PDF with a text layer; Word .docx) back into :class:`~govreport.model.Report`
+objects, with provenance.
 
 >>> from govreport.ingest import ingest_path, known_agencies
 >>> got = ingest_path("data/sources/150821-minzhengju-2020-mirror.txt", agencies=known_agencies("data"))
@@ -9,7 +10,8 @@ Figure(mark=<Mark.VALUE: 0>, value=418.0)
 >>> got.to_json()       # the figures with their sources (character spans, table cells)
 
 Modules: :mod:`.detect` (encodings), :mod:`.normalize` (garbling, OpenCC, width, spam, mojibake,
-whitespace), :mod:`.html` and :mod:`.tables` (pages and their tables), :mod:`.texttables` (表三/表四 laid
+whitespace), :mod:`.html` and :mod:`.tables` (pages and their tables), :mod:`.grid` (the one table model),
+:mod:`.pdf` and :mod:`.docx` (PDF and Word, imported only when such a file is read), :mod:`.texttables` (表三/表四 laid
 out as text, read only where rows and columns are certain), :mod:`.sections` (title and headings),
 :mod:`.text` (agency, year and figures in prose), :mod:`.extract` (assembly; :func:`read_prose` is the one
 entry point for a whole document's text, whatever it was extracted from).

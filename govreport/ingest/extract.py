@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, ParameterError
 from ..formats import table_spec
@@ -43,6 +43,9 @@ from .provenance import NotRead, Source
 from .sections import outline
 from .tables import TableRead, read_grid
 from .texttables import read_text_tables
+
+if TYPE_CHECKING:
+    from .html import Page
 
 TABLE_TITLES = {
     "t2": "表二（主动公开政府信息情况）",
@@ -310,7 +313,7 @@ def read_prose(text: str, file: str, *, encoding: str = "utf-8", agency: str | N
 
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
                 year: int | None = None, agencies: tuple[Agency, ...] = (), limit_mb: float | None = None,
-                html: bool | None = None, page=None) -> Ingested:
+                html: bool | None = None, page: Page | None = None) -> Ingested:
     from .html import looks_like_html, parse
 
     # characters, not bytes: a text of N MB of Chinese is about N/3 million characters
@@ -462,6 +465,10 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     if norm.damaged:
         f.warnings.append(f"乱码 {len(norm.damaged)} 处（共 {sum(map(len, norm.damaged))} 字）已跳过，其余文字照常读取")
     notes_text = _notes(encoding, norm.garbles, norm.traditional, len(norm.removed_lines), len(f.not_read), kind)
+    have = {(t.spec.id, r, c) for t in tables for (r, c) in t.cells}
+    unread = [n.item for n in f.not_read if n.cell is not None and n.cell not in have]
+    if unread:  # carried into the dataset and the review: these cells are 未读取, not 空白
+        notes_text += f"以下单元格报告中有内容但未能读取（未读取，不是空白）：{'；'.join(unread)}。"
     return Ingested(
         file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
         period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,

@@ -16,12 +16,15 @@ Builders:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .provenance import Source
 
 SEP = "\u2063"  # invisible separator: joins cell texts for one normalisation call per table set
+#: the line some reports print over the continuation of a table (next page, or the next Word table)
+CONTINUED = re.compile(r"^[（(]?(?:续表|续上表|接上表|表[一二三四]?[（(]?续[)）]?)[)）]?[一二三四0-9]?[：:]?.{0,20}$")
 
 
 @dataclass(eq=False, slots=True)

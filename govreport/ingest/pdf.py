@@ -9,13 +9,15 @@ a break, so vertical header text (one character per line) reads as one word.
   (a page frame, a box drawn around prose, a heading between two tables) are prose; only the
   ``第二十条第（X）项`` sub-titles between two parts of 表二 stay in the table. A core that is no official
   table and has one column or long prose cells is prose too.
-* A table that ends a page and a table that starts the next page with the same outer edges and without
-  a header of its own are one table: the boxes of the second are stacked under the first; a merged label
-  cell cut by the page break (one half empty) is one cell again; a header repeated on the new page is
-  dropped.
+* A table that ends a page and a table that starts the next page (under at most a 续表 line) with the same
+  outer edges and without a header of its own are one table: the boxes of the second are stacked under
+  the first; a merged label cell cut by the page break (one half empty) is one cell again, so is a row
+  cut by it; a header repeated on the new page is dropped. Cells left open at the cut (no rule under the
+  last row) are closed where the vertical rules end.
 * The prose is the text outside the tables in reading order (top to bottom), one line per paragraph:
   lines broken by the page width are joined back (without a space between Chinese characters); page
-  numbers and running heads/feet are dropped; the lines of the title are joined.
+  numbers and running heads/feet are dropped; the lines of the title are joined. Radical and
+  compatibility code points some fonts map their glyphs to (⻔ for 门) are the ideographs they stand for.
 
 Refusals (:class:`~govreport.errors.DataError`, Chinese message and fix): no text layer (a scan; OCR is
 not attempted), a password, a damaged or truncated file. Pages without text in an otherwise readable
@@ -29,7 +31,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from .grid import Box, Grid, from_boxes, normalize_texts
+from .grid import CONTINUED, Box, Grid, from_boxes, normalize_texts
 from .html import Page
 from .provenance import NotRead, Source
 from .tables import kind_of
@@ -77,7 +79,6 @@ class _Core:
     index: int = 0
     kind: str | None = None
     grid: Grid | None = None
-    continuation_of: _Core | None = None
 
 
 def _refusal(message: str, hint: str, code: str, file: str):
@@ -144,7 +145,8 @@ def _read(pdf, file: str) -> Page:
                 c["text"] = _unradical(t)
         heights.append(float(page.height))
         n_chars += len(chars)
-        cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
+        # glyphs without a character: (cid:N) or private-use code points (fonts without a Unicode map)
+        cid += sum(1 for c in chars if c["text"].startswith("(cid:") or "\ue000" <= c["text"][0] <= "\uf8ff")
         if not chars:
             if page.images:
                 image_pages.append(pno)
@@ -175,8 +177,8 @@ def _read(pdf, file: str) -> Page:
         core.kind = kind_of(core.grid)
         long_text = any(len(c.text) > 60 for c in core.grid.cells())
         if core.kind is None and (core.grid.n_cols <= 1 or long_text):
-            # layout: its text is prose
-            for b, t in zip(core.boxes, core.raw, strict=True):
+            # layout: its text is prose, one line per cell (a cell's wrapped lines joined), row by row
+            for b, t in sorted(zip(core.boxes, core.raw, strict=True), key=lambda bt: (bt[0].top, bt[0].x0)):
                 if t:
                     pages_lines[b.page - 1].append(_Line(b.page, b.page_box[1], b.page_box[3], b.page_box[0],
                                                          b.page_box[2], 0.0, t))
@@ -361,6 +363,8 @@ def _stitch(cores: list[list[_Core]], pages_lines: list[list[_Line]]) -> list[_C
                     and abs(carry.x0 - core.x0) <= _TOL and abs(carry.x1 - core.x1) <= _TOL
                     and _continues_table(carry, core)):
                 _append(carry, core)
+                pages_lines[p] = [ln for ln in pages_lines[p]
+                                  if not (ln.bottom <= core.top and CONTINUED.match(ln.text))]
                 target = carry
             else:
                 out.append(core)
@@ -371,7 +375,8 @@ def _stitch(cores: list[list[_Core]], pages_lines: list[list[_Line]]) -> list[_C
 
 
 def _first_on_page(core: _Core, lines: list[_Line]) -> bool:
-    return all(ln.bottom > core.top for ln in lines)
+    """Nothing but a 续表 line above the table on its page."""
+    return all(ln.bottom > core.top or CONTINUED.match(ln.text) for ln in lines)
 
 
 def _continues_table(prev: _Core, core: _Core) -> bool:
@@ -407,10 +412,25 @@ def _append(prev: _Core, core: _Core) -> None:
     top = min(b.top for b in boxes)
     shift = prev.bottom - top
     label_x = min((b.x0 for b, t in zip(prev.boxes, prev.raw, strict=True) if _NUMERIC.match(t)), default=prev.x1)
-    lowest = {(round(b.x0), round(b.x1)): i for i, b in enumerate(prev.boxes) if abs(b.bottom - prev.bottom) <= _TOL}
+    lowest = [i for i, b in enumerate(prev.boxes) if abs(b.bottom - prev.bottom) <= _TOL]
+
+    def above(b: Box) -> int | None:
+        return next((i for i in lowest
+                     if abs(prev.boxes[i].x0 - b.x0) <= _TOL and abs(prev.boxes[i].x1 - b.x1) <= _TOL), None)
+
+    split = _split_row(prev, boxes, raw, top, label_x, above)
     for b, t in zip(boxes, raw, strict=True):
         moved = Box(b.x0, b.top + shift, b.x1, b.bottom + shift, t, b.page, b.page_box)
-        j = lowest.get((round(b.x0), round(b.x1))) if abs(b.top - top) <= _TOL and b.x1 <= label_x + _TOL else None
+        if split and abs(b.top - top) <= _TOL:  # one row cut by the page break: its halves joined cell by cell
+            j = above(b)
+            assert j is not None
+            up = prev.boxes[j]
+            upper = bool(prev.raw[j])
+            prev.boxes[j] = Box(up.x0, up.top, up.x1, moved.bottom, prev.raw[j] + t,
+                                up.page if upper else b.page, up.page_box if upper else b.page_box)
+            prev.raw[j] = prev.raw[j] + t
+            continue
+        j = above(b) if abs(b.top - top) <= _TOL and b.x1 <= label_x + _TOL else None
         if j is not None and (prev.raw[j] == "") != (t == ""):
             up = prev.boxes[j]
             keep_lower = prev.raw[j] == ""
@@ -422,6 +442,44 @@ def _append(prev: _Core, core: _Core) -> None:
         prev.boxes.append(moved)
         prev.raw.append(t)
     prev.bottom = max(b.bottom for b in prev.boxes)
+
+
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+
+
+def _split_row(prev: _Core, boxes: list[Box], raw: list[str], top: float, label_x: float, above) -> bool:
+    """Whether the first row of a continuation is the rest of the row that ends the page above.
+
+    Word lets a row break across pages: the label's text goes on below and each figure is printed on one
+    side only. Taken as one row when every cell of the first row below has its cell above (the same
+    columns), no figure column has text on both sides, and the row's own label (the cell next to the
+    figures) goes on below without a numbering of its own — neither half being a whole label of 表二 or
+    表三 — or is empty below while figures are there.
+    """
+    from .normalize import label_key
+    from .tables import _t2_row_keys, _t3_row_keys
+
+    first = [i for i, b in enumerate(boxes) if abs(b.top - top) <= _TOL]
+    pairs = [(i, above(boxes[i])) for i in first]
+    if not pairs or any(j is None for _, j in pairs):
+        return False
+    figures_below = False
+    own: tuple[str, str] | None = None
+    for i, j in pairs:
+        b, up, down = boxes[i], prev.raw[j], raw[i]
+        if b.x0 >= label_x - _TOL:
+            if up and down:
+                return False
+            figures_below = figures_below or bool(down)
+        elif abs(b.x1 - label_x) <= _TOL:
+            own = (up, down)
+    if own is None or not own[0]:
+        return False
+    up, down = own
+    if not down:
+        return figures_below
+    known = set(_t3_row_keys()) | set(_t2_row_keys())
+    return not _NUMBERED.match(down) and label_key(up) not in known and label_key(down) not in known
 
 
 def _header_bottom(core: _Core) -> float:
