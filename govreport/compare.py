@@ -493,6 +493,23 @@ def channel_mix(channels: pd.DataFrame) -> pd.DataFrame:
     不适用 figures stay out; :func:`channel_basis` counts them. ``agency_years`` counts the agency-years
     contributing to a channel, ``approximate`` those whose figure carries 余/多/约/近/以上. Shares are percent
     with two decimals that add up to exactly 100.00 per year (largest remainder, as for one report).
+
+    Parameters
+    ----------
+    channels : pandas.DataFrame
+        The tidy channel figures, e.g. ``ds.channels``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year and channel: :data:`MIX_COLUMNS`.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> mix = channel_mix(govreport.load("data").channels)
+    >>> mix[["channel_label", "value", "share"]].values.tolist()[0]
+    ['政府网站', 58.0, 13.88]
     """
     ok = _pooled_mask(channels)
     c = channels[ok]
@@ -626,6 +643,28 @@ def league(data: Dataset, panel: pd.DataFrame, metric: str, *, min_n: int = DEFA
     ``none`` (figures reported, but nothing to rate: no application handled, no case concluded) or
     ``missing`` (no agency-year reported the figures). Ranked agencies first (rank 1 = highest rate),
     then the others by agency id.
+
+    Parameters
+    ----------
+    data : Dataset
+    panel : pandas.DataFrame
+        A :func:`govreport.stats.panel` frame (``ds.panel()``), possibly filtered.
+    metric : str
+        A key of :data:`RATES`.
+    min_n : int
+        Minimum denominator to be ranked (default 30).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`LEAGUE_COLUMNS`; :data:`REASONS` translates ``reason``.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> ds = govreport.load("data")
+    >>> league(ds, ds.panel(), "disclosure_rate")[["name", "reason"]].values.tolist()
+    [['五原县民政局', 'none']]
     """
     if metric not in RATES:
         raise ParameterError(f"unknown rate {metric!r}", hint=f"one of: {', '.join(RATES)}")

@@ -228,7 +228,26 @@ class Report:
         return f"{self.agency.name}{self.year}年政府信息公开工作年度报告"
 
     def table(self, table_id: str, version: str | None = None) -> TableData:
-        """The table with this id (of ``version`` if given); an empty table of the year's format if absent."""
+        """The table with this id (of ``version`` if given); an empty table of the year's format if absent.
+
+        Parameters
+        ----------
+        table_id : str
+            ``t2a`` … ``t2e``, ``t3``, ``t4`` or ``fee``.
+        version : {"2019", "2021"}, optional
+
+        Returns
+        -------
+        TableData
+            Its figures by (row, column) id; ``.labelled()`` for DataFrames.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> r = govreport.load("data").report("五原县民政局", 2020)
+        >>> r.table("t3").spec.version, r.table("t3").get("results_total", "total").text()
+        ('2019', '0')
+        """
         for t in self.tables:
             if t.spec.id == table_id and (version is None or t.spec.version == version):
                 return t
