@@ -369,10 +369,16 @@ class Dataset:
         >>> t3.status.loc[total].iloc[[0, -1]].tolist()     # 自然人 blank, 总计 a reported 0
         ['blank', 'reported']
         """
+        from .formats import FORMATS
         from .labelled import labelled_table
 
         r = self.report(agency, year)
-        return labelled_table(r.table(table, version), agency=r.agency.name, year=r.year, labels=labels)
+        v = version or r.table_version(table)
+        if v not in FORMATS or not FORMATS[v].has_table(table):
+            have = "、".join(t.id for t in FORMATS[v].tables) if v in FORMATS else "、".join(FORMATS)
+            raise NotFoundError(f"{v}年格式没有表格 {table!r}",
+                                hint=f"可用的表格：{have}" if v in FORMATS else f"可用的格式：{have}")
+        return labelled_table(r.table(table, v), agency=r.agency.name, year=r.year, labels=labels)
 
     def tidy(self) -> pd.DataFrame:
         """Every recorded table figure of every agency-year, one row each, with Chinese labels.

@@ -147,3 +147,13 @@ def test_public_api_discoverable_and_lazy():
     code = "import sys, govreport; print(any(m in sys.modules for m in ('pandas', 'numpy', 'matplotlib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_unknown_table_is_a_clear_error(seed_dataset):
+    from govreport.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="没有表格") as err:
+        seed_dataset.table("t9", SEED_AGENCY, SEED_YEAR)
+    assert "t3" in str(err.value)
+    with pytest.raises(NotFoundError):
+        seed_dataset.table("t2e", SEED_AGENCY, SEED_YEAR, version="2021")  # 2021 has no 政府集中采购 block
