@@ -222,10 +222,13 @@ class LabelledFrame:
 
         Blank cells are empty and hatched, 不适用 is grey italic, numbers (0 included) are plain.
         """
+        from html import escape
+
         from pandas.io.formats.style import Styler
 
         classes = self.status.apply(lambda col: col.map(_CSS_CLASS).astype(object))
-        styler = Styler(self.text, uuid="gr", cell_ids=False, caption=self.title or None)
+        styler = Styler(self.text, uuid="gr", cell_ids=False, caption=escape(self.title) if self.title else None)
+        styler = styler.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         return styler.set_td_classes(classes).set_table_styles(_STYLES)
 
     def _repr_html_(self) -> str:

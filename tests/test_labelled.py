@@ -157,3 +157,12 @@ def test_unknown_table_is_a_clear_error(seed_dataset):
     assert "t3" in str(err.value)
     with pytest.raises(NotFoundError):
         seed_dataset.table("t2e", SEED_AGENCY, SEED_YEAR, version="2021")  # 2021 has no 政府集中采购 block
+
+
+def test_display_escapes_what_comes_from_data():
+    spec = FORMATS["2021"].table("t4")
+    t = L.labelled_table(TableData(spec), agency="<script>alert(1)</script>局", year=2021)
+    html = t._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    frame = L.LabelledFrame(t.values.set_axis(["<b>x</b>"], axis=0), t.status.set_axis(["<b>x</b>"], axis=0))
+    assert "<b>x</b>" not in frame._repr_html_()
