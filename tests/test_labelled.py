@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -166,3 +167,12 @@ def test_display_escapes_what_comes_from_data():
     assert "<script>" not in html and "&lt;script&gt;" in html
     frame = L.LabelledFrame(t.values.set_axis(["<b>x</b>"], axis=0), t.status.set_axis(["<b>x</b>"], axis=0))
     assert "<b>x</b>" not in frame._repr_html_()
+
+
+def test_report_and_table_displays_show_the_three_states_apart():
+    spec = FORMATS["2021"].table("fee")
+    cells = {("processing_fee", "notices"): Figure.of(0), ("processing_fee", "billed"): Figure.na()}
+    html = TableData(spec, cells)._repr_html_()
+    tds = re.findall(r'<td[^>]*class="([^"]*)"[^>]*>([^<]*)</td>', html)
+    assert [(c.split()[0], t) for c, t in tds] == [("value", "0"), ("na", "不适用"), ("blank", "")]
+    assert "td.blank{background" in html and "空白（未填报）" in html
