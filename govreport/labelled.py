@@ -151,13 +151,25 @@ def _value_frame(values: np.ndarray, marks: np.ndarray, integer: tuple[bool, ...
     return pd.DataFrame(data, index=index).set_axis(columns, axis=1)
 
 
+def _texts(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`~govreport.values.format_value`: the number, '' for blank, 不适用 (object array)."""
+    out = np.full(len(values), "", dtype=object)
+    out[marks == Mark.NA] = "不适用"
+    val = marks == Mark.VALUE
+    v = values[val]
+    whole = np.mod(v, 1) == 0
+    text = np.empty(len(v), dtype=object)
+    text[whole] = v[whole].astype(np.int64).astype(str).astype(object)
+    text[~whole] = [format_value(x, Mark.VALUE) for x in v[~whole].tolist()]
+    out[val] = text
+    return out
+
+
 def _text_frame(values: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for i in range(values.shape[1]):
         v = values.iloc[:, i].to_numpy(dtype="float64", na_value=np.nan)
-        s = status.iloc[:, i].cat.codes.to_numpy()
-        out[i] = [format_value(x if m == Mark.VALUE else None, m) for x, m in zip(v.tolist(), s.tolist(),
-                                                                                    strict=True)]
+        out[i] = _texts(v, status.iloc[:, i].cat.codes.to_numpy())
     return pd.DataFrame(out, index=values.index, dtype=object).set_axis(values.columns, axis=1)
 
 
@@ -435,8 +447,7 @@ def tidy_figures(ds: Dataset) -> pd.DataFrame:
     marks = c["value_mark"].to_numpy().astype(np.int8)
     raw = c["value"].to_numpy(dtype="float64", na_value=np.nan)
     value = pd.arrays.FloatingArray(np.where(marks == Mark.VALUE, raw, 0.0), marks != Mark.VALUE)
-    text = [format_value(v if m == Mark.VALUE else None, m) for v, m in zip(raw.tolist(), marks.tolist(),
-                                                                              strict=True)]
+    text = _texts(raw, marks)
     return pd.DataFrame({
         "agency_id": c["agency_id"].astype(str).to_numpy(),
         "agency": _names(ds, c["agency_id"]),
