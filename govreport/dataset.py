@@ -34,7 +34,29 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(eq=False)
 class Dataset:
-    """Validated tidy frames of a dataset directory (see :mod:`govreport.io.layout`)."""
+    """Validated tidy frames of a dataset directory (see :mod:`govreport.io.layout`).
+
+    Build one with :func:`load`. The frames are never modified in place; labelled views
+    (:meth:`table`, :meth:`tidy`, :meth:`wide`) and statistics (:meth:`panel`, :meth:`check`) derive from them.
+
+    Attributes
+    ----------
+    agencies : pandas.DataFrame
+        One row per agency: ``agency_id``, ``name``, ``kind``, ``level``, ``region`` … and the contact block.
+    reports : pandas.DataFrame
+        One row per agency-year: ``format``, the period, the stated proactive total (``proactive_total``
+        with ``proactive_total_mark``) …
+    cells : pandas.DataFrame
+        One row per recorded table figure: ``version``, ``table``, ``row``, ``column`` (ids of
+        :mod:`govreport.formats`), ``value`` and ``value_mark`` (0 reported, 1 blank, 2 不适用; see
+        :class:`~govreport.values.Mark`). A cell that is not recorded is blank.
+    channels, categories : pandas.DataFrame
+        One row per proactive-disclosure channel / content-category figure, with ``value_mark`` likewise.
+    root : pathlib.Path or None
+        The directory the dataset was loaded from.
+    data_hash : str
+        A hash of the CSV contents (recorded in every output's provenance).
+    """
 
     agencies: pd.DataFrame
     reports: pd.DataFrame

@@ -212,6 +212,24 @@ class ReportFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Report:
+    """One annual report: one agency, one year. Get one with :meth:`govreport.Dataset.report`.
+
+    Attributes
+    ----------
+    agency : Agency
+    year : int
+    format : ReportFormat
+        2019 trial format, 2021 format, both (hybrid) or none (narrative only).
+    period : Period
+        Statistical period and data cut-off.
+    proactive : Proactive
+        主动公开: the stated total and its channel and category breakdowns.
+    tables : tuple of TableData
+        The official tables the report gives (``table()`` also returns empty ones it does not give).
+    sections : tuple of Section
+        The narrative, one entry per heading.
+    """
+
     agency: Agency
     year: int
     format: ReportFormat
