@@ -66,7 +66,10 @@ html_last_updated_fmt = None
 def _copy_notebooks(app) -> None:
     target = DOCS / "notebooks"
     target.mkdir(exist_ok=True)
-    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    sources = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for stale in set(target.glob("*.ipynb")) - {target / nb.name for nb in sources}:
+        stale.unlink()
+    for nb in sources:
         dest = target / nb.name
         if not dest.exists() or dest.read_bytes() != nb.read_bytes():
             shutil.copyfile(nb, dest)

@@ -148,7 +148,14 @@ class CheckResult:
     # ------------------------------------------------------------------------------ views
 
     def for_report(self, agency_id: str, year: int) -> CheckResult:
-        """The findings and counts of one agency-year (by agency id or full Chinese name)."""
+        """The findings and counts of one agency-year (by agency id or full Chinese name).
+
+        Examples
+        --------
+        >>> import govreport
+        >>> govreport.load("data").check().for_report("五原县民政局", 2020).warnings
+        2
+        """
         ids = self.reports["agency_id"].astype(str).to_numpy()
         names = self.reports["agency"].astype(str).to_numpy()
         years = self.reports["year"].to_numpy()
@@ -207,7 +214,14 @@ class CheckResult:
     # ------------------------------------------------------------------------------ output
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict: counts, ``findings`` and ``summary`` as lists of records."""
+        """A JSON-ready dict: counts, ``findings`` and ``summary`` as lists of records.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> sorted(govreport.load("data").check().to_json())[:4]
+        ['errors', 'findings', 'infos', 'ok']
+        """
         return {
             "reports": len(self.reports),
             "errors": self.errors,
@@ -1669,6 +1683,28 @@ def run(ds: Dataset, *, agencies: Iterable[str] | str | None = None, years: Iter
     ``agencies`` (ids or full names) and ``years`` restrict the agency-years checked; the cross-year rules
     still read each selected agency-year's previous year. ``rules`` restricts the rules (ids).
     An unknown agency raises :class:`~govreport.errors.NotFoundError`.
+
+    Parameters
+    ----------
+    ds : Dataset
+    agencies : str or list of str, optional
+        Agency ids or full names to check; default all.
+    years : int or list of int, optional
+        Report years to check; default all.
+    rules : str or list of str, optional
+        Rule ids (see :data:`govreport.rules.RULES`); default every rule.
+
+    Returns
+    -------
+    CheckResult
+        Every finding (``.findings``, ``.to_frame()``), per-rule counts (``.summary``) and totals.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> result = run(govreport.load("data"), rules=["R1", "P2"])
+    >>> result.to_frame()["rule"].tolist()
+    ['P2']
     """
     if isinstance(agencies, str):
         agencies = [agencies]

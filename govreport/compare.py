@@ -266,7 +266,32 @@ def resolve(params: CompareParams | Mapping[str, Any], *, base: Path | None = No
 
 
 def validate(values: Mapping[str, Any], *, base: Path | None = None) -> Scope:
-    """:func:`check_parameters` then :func:`resolve`: everything a run needs to know before it starts."""
+    """:func:`check_parameters` then :func:`resolve`: everything a run needs to know before it starts.
+
+    Parameters
+    ----------
+    values : mapping
+        The comparison's parameters (:data:`PARAMETERS`): ``data_dir``, ``years``, ``agencies``, ``region``,
+        ``min_n``; missing ones take their defaults.
+    base : pathlib.Path, optional
+        Directory a relative ``data_dir`` is resolved against.
+
+    Returns
+    -------
+    Scope
+        The dataset, the agencies and years in scope, and the minimum N.
+
+    Raises
+    ------
+    ParameterError
+        For a parameter of the wrong type or value (the hint says what is allowed).
+
+    Examples
+    --------
+    >>> scope = validate({"data_dir": "data"})
+    >>> scope.years, scope.min_n
+    ((2020,), 30)
+    """
     return resolve(check_parameters(values), base=base)
 
 
@@ -450,6 +475,23 @@ def channel_mix(channels: pd.DataFrame) -> pd.DataFrame:
     不适用 figures stay out; :func:`channel_basis` counts them. ``agency_years`` counts the agency-years
     contributing to a channel, ``approximate`` those whose figure carries 余/多/约/近/以上. Shares are percent
     with two decimals that add up to exactly 100.00 per year (largest remainder, as for one report).
+
+    Parameters
+    ----------
+    channels : pandas.DataFrame
+        The tidy channel figures, e.g. ``ds.channels``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year and channel: :data:`MIX_COLUMNS`.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> mix = channel_mix(govreport.load("data").channels)
+    >>> mix[["channel_label", "value", "share"]].values.tolist()[0]
+    ['政府网站', 58.0, 13.88]
     """
     ok = _pooled_mask(channels)
     c = channels[ok]
@@ -508,7 +550,24 @@ def channel_basis(channels: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame
 
 
 def mix_table(mix: pd.DataFrame) -> pd.DataFrame:
-    """Wide: one row per channel (in taxonomy order), per year the pooled value and share (NaN: no figure)."""
+    """Wide: one row per channel (in taxonomy order), per year the pooled value and share (NaN: no figure).
+
+    Parameters
+    ----------
+    mix : pandas.DataFrame
+        :func:`channel_mix` output.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``channel``, ``channel_label``, then ``value_<year>`` and ``share_<year>`` per year.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> mix_table(channel_mix(govreport.load("data").channels)).columns.tolist()
+    ['channel', 'channel_label', 'value_2020', 'share_2020']
+    """
     if len(mix) == 0:
         return pd.DataFrame()
     order = {c: CHANNEL_BY_ID[c].order if c in CHANNEL_BY_ID else 99 for c in mix["channel"].unique()}
@@ -545,6 +604,27 @@ def movers(pairs: pd.DataFrame, measure: str, *, top: int = TOP_N) -> pd.DataFra
     Only pairs with both figures reported take part; a pair with no change is neither. Ties are broken
     by agency id, then year, so the same data give the same list. ``change_pct`` is NaN when the previous
     figure is 0.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Year-over-year pairs: :func:`year_pairs` or :func:`govreport.stats.changes`.
+    measure : str
+        A measure of :data:`MOVER_MEASURES` (or any measure the pairs hold).
+    top : int
+        How many rises and how many falls.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`MOVER_COLUMNS`.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> from govreport import stats
+    >>> len(movers(stats.changes(govreport.load("data")), "received"))   # one year: nothing moves
+    0
     """
     p = pairs[(pairs["measure"] == measure) & pairs["change"].notna()]
     frames = []
@@ -583,6 +663,28 @@ def league(data: Dataset, panel: pd.DataFrame, metric: str, *, min_n: int = DEFA
     ``none`` (figures reported, but nothing to rate: no application handled, no case concluded) or
     ``missing`` (no agency-year reported the figures). Ranked agencies first (rank 1 = highest rate),
     then the others by agency id.
+
+    Parameters
+    ----------
+    data : Dataset
+    panel : pandas.DataFrame
+        A :func:`govreport.stats.panel` frame (``ds.panel()``), possibly filtered.
+    metric : str
+        A key of :data:`RATES`.
+    min_n : int
+        Minimum denominator to be ranked (default 30).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`LEAGUE_COLUMNS`; :data:`REASONS` translates ``reason``.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> ds = govreport.load("data")
+    >>> league(ds, ds.panel(), "disclosure_rate")[["name", "reason"]].values.tolist()
+    [['五原县民政局', 'none']]
     """
     if metric not in RATES:
         raise ParameterError(f"unknown rate {metric!r}", hint=f"one of: {', '.join(RATES)}")
@@ -633,7 +735,28 @@ def distribution(panel: pd.DataFrame, measure: str, *, by: str | None = None) ->
     """Summary of ``measure`` across agency-years: how many have a figure, are blank, 不适用 or have nothing
     to rate (``none``: a rate whose denominator is 0), and min, quartiles, median, max and mean of the
     figures (linear-interpolated quartiles). One row per group of ``by`` (``level`` in administrative
-    order), or one row ``全部`` without ``by``."""
+    order), or one row ``全部`` without ``by``.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A :func:`scope_panel` or :func:`govreport.stats.panel` frame.
+    measure : str
+        A column of the panel, e.g. ``proactive_total`` or ``disclosure_rate``.
+    by : str, optional
+        A grouping column (``level``, ``year``, ``area`` …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`DISTRIBUTION_COLUMNS`.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> distribution(govreport.load("data").panel(), "proactive_total")[["group", "n", "median"]].values.tolist()
+    [['全部', 1, 418.0]]
+    """
     v, status = _values_and_status(panel, measure)
     groups = panel[by].astype(str).to_numpy() if by else np.full(len(panel), "全部", dtype=object)
     keys = sorted(set(groups), key=lambda g: (LEVEL_ORDER.index(g) if by == "level" and g in LEVEL_ORDER else 99, g))
@@ -685,7 +808,27 @@ AGGREGATE_BY = ("year", "level", "area")
 def aggregates(data: Dataset, panel: pd.DataFrame, by: str) -> pd.DataFrame:
     """:func:`govreport.stats.aggregate` by ``year``, ``level`` (administrative order) or ``area``: totals
     with the number of agency-years reporting each (``n_<measure>``) and pooled rates (NaN: nothing to
-    rate) with their denominators (``<rate>_n``)."""
+    rate) with their denominators (``<rate>_n``).
+
+    Parameters
+    ----------
+    data : Dataset
+    panel : pandas.DataFrame
+        A :func:`scope_panel` frame (``area`` is needed for ``by="area"``).
+    by : {"year", "level", "area"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group.
+
+    Examples
+    --------
+    >>> import govreport
+    >>> ds = govreport.load("data")
+    >>> aggregates(ds, ds.panel(), "year")[["year", "agency_years"]].values.tolist()
+    [[2020, 1]]
+    """
     if by not in AGGREGATE_BY:
         raise ParameterError(f"cannot aggregate by {by!r}", hint=f"one of: {', '.join(AGGREGATE_BY)}")
     out = stats.aggregate(data, (by,), frame=panel)

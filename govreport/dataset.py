@@ -39,7 +39,29 @@ CACHE_DIR_KEY = "cache_dir"
 
 @dataclass(eq=False)
 class Dataset:
-    """Validated tidy frames of a dataset directory (see :mod:`govreport.io.layout`)."""
+    """Validated tidy frames of a dataset directory (see :mod:`govreport.io.layout`).
+
+    Build one with :func:`load`. The frames are never modified in place; labelled views
+    (:meth:`table`, :meth:`tidy`, :meth:`wide`) and statistics (:meth:`panel`, :meth:`check`) derive from them.
+
+    Attributes
+    ----------
+    agencies : pandas.DataFrame
+        One row per agency: ``agency_id``, ``name``, ``kind``, ``level``, ``region`` … and the contact block.
+    reports : pandas.DataFrame
+        One row per agency-year: ``format``, the period, the stated proactive total (``proactive_total``
+        with ``proactive_total_mark``) …
+    cells : pandas.DataFrame
+        One row per recorded table figure: ``version``, ``table``, ``row``, ``column`` (ids of
+        :mod:`govreport.formats`), ``value`` and ``value_mark`` (0 reported, 1 blank, 2 不适用; see
+        :class:`~govreport.values.Mark`). A cell that is not recorded is blank.
+    channels, categories : pandas.DataFrame
+        One row per proactive-disclosure channel / content-category figure, with ``value_mark`` likewise.
+    root : pathlib.Path or None
+        The directory the dataset was loaded from.
+    data_hash : str
+        A hash of the CSV contents (recorded in every output's provenance).
+    """
 
     agencies: pd.DataFrame
     reports: pd.DataFrame
@@ -375,10 +397,16 @@ class Dataset:
         >>> t3.status.loc[total].iloc[[0, -1]].tolist()     # 自然人 blank, 总计 a reported 0
         ['blank', 'reported']
         """
+        from .formats import FORMATS
         from .labelled import labelled_table
 
         r = self.report(agency, year)
-        return labelled_table(r.table(table, version), agency=r.agency.name, year=r.year, labels=labels)
+        v = version or r.table_version(table)
+        if v not in FORMATS or not FORMATS[v].has_table(table):
+            have = "、".join(t.id for t in FORMATS[v].tables) if v in FORMATS else "、".join(FORMATS)
+            raise NotFoundError(f"{v}年格式没有表格 {table!r}",
+                                hint=f"可用的表格：{have}" if v in FORMATS else f"可用的格式：{have}")
+        return labelled_table(r.table(table, v), agency=r.agency.name, year=r.year, labels=labels)
 
     def tidy(self) -> pd.DataFrame:
         """Every recorded table figure of every agency-year, one row each, with Chinese labels.

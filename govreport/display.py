@@ -27,12 +27,21 @@ _STYLE = (
     "text-align:center;vertical-align:middle}"
     ".govreport-display .gr-table th.label{text-align:left;font-weight:normal}"
     ".govreport-display .gr-table td.text{text-align:left}"
-    ".govreport-display .gr-table td.na{color:#666}"
+    ".govreport-display .gr-table td.na{color:#666;font-style:italic}"
+    ".govreport-display .gr-table td.blank{background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px)}"
+    ".govreport-display .gr-legend{font-size:11px;color:#555;margin:.2em 0}"
+    ".govreport-display .gr-legend .swatch{display:inline-block;width:2em;height:1em;vertical-align:middle;"
+    "border:1px solid #bbb;background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px)}"
     ".govreport-display .gr-table caption{caption-side:top;text-align:left;font-weight:bold}"
     ".govreport-display dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1em;margin:.4em 0}"
     ".govreport-display dt{font-weight:bold}.govreport-display dd{margin:0}"
     "</style>"
 )
+
+
+#: How blank, 0 and 不适用 look, under every display that shows figures.
+LEGEND = ('<p class="gr-legend"><span class="swatch"></span> 空白（未填报） · 0 为填报的零 · '
+          '<i style="color:#666">不适用</i></p>')
 
 
 def _wrap(body: str) -> str:
@@ -57,7 +66,7 @@ def table_block(t: TableData) -> str:
 
 
 def table_html(t: TableData) -> str:
-    return _wrap(table_block(t))
+    return _wrap(table_block(t) + LEGEND)
 
 
 def channels_block(report: Report) -> str:
@@ -99,6 +108,8 @@ def report_html(report: Report) -> str:
     ]
     parts = [f"<h3>{escape(report.title)}</h3>", _dl(rows), channels_block(report)]
     parts += [table_block(t) for t in report.tables]
+    if report.tables:
+        parts.append(LEGEND)
     headings = [s.heading for s in report.sections if s.heading]
     if headings:
         parts.append("<p><strong>正文各部分：</strong>" + escape("；".join(headings)) + "</p>")

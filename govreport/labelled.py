@@ -151,13 +151,25 @@ def _value_frame(values: np.ndarray, marks: np.ndarray, integer: tuple[bool, ...
     return pd.DataFrame(data, index=index).set_axis(columns, axis=1)
 
 
+def _texts(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`~govreport.values.format_value`: the number, '' for blank, 不适用 (object array)."""
+    out = np.full(len(values), "", dtype=object)
+    out[marks == Mark.NA] = "不适用"
+    val = marks == Mark.VALUE
+    v = values[val]
+    whole = np.mod(v, 1) == 0
+    text = np.empty(len(v), dtype=object)
+    text[whole] = v[whole].astype(np.int64).astype(str).astype(object)
+    text[~whole] = [format_value(x, Mark.VALUE) for x in v[~whole].tolist()]
+    out[val] = text
+    return out
+
+
 def _text_frame(values: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for i in range(values.shape[1]):
         v = values.iloc[:, i].to_numpy(dtype="float64", na_value=np.nan)
-        s = status.iloc[:, i].cat.codes.to_numpy()
-        out[i] = [format_value(x if m == Mark.VALUE else None, m) for x, m in zip(v.tolist(), s.tolist(),
-                                                                                    strict=True)]
+        out[i] = _texts(v, status.iloc[:, i].cat.codes.to_numpy())
     return pd.DataFrame(out, index=values.index, dtype=object).set_axis(values.columns, axis=1)
 
 
@@ -222,10 +234,13 @@ class LabelledFrame:
 
         Blank cells are empty and hatched, 不适用 is grey italic, numbers (0 included) are plain.
         """
+        from html import escape
+
         from pandas.io.formats.style import Styler
 
         classes = self.status.apply(lambda col: col.map(_CSS_CLASS).astype(object))
-        styler = Styler(self.text, uuid="gr", cell_ids=False, caption=self.title or None)
+        styler = Styler(self.text, uuid="gr", cell_ids=False, caption=escape(self.title) if self.title else None)
+        styler = styler.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
         return styler.set_td_classes(classes).set_table_styles(_STYLES)
 
     def _repr_html_(self) -> str:
@@ -408,8 +423,8 @@ def tidy_figures(ds: Dataset) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``agency_id, agency, year, version, table, table_label, row, row_label, column,
         column_label, unit, value`` (``Float64``, ``<NA>`` unless reported), ``status`` (categorical
-        :data:`STATUSES`), ``text`` (as printed) and ``note``. Cells absent from the dataset are blank
-        and not listed.
+        :data:`STATUSES`), ``text`` (as printed) and ``note``; ids, labels and text are categoricals.
+        Cells absent from the dataset are blank and not listed.
 
     Examples
     --------
@@ -418,38 +433,38 @@ def tidy_figures(ds: Dataset) -> pd.DataFrame:
     >>> f.loc[0, ["table_label", "row_label", "column_label", "text", "status"]].tolist()
     ['表三', '一、本年新收政府信息公开申请数量', '总计', '0', 'reported']
     """
-    from .export import _names
-
-    c = ds.cells
+    c = ds.cells.reset_index(drop=True)
     labels = _cell_labels()
     cat = cell_catalog()
     ids = c["cell_id"].to_numpy()
+
+    def by_cell(per_cell: list[str]) -> pd.Categorical:
+        codes, uniques = pd.factorize(np.asarray(per_cell, dtype=object))
+        return pd.Categorical.from_codes(codes[ids], categories=uniques)
+
     lab = [labels[(k.version, k.table, k.row, k.column)] for k in cat]
-    table_label = np.array([x[0] for x in lab], dtype=object)
-    row_label = np.array([x[1] for x in lab], dtype=object)
-    col_label = np.array([x[2] for x in lab], dtype=object)
-    unit = np.array([FORMATS[k.version].table(k.table).column(k.column).unit for k in cat], dtype=object)
+    names = dict(zip(ds.agencies["agency_id"].astype(str), ds.agencies["name"].astype(str), strict=True))
+    agency_ids = c["agency_id"].astype("category")
+    agency_names = agency_ids.map(names)  # categorical when names are unique, as they are per agency
     marks = c["value_mark"].to_numpy().astype(np.int8)
     raw = c["value"].to_numpy(dtype="float64", na_value=np.nan)
     value = pd.arrays.FloatingArray(np.where(marks == Mark.VALUE, raw, 0.0), marks != Mark.VALUE)
-    text = [format_value(v if m == Mark.VALUE else None, m) for v, m in zip(raw.tolist(), marks.tolist(),
-                                                                              strict=True)]
     return pd.DataFrame({
-        "agency_id": c["agency_id"].astype(str).to_numpy(),
-        "agency": _names(ds, c["agency_id"]),
+        "agency_id": agency_ids,
+        "agency": agency_names,
         "year": c["year"].to_numpy().astype(int),
-        "version": c["version"].astype(str).to_numpy(),
-        "table": c["table"].astype(str).to_numpy(),
-        "table_label": table_label[ids],
-        "row": c["row"].astype(str).to_numpy(),
-        "row_label": row_label[ids],
-        "column": c["column"].astype(str).to_numpy(),
-        "column_label": col_label[ids],
-        "unit": unit[ids],
+        "version": c["version"],
+        "table": c["table"],
+        "table_label": by_cell([x[0] for x in lab]),
+        "row": c["row"],
+        "row_label": by_cell([x[1] for x in lab]),
+        "column": c["column"],
+        "column_label": by_cell([x[2] for x in lab]),
+        "unit": by_cell([FORMATS[k.version].table(k.table).column(k.column).unit for k in cat]),
         "value": value,
         "status": pd.Categorical.from_codes(marks, categories=list(STATUSES)),
-        "text": np.asarray(text, dtype=object),
-        "note": c["note"].astype(str).to_numpy(),
+        "text": pd.Categorical(_texts(raw, marks)),
+        "note": c["note"],
     })
 
 

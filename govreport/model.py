@@ -212,6 +212,24 @@ class ReportFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Report:
+    """One annual report: one agency, one year. Get one with :meth:`govreport.Dataset.report`.
+
+    Attributes
+    ----------
+    agency : Agency
+    year : int
+    format : ReportFormat
+        2019 trial format, 2021 format, both (hybrid) or none (narrative only).
+    period : Period
+        Statistical period and data cut-off.
+    proactive : Proactive
+        主动公开: the stated total and its channel and category breakdowns.
+    tables : tuple of TableData
+        The official tables the report gives (``table()`` also returns empty ones it does not give).
+    sections : tuple of Section
+        The narrative, one entry per heading.
+    """
+
     agency: Agency
     year: int
     format: ReportFormat
@@ -228,7 +246,26 @@ class Report:
         return f"{self.agency.name}{self.year}年政府信息公开工作年度报告"
 
     def table(self, table_id: str, version: str | None = None) -> TableData:
-        """The table with this id (of ``version`` if given); an empty table of the year's format if absent."""
+        """The table with this id (of ``version`` if given); an empty table of the year's format if absent.
+
+        Parameters
+        ----------
+        table_id : str
+            ``t2a`` … ``t2e``, ``t3``, ``t4`` or ``fee``.
+        version : {"2019", "2021"}, optional
+
+        Returns
+        -------
+        TableData
+            Its figures by (row, column) id; ``.labelled()`` for DataFrames.
+
+        Examples
+        --------
+        >>> import govreport
+        >>> r = govreport.load("data").report("五原县民政局", 2020)
+        >>> r.table("t3").spec.version, r.table("t3").get("results_total", "total").text()
+        ('2019', '0')
+        """
         for t in self.tables:
             if t.spec.id == table_id and (version is None or t.spec.version == version):
                 return t

@@ -22,7 +22,13 @@ import pandas as pd
 
 
 class Mark(IntEnum):
-    """What a cell holds. Stored as int8 codes in frames."""
+    """What a cell holds. Stored as int8 codes in frames.
+
+    Examples
+    --------
+    >>> Mark.NA.label, int(Mark.BLANK)
+    ('不适用', 1)
+    """
 
     VALUE = 0
     BLANK = 1
@@ -45,7 +51,15 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，", "012345
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One figure with its mark. ``value`` is ``None`` unless ``mark`` is VALUE."""
+    """One figure with its mark. ``value`` is ``None`` unless ``mark`` is VALUE.
+
+    Examples
+    --------
+    >>> Figure.of(0).text(), Figure.blank().text(), Figure.na().text()
+    ('0', '', '不适用')
+    >>> Figure.of(0) == Figure.blank()
+    False
+    """
 
     mark: Mark
     value: float | None = None
@@ -78,6 +92,20 @@ def parse_token(text: str | None) -> tuple[Mark, float | None]:
     """Parse one cell's text. Raises ``ValueError`` for anything that is not a figure.
 
     Thousands separators and full-width digits are accepted; empty text is a blank.
+
+    Parameters
+    ----------
+    text : str or None
+        The cell as written.
+
+    Returns
+    -------
+    tuple of (Mark, float or None)
+
+    Examples
+    --------
+    >>> parse_token("1,234"), parse_token(""), parse_token("／")
+    ((<Mark.VALUE: 0>, 1234.0), (<Mark.BLANK: 1>, None), (<Mark.NA: 2>, None))
     """
     if text is None:
         return Mark.BLANK, None
@@ -94,7 +122,13 @@ def parse_token(text: str | None) -> tuple[Mark, float | None]:
 
 
 def format_value(value: float | None, mark: Mark | int) -> str:
-    """Canonical text for a figure: integers without a decimal point, decimals without float noise."""
+    """Canonical text for a figure: integers without a decimal point, decimals without float noise.
+
+    Examples
+    --------
+    >>> format_value(12.0, Mark.VALUE), format_value(0.1 + 0.2, Mark.VALUE), format_value(None, Mark.NA)
+    ('12', '0.3', '不适用')
+    """
     mark = Mark(mark)
     if mark is Mark.BLANK:
         return ""

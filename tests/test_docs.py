@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    pytest.importorskip("sphinx", reason="the docs extra is not installed")
+    for module in ("sphinx", "myst_nb", "furo", "sphinxarg"):
+        pytest.importorskip(module, reason="the docs extra is not installed (pip install -e '.[docs]')")
     out = tmp_path_factory.mktemp("docs") / "html"
     done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
                            "-d", str(out.parent / "doctrees"), str(REPO / "docs"), str(out)],

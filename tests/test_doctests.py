@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import REPO
 
 MODULES = ("govreport", "govreport.labelled", "govreport.dataset", "govreport.model", "govreport.checks",
-           "govreport.render.fonts", "govreport.stats", "govreport.compare")
+           "govreport.render.fonts", "govreport.stats", "govreport.compare", "govreport.values")
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -147,3 +148,31 @@ def test_public_api_discoverable_and_lazy():
     code = "import sys, govreport; print(any(m in sys.modules for m in ('pandas', 'numpy', 'matplotlib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_unknown_table_is_a_clear_error(seed_dataset):
+    from govreport.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="没有表格") as err:
+        seed_dataset.table("t9", SEED_AGENCY, SEED_YEAR)
+    assert "t3" in str(err.value)
+    with pytest.raises(NotFoundError):
+        seed_dataset.table("t2e", SEED_AGENCY, SEED_YEAR, version="2021")  # 2021 has no 政府集中采购 block
+
+
+def test_display_escapes_what_comes_from_data():
+    spec = FORMATS["2021"].table("t4")
+    t = L.labelled_table(TableData(spec), agency="<script>alert(1)</script>局", year=2021)
+    html = t._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    frame = L.LabelledFrame(t.values.set_axis(["<b>x</b>"], axis=0), t.status.set_axis(["<b>x</b>"], axis=0))
+    assert "<b>x</b>" not in frame._repr_html_()
+
+
+def test_report_and_table_displays_show_the_three_states_apart():
+    spec = FORMATS["2021"].table("fee")
+    cells = {("processing_fee", "notices"): Figure.of(0), ("processing_fee", "billed"): Figure.na()}
+    html = TableData(spec, cells)._repr_html_()
+    tds = re.findall(r'<td[^>]*class="([^"]*)"[^>]*>([^<]*)</td>', html)
+    assert [(c.split()[0], t) for c, t in tds] == [("value", "0"), ("na", "不适用"), ("blank", "")]
+    assert "td.blank{background" in html and "空白（未填报）" in html
