@@ -18,9 +18,13 @@ office face    substitute                  Debian package
 宋体 (页码)    Noto Serif CJK SC           fonts-noto-cjk
 =============  ==========================  ==================================
 
-The compiler (fonts loaded once) is kept per process: :func:`preload` builds it before a batch forks its
-children. Fonts are embedded as CID fonts with their ToUnicode maps, so the text layer reads right
-(民 is U+6C11). No date in the file: same spec, same bytes.
+The compiler (fonts loaded once) is kept per process: :func:`preload` builds and warms it in a batch worker.
+Typst runs worker threads, which a forked child does not inherit: a render child only prepares the inputs
+(:func:`spec_inputs`, plain strings) and the process owning the compiler typesets them
+(:func:`compile_inputs`), as it prints with Chromium in the web layout.
+
+Fonts are embedded as CID fonts with their ToUnicode maps, so the text layer reads right (民 is U+6C11).
+No date in the file: same spec, same bytes.
 """
 
 from __future__ import annotations
@@ -78,9 +82,25 @@ def compiler() -> Any:
     return typst.Compiler(str(root / "report.typ"), root=str(root), font_paths=fonts)
 
 
+_warm = False
+
+
 def preload() -> None:
-    """Load the compiler and its fonts now (before forking: children inherit them)."""
-    compiler()
+    """Load the compiler and parse its fonts now, with a small document in every face (before a batch forks
+    its children: they inherit both, and their first report costs no more than the next)."""
+    global _warm
+    if _warm:
+        return
+    from . import tables as T
+
+    cell = T.Cell("一", kind="label")
+    warm = S.DocSpec(title="年度报告", author="", year=0, blocks=(
+        S.Heading(1, "一、总体情况"), S.Heading(2, "（一）主动公开"), S.Heading(3, "1.公开"),
+        S.Paragraph((S.Run("本年度主动公开政府信息0条。"), S.Run("说明", bold=True))),
+        S.Table("warm", T.simple_table(("序号",), [(cell,)], html_id="warm", caption="表", notes=("注",))),
+    ))
+    render_pdf(warm)
+    _warm = True
 
 
 def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
@@ -116,9 +136,21 @@ def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
     return json.dumps(data, ensure_ascii=False), images
 
 
-def render_pdf(spec: S.DocSpec) -> bytes:
-    """The official-layout PDF of ``spec``."""
+def spec_inputs(spec: S.DocSpec) -> dict[str, str]:
+    """What the template reads from ``sys.inputs``: the spec as JSON and the chart images (plain strings,
+    so a forked render child can hand them to the process that owns the compiler)."""
     data, images = spec_json(spec)
-    pdf = compiler().compile(format="pdf", sys_inputs={"spec": data, **images})
+    return {"spec": data, **images}
+
+
+def compile_inputs(inputs: dict[str, str]) -> bytes:
+    """Typeset the template with ``inputs``. Call it only in the process that owns the compiler, never in a
+    child forked after the compiler ran (its worker threads do not survive a fork)."""
+    pdf = compiler().compile(format="pdf", sys_inputs=inputs)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def render_pdf(spec: S.DocSpec) -> bytes:
+    """The official-layout PDF of ``spec``."""
+    return compile_inputs(spec_inputs(spec))

@@ -19,8 +19,8 @@ For each :meth:`Renderer.render`:
    browser's start-up overlaps the child's data loading and imports.
 3. This process prints the PDF from the publication HTML with its one browser page.
    With ``to`` holding ``docx`` the child also writes ``report.docx`` (GB/T 9704-2012 layout, render/docx.py);
-   with ``layout="official"`` it typesets ``report.pdf`` itself (Typst, render/official_pdf.py) and no
-   browser is started.
+   with ``layout="official"`` it stages the inputs of the official-layout ``report.pdf`` and this process
+   typesets it with its Typst compiler (render/official_pdf.py) in step 3; no browser is started.
 4. Every output is staged beside its destination and renamed into place only when all succeeded;
    ``provenance.json`` (the record of the last good render) is written last. A failing cell leaves the
    executed notebook (with papermill's error banner) at ``<out>/<agency-id>/<year>/failed/report.ipynb``
@@ -71,6 +71,7 @@ LAYOUTS = ("web", "official")
 DEFAULT_TO = ("html", "pdf")
 NOTEBOOK_ENV = "GOVREPORT_NOTEBOOK"
 PDF_SUBJECT = "政府信息公开工作年度报告"
+OFFICIAL_INPUTS = "official-inputs.json"  # staged by the child for the official-layout PDF (not an output)
 #: Output files a render may leave in its directory. A successful render removes those of them it did not
 #: produce this time (left from an earlier render with other inputs or outputs, they would be stale).
 RENDERED_FILES = ("report.ipynb", "report.html", "review.html", "report.pdf", "report.docx")
@@ -293,14 +294,12 @@ def _print_outputs(job: Job, ds: Any, res: Any, report: Any, record: prov.Proven
         (staging / "report.docx").write_bytes(render_docx(spec, subject=PDF_SUBJECT))
         files.append("report.docx")
         timings["docx"] = time.perf_counter() - t
-    if job.official_pdf:
-        from .official_pdf import render_pdf
+    if job.official_pdf:  # the inputs only: the parent owns the Typst compiler (its threads do not fork)
+        from .official_pdf import spec_inputs
 
         t = time.perf_counter()
-        info = {"Author": report.agency.name, "Subject": PDF_SUBJECT, "Keywords": record.keywords()}
-        (staging / "report.pdf").write_bytes(pdfpost.finish(render_pdf(spec), info))
-        files.append("report.pdf")
-        timings["pdf"] = time.perf_counter() - t
+        (staging / OFFICIAL_INPUTS).write_text(json.dumps(spec_inputs(spec), ensure_ascii=False), encoding="utf-8")
+        timings["pdf_inputs"] = time.perf_counter() - t
     return timings
 
 
@@ -734,6 +733,12 @@ class Renderer:
 
     def _start_browser(self, task: _Task) -> None:
         """Start Chromium (once) while a child executes; a missing browser is remembered, not raised."""
+        if self.layout == "official" and "pdf" in self.to and isinstance(task.job, Job):
+            from .official_pdf import preload as _official  # the child is forked: warm Typst up meanwhile
+
+            t = time.perf_counter()
+            _official()
+            task.timings["typst_start"] = time.perf_counter() - t
         if not self.needs_chromium or self._browser_error is not None:
             return
         if self._printer is not None and self._printer.started:
@@ -765,8 +770,16 @@ class Renderer:
         if "html" in self.to:
             produced += ["report.html", "review.html"] if report else ["report.html"]
         browser_error = self._browser_error if self.needs_chromium else None
-        if report and "report.pdf" in out.files:  # typeset in the child (the official layout)
+        if report and (staging / OFFICIAL_INPUTS).exists():  # the official layout: typeset here
+            from .official_pdf import compile_inputs
+
+            t = time.perf_counter()
+            record = prov.Provenance(**out.provenance)
+            info = {"Author": out.agency_name, "Subject": PDF_SUBJECT, "Keywords": record.keywords()}
+            inputs = json.loads((staging / OFFICIAL_INPUTS).read_text(encoding="utf-8"))
+            (staging / "report.pdf").write_bytes(pdfpost.finish(compile_inputs(inputs), info))
             produced.append("report.pdf")
+            timings["pdf"] = time.perf_counter() - t
         elif "pdf" in self.to and browser_error is None:
             t = time.perf_counter()
             html_text = (staging / "report.html").read_text(encoding="utf-8")
