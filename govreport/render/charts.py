@@ -99,7 +99,8 @@ def render_png(spec: ChartSpec, *, dpi: int = 300) -> bytes:
 
     def save(fig) -> bytes:
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        # zlib level 1: a third faster than the default for ~10 % more bytes (still the same bytes every time)
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         return buf.getvalue()
 
     return _draw(spec, save)

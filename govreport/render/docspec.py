@@ -16,6 +16,7 @@ the reviewer's copy (finding markers, the appendix) is in the spec.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import tables as T
@@ -57,6 +58,20 @@ class Table:
 class Figure:
     chart: ChartSpec
     caption: str
+
+    def png(self) -> bytes:
+        """The chart at 300 dpi, drawn once per process for both print renderers."""
+        return chart_png(self.chart)
+
+
+CHART_DPI = 300
+
+
+@lru_cache(maxsize=4)
+def chart_png(chart: ChartSpec) -> bytes:
+    from .charts import render_png
+
+    return render_png(chart, dpi=CHART_DPI)
 
 
 Block = Paragraph | Heading | Table | Figure

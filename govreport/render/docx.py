@@ -27,6 +27,7 @@ import io
 import math
 import zipfile
 from datetime import UTC, datetime
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -67,7 +68,6 @@ FIXED_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # core properties: no wall-clock 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 TWIPS_PER_MM = 1440 / 25.4
 CHART_WIDTH_MM = 150.0
-CHART_DPI = 300
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -287,11 +287,8 @@ def _paragraph(doc: Any, block: S.Paragraph) -> None:
 def _figure(doc: Any, block: S.Figure) -> None:
     from docx.shared import Mm
 
-    from .charts import render_png
-
-    png = render_png(block.chart, dpi=CHART_DPI)
     p = doc.add_paragraph(style="GR Figure")
-    p.add_run().add_picture(io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
+    p.add_run().add_picture(io.BytesIO(block.png()), width=Mm(CHART_WIDTH_MM))
     doc.add_paragraph(block.caption, style="Caption")
 
 
@@ -329,11 +326,11 @@ def column_widths_mm(layout: T.TableLayout, width_mm: float = BLOCK_W) -> list[f
     if layout.col_widths and len(layout.col_widths) == n:
         total = sum(layout.col_widths)
         return [width_mm * w / total for w in layout.col_widths]
-    longest = [2] * n
+    longest = [3] * n
     for row in _grid(layout):
         for c, slot in enumerate(row):
             if slot is not None and slot[0].colspan == 1:
-                longest[c] = max(longest[c], min(len(slot[0].text), 16))
+                longest[c] = max(longest[c], min(len(slot[0].text) + 1, 16))
     total = sum(longest)
     return [width_mm * k / total for k in longest]
 
@@ -414,14 +411,37 @@ def _table(doc: Any, block: S.Table) -> None:
 # ---------------------------------------------------------------------------------------- document
 
 
-def render_docx(spec: S.DocSpec, *, subject: str = "政府信息公开工作年度报告") -> bytes:
-    """The .docx bytes of ``spec`` (deterministic: see the module docstring)."""
+def preload() -> None:
+    """Import python-docx and build the styled empty document now (a batch worker, before it forks)."""
+    import matplotlib.backends.backend_agg  # noqa: F401  (the chart's PNG)
+    from PIL import PngImagePlugin  # noqa: F401
+
+    _base()
+
+
+@cache
+def _base() -> bytes:
+    """The empty document with the styles, the page set-up and the footers (made once per process)."""
     import docx
 
     doc = docx.Document()
     _setup_styles(doc)
     _font_table(doc)
     _section(doc)
+    body = doc.element.body
+    for el in list(body):
+        if not el.tag.endswith("}sectPr"):
+            body.remove(el)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def render_docx(spec: S.DocSpec, *, subject: str = "政府信息公开工作年度报告") -> bytes:
+    """The .docx bytes of ``spec`` (deterministic: see the module docstring)."""
+    import docx
+
+    doc = docx.Document(io.BytesIO(_base()))
     doc.add_paragraph(spec.title, style="Title")
     for block in spec.blocks:
         if isinstance(block, S.Heading):
@@ -432,10 +452,6 @@ def render_docx(spec: S.DocSpec, *, subject: str = "政府信息公开工作年�
             _figure(doc, block)
         elif isinstance(block, S.Table):
             _table(doc, block)
-    # the empty paragraph python-docx's template starts with would be a blank first line
-    first = doc.element.body[0]
-    if first.tag.endswith("}p") and not "".join(first.itertext()) and first is not doc.paragraphs[0]._p:
-        doc.element.body.remove(first)
     cp = doc.core_properties
     cp.title = spec.title
     cp.subject = subject

@@ -4,7 +4,7 @@
 made from) to JSON and compiles ``official/report.typ`` with it (``sys.inputs``): A4, top margin 37 mm,
 left 28 mm, text block 156 × 225 mm, 22 lines × 28 characters, title 22 pt centred, body 16 pt with a
 two-character indent, 一、 headings 黑体-like, （一） headings 楷体-like, 「— 1 —」 page numbers at the
-bottom outside edge (odd right, even left), tables with merged headers, the channel chart as vector SVG.
+bottom outside edge (odd right, even left), tables with merged headers, the channel chart at 300 dpi.
 
 Free substitutes for the office faces (docs/official-layout.md says why):
 
@@ -103,9 +103,21 @@ def preload() -> None:
     _warm = True
 
 
+def png_svg(png: bytes) -> str:
+    """A PNG wrapped in an SVG document (a data URI): ``sys.inputs`` carries text only. The chart is drawn
+    once (300 dpi) for both report.docx and this PDF."""
+    import base64
+    import struct
+
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{data}"/></svg>')
+
+
 def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
     """The spec as the template's JSON, and the chart images (SVG text) by key."""
-    from .charts import render_svg_file
     from .docx import column_widths_mm, table_font_size
 
     images: dict[str, str] = {}
@@ -117,7 +129,7 @@ def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
             blocks.append({"type": "h", "level": b.level, "text": b.text})
         elif isinstance(b, S.Figure):
             key = f"image{len(images)}"
-            images[key] = render_svg_file(b.chart).decode("utf-8")
+            images[key] = png_svg(b.png())
             blocks.append({"type": "figure", "image": key, "caption": b.caption})
         else:
             lay = b.layout

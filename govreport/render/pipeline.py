@@ -490,7 +490,9 @@ class Renderer:
 
             _preload(kernel=self.engine == "kernel")
         if preload and "docx" in self.to:
-            import docx  # noqa: F401  (children inherit the import)
+            from .docx import preload as _docx  # children inherit the imports and the styled template
+
+            _docx()
         if preload and self.layout == "official" and "pdf" in self.to:
             from .official_pdf import preload as _official
 
