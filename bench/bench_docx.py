@@ -48,8 +48,9 @@ def batch(data: Path, out: Path, to: str, layout: str, jobs: int) -> dict:
     from govreport.batch.runner import BatchOptions, run_batch
 
     t = time.perf_counter()
-    report = run_batch(BatchOptions(data_dir=data, out_dir=out, to=to, layout=layout, jobs=jobs, force=True),
-                       stream=open(os.devnull, "w"), bar=False)
+    with open(os.devnull, "w") as quiet:
+        report = run_batch(BatchOptions(data_dir=data, out_dir=out, to=to, layout=layout, jobs=jobs, force=True),
+                           stream=quiet, bar=False)
     wall = time.perf_counter() - t
     if report.failed:
         raise SystemExit(f"{len(report.failed)} reports failed: {report.failed[0].reason}")

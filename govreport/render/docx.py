@@ -49,6 +49,7 @@ SIZE_3 = 16.0  # 三号
 SIZE_4 = 14.0  # 四号
 SIZE_5 = 10.5  # 五号
 SIZE_X5 = 9.0  # 小五
+TITLE_LINE = 35.0  # pt between the lines of a title of two or more lines
 
 # The faces offices have, and what the font table offers Word/WPS/LibreOffice when one is missing.
 TITLE_FONT = "方正小标宋简体"
@@ -185,7 +186,8 @@ def _setup_styles(doc: Any) -> None:
     nrpr = normal.element.get_or_add_rPr()
     condense = nrpr.makeelement(qn("w:spacing"), {qn("w:val"): str(CONDENSE)})
     nrpr.find(qn("w:sz")).addprevious(condense)  # CT_RPr order: ... color, spacing, w, kern, position, sz
-    _style(doc, "Title", font=TITLE_FONT, size=SIZE_2, align=J.CENTER, exact_line=line, after=line)
+    # the title's lines off the grid (a 22 pt line is taller than a grid line: snapped, it would take two)
+    _style(doc, "Title", font=TITLE_FONT, size=SIZE_2, align=J.CENTER, exact_line=TITLE_LINE, after=line)
     _style(doc, "Heading 1", font=HEI_FONT, size=SIZE_3, align=J.JUSTIFY, indent_chars=2, exact_line=line,
            keep_next=True)
     _style(doc, "Heading 2", font=KAI_FONT, size=SIZE_3, align=J.JUSTIFY, indent_chars=2, exact_line=line,
@@ -197,7 +199,7 @@ def _setup_styles(doc: Any) -> None:
     _style(doc, "GR Table Note", font=BODY_FONT, size=SIZE_5, align=J.LEFT)
     _style(doc, "GR Figure", font=BODY_FONT, size=SIZE_3, align=J.CENTER, keep_next=True)
     _style(doc, "GR Page Number", font=SONG_FONT, size=SIZE_4)
-    for name in ("GR Table Text", "GR Table Note", "GR Figure", "GR Page Number"):
+    for name in ("Title", "GR Table Text", "GR Table Note", "GR Figure", "GR Page Number"):
         _no_grid_snap(doc.styles[name].element.get_or_add_pPr())
     doc.styles["Caption"].paragraph_format.keep_with_next = True
 
