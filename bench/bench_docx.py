@@ -13,8 +13,10 @@ Per report (medians over the batch's reports, from the timings each render recor
               + the spec's share (counted again here: the official PDF alone would need it too)
 * chromium  = pdf (the warm browser prints report.html, in the worker)
 
-Targets (issue 14): docx ≤ 0.2 s and official PDF ≤ 0.2 s per report inside a batch. The amortised time
-per report of each whole batch is printed too.
+Targets (issue 14): docx ≤ 0.2 s and official PDF ≤ 0.2 s per report inside a batch. Wall and CPU time
+(``time.process_time`` of the process doing the step; Chromium's own processes are not in a CPU figure,
+so Chromium is compared by wall time only) are printed: on a shared machine the CPU time is the steadier
+number. The amortised time per report of each whole batch is printed too.
 
     .venv/bin/python bench/bench_docx.py --agencies 10 --years 2020-2021
 """
@@ -75,20 +77,23 @@ def main() -> None:
     m = official["median"]
     docx = m.get("spec", 0.0) + m.get("docx", 0.0)
     typst = m.get("spec", 0.0) + m.get("pdf_inputs", 0.0) + m.get("pdf", 0.0)
+    docx_cpu = m.get("spec_cpu", 0.0) + m.get("docx_cpu", 0.0)
+    typst_cpu = m.get("spec_cpu", 0.0) + m.get("pdf_inputs_cpu", 0.0) + m.get("pdf_cpu", 0.0)
     chromium = web["median"].get("pdf", 0.0)
     rows = [
-        ("docx (spec + python-docx)", docx, 0.2),
-        ("official PDF (spec + inputs + Typst)", typst, 0.2),
-        ("Chromium PDF (web layout, today)", chromium, None),
+        ("docx (spec + python-docx)", docx, docx_cpu, 0.2),
+        ("official PDF (spec + inputs + Typst)", typst, typst_cpu, 0.2),
+        ("Chromium PDF (web layout, today)", chromium, None, None),
     ]
     print(f"{web['reports']} reports per batch, --jobs {args.jobs}; load {load_before[0]:.1f} -> {load_after[0]:.1f}")
-    print(f"{'per report (median)':40} {'seconds':>8}  target")
-    for name, value, target in rows:
-        verdict = "" if target is None else ("met" if value <= target else "MISSED")
-        print(f"{name:40} {value:8.3f}  {'' if target is None else f'<= {target} s {verdict}'}")
-    print(f"official PDF / Chromium PDF: {typst / chromium:.2f}x" if chromium else "")
-    print(f"spec {m.get('spec', 0):.3f}  docx {m.get('docx', 0):.3f}  pdf_inputs {m.get('pdf_inputs', 0):.3f}  "
-          f"typst {m.get('pdf', 0):.3f}")
+    print(f"{'per report (median)':40} {'wall s':>8} {'CPU s':>8}  target")
+    for name, value, cpu, target in rows:
+        verdict = "" if target is None else ("met" if value <= target else "missed")
+        cpu_text = "" if cpu is None else f"{cpu:8.3f}"
+        print(f"{name:40} {value:8.3f} {cpu_text:>8}  {'' if target is None else f'<= {target} s (wall): {verdict}'}")
+    if chromium:
+        print(f"official PDF / Chromium PDF (wall): {typst / chromium:.2f}x")
+    print("  ".join(f"{k} {v:.3f}" for k, v in sorted(m.items()) if k.split("_")[0] in ("spec", "docx", "pdf")))
     print(f"amortised per report: web batch {web['per_report']:.3f} s, official+docx batch "
           f"{official['per_report']:.3f} s")
     results = REPO / "bench" / "results"
@@ -98,7 +103,8 @@ def main() -> None:
         "command": " ".join(["bench/bench_docx.py", *sys.argv[1:]]), "commit": commit,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "load": [load_before[0], load_after[0]], "web": web, "official": official,
-        "per_report": {"docx": docx, "official_pdf": typst, "chromium_pdf": chromium},
+        "per_report": {"docx": docx, "official_pdf": typst, "chromium_pdf": chromium, "docx_cpu": docx_cpu,
+                       "official_pdf_cpu": typst_cpu},
     }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -274,6 +274,13 @@ def _page_number(p: Any, *, odd: bool) -> None:
 # ------------------------------------------------------------------------------------------ blocks
 
 
+def _add(doc: Any, text: str, style_id: str) -> Any:
+    """A paragraph in the style with this id (python-docx's lookup by style name scans every style)."""
+    p = doc.add_paragraph(text)
+    p._p.style = style_id
+    return p
+
+
 def _paragraph(doc: Any, block: S.Paragraph) -> None:
     p = doc.add_paragraph()
     for r in block.runs:
@@ -289,9 +296,9 @@ def _paragraph(doc: Any, block: S.Paragraph) -> None:
 def _figure(doc: Any, block: S.Figure) -> None:
     from docx.shared import Mm
 
-    p = doc.add_paragraph(style="GR Figure")
+    p = _add(doc, "", "GRFigure")
     p.add_run().add_picture(io.BytesIO(block.png()), width=Mm(CHART_WIDTH_MM))
-    doc.add_paragraph(block.caption, style="Caption")
+    _add(doc, block.caption, "Caption")
 
 
 def table_font_size(table_id: str, layout: T.TableLayout) -> float:
@@ -400,14 +407,14 @@ def _table(doc: Any, block: S.Table) -> None:
 
     layout = block.layout
     if layout.caption:
-        doc.add_paragraph(layout.caption, style="Caption")
+        _add(doc, layout.caption, "Caption")
     size = table_font_size(block.table_id, layout)
     body = doc.element.body
     body.sectPr.addprevious(parse_xml(table_xml(layout, size)))
     for note in layout.notes:
-        doc.add_paragraph(note, style="GR Table Note")
+        _add(doc, note, "GRTableNote")
     # a small gap before the text goes on
-    doc.add_paragraph(style="GR Table Note")
+    _add(doc, "", "GRTableNote")
 
 
 # ---------------------------------------------------------------------------------------- document
@@ -444,10 +451,10 @@ def render_docx(spec: S.DocSpec, *, subject: str = "政府信息公开工作年�
     import docx
 
     doc = docx.Document(io.BytesIO(_base()))
-    doc.add_paragraph(spec.title, style="Title")
+    _add(doc, spec.title, "Title")
     for block in spec.blocks:
         if isinstance(block, S.Heading):
-            doc.add_paragraph(block.text, style=f"Heading {block.level}")
+            _add(doc, block.text, f"Heading{block.level}")
         elif isinstance(block, S.Paragraph):
             _paragraph(doc, block)
         elif isinstance(block, S.Figure):
