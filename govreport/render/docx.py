@@ -451,7 +451,11 @@ def render_docx(spec: S.DocSpec, *, subject: str = "政府信息公开工作年�
     import docx
 
     doc = docx.Document(io.BytesIO(_base()))
-    _add(doc, spec.title, "Title")
+    title = _add(doc, "", "Title")
+    for i, line in enumerate(spec.title_lines or (spec.title,)):
+        run = title.add_run(line)
+        if i < len(spec.title_lines) - 1:
+            run.add_break()
     for block in spec.blocks:
         if isinstance(block, S.Heading):
             _add(doc, block.text, f"Heading{block.level}")

@@ -143,7 +143,8 @@ def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
                            "widths": [round(w, 3) for w in column_widths_mm(lay)],
                            "size": table_font_size(b.table_id, lay), "head": cells(lay.head),
                            "body": cells(lay.body)})
-    data = {"title": spec.title, "author": spec.author, "keywords": spec.keywords, "fonts": FONTS,
+    data = {"title": spec.title, "title_lines": list(spec.title_lines or (spec.title,)), "author": spec.author,
+            "keywords": spec.keywords, "fonts": FONTS,
             "blocks": blocks}
     return json.dumps(data, ensure_ascii=False), images
 
