@@ -138,7 +138,7 @@ def _cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> sub
     (["--agencies", "没有这个机关"], "unknown agency"),
     (["--data", "/nonexistent/dataset"], "data directory not found"),
     (["--scheduler", "dask"], "needs --dask-address"),
-    (["--to", "docx"], "unknown output format"),
+    (["--to", "odt"], "unknown output format"),
     (["--jobs", "0"], "--jobs must be at least 1"),
 ])
 def test_user_errors_exit_2_without_traceback(tmp_path, synth, args, message):

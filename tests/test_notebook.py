@@ -243,7 +243,7 @@ def test_bad_parameters_fail_before_execution(tmp_path):
     out = tmp_path / "out"
     for args, text in ((["--agency", "不存在的机关"], "unknown agency"), (["--year", "2019"], "no data"),
                        (["--data", str(tmp_path / "nope")], "data directory not found"),
-                       (["--to", "docx"], "unknown output format")):
+                       (["--to", "odt"], "unknown output format")):
         proc = _cli("render", "--out", str(out), *args)
         assert proc.returncode == 2 and text in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not out.exists()  # nothing executed, nothing written
