@@ -184,6 +184,7 @@ def test_no_review_marks(fmt_bytes):
         names = z.namelist()
         xml = z.read("word/document.xml").decode("utf-8")
     assert "word/comments.xml" not in names
+    assert not any("thumbnail" in n for n in names)  # python-docx's template preview is not ours
     assert "<w:ins " not in xml and "<w:del " not in xml
     assert "核验" not in xml  # the reviewer's notes stay in review.html
     d = _read(fmt_bytes)

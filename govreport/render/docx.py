@@ -441,6 +441,10 @@ def _base() -> bytes:
     for el in list(body):
         if not el.tag.endswith("}sectPr"):
             body.remove(el)
+    # python-docx's template carries a thumbnail of some other page: no preview is better than a wrong one
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith("/metadata/thumbnail")]:
+        del rels[rid]
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
