@@ -138,7 +138,7 @@ def _cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> sub
     (["--agencies", "没有这个机关"], "未知的单位"),
     (["--data", "/nonexistent/dataset"], "数据目录不存在"),
     (["--scheduler", "dask"], "需要 --dask-address"),
-    (["--to", "docx"], "未知的输出格式"),
+    (["--to", "odt"], "未知的输出格式"),
     (["--jobs", "0"], "--jobs 至少为 1"),
 ])
 def test_user_errors_exit_2_without_traceback(tmp_path, synth, args, message):

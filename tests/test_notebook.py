@@ -243,7 +243,7 @@ def test_bad_parameters_fail_before_execution(tmp_path):
     out = tmp_path / "out"
     for args, text in ((["--agency", "不存在的机关"], "未知的单位"), (["--year", "2019"], "年度的数据"),
                        (["--data", str(tmp_path / "nope")], "数据目录不存在"),
-                       (["--to", "docx"], "未知的输出格式")):
+                       (["--to", "odt"], "未知的输出格式")):
         proc = _cli("render", "--out", str(out), *args)
         assert proc.returncode == 2 and text in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not out.exists()  # nothing executed, nothing written

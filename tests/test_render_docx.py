@@ -99,7 +99,10 @@ def test_page_size_margins_grid_and_footers(seed_bytes):
 def test_fonts_and_sizes(seed_bytes, seed_doc):
     d = _read(seed_bytes)
     title = d.paragraphs[0]
-    assert title.text == seed_doc.report.title and title.style.name == "Title"
+    assert title.style.name == "Title"
+    # two lines, broken between words (not inside 年度报告)
+    lines = docspec.title_lines(seed_doc.report.title)
+    assert title.text == "五原县民政局2020年\n政府信息公开工作年度报告" == "\n".join(lines)
     assert _east_asia(title.style) == "方正小标宋简体" and title.style.font.size == Pt(22)
     assert title.style.paragraph_format.alignment == 1  # centred
     normal = d.styles["Normal"]
@@ -181,6 +184,7 @@ def test_no_review_marks(fmt_bytes):
         names = z.namelist()
         xml = z.read("word/document.xml").decode("utf-8")
     assert "word/comments.xml" not in names
+    assert not any("thumbnail" in n for n in names)  # python-docx's template preview is not ours
     assert "<w:ins " not in xml and "<w:del " not in xml
     assert "核验" not in xml  # the reviewer's notes stay in review.html
     d = _read(fmt_bytes)
@@ -216,7 +220,7 @@ def test_official_pdf_text_layer_and_page_size(official_pdf, seed_doc):
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
     text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
-    assert "五原县民政局" in text and "民政" in text and "418" in text
+    assert "五原县民政局" in text and "民政" in text and "418" in text and "政府信息公开工作年度报告" in text
     assert "\u2ea0" not in text  # 民, not the radical ⺠
     assert "— 2 —" in reader.pages[1].extract_text()
     assert reader.metadata.title == seed_doc.report.title
@@ -243,3 +247,11 @@ def test_cli_render_docx_and_official_pdf(tmp_path, seed_bytes):
     d = _read((target / "report.docx").read_bytes())
     assert "data 5f262e77" in d.core_properties.keywords or d.core_properties.keywords.startswith("govreport")
     assert _docx_text(d) == _docx_text(_read(seed_bytes))
+
+
+def test_title_lines():
+    assert docspec.title_lines("某局2021年政府信息公开工作年度报告") == ()  # fits one line
+    long_name = "某某自治区某某市某某县人民政府办公室2021年"
+    assert docspec.title_lines(f"{long_name}政府信息公开工作年度报告") == ()  # no balanced break: wrap
+    lines = docspec.title_lines("五原县民政局2020年政府信息公开工作年度报告")
+    assert lines == ("五原县民政局2020年", "政府信息公开工作年度报告")

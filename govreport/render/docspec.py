@@ -16,6 +16,7 @@ the reviewer's copy (finding markers, the appendix) is in the spec.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import tables as T
@@ -58,6 +59,20 @@ class Figure:
     chart: ChartSpec
     caption: str
 
+    def png(self) -> bytes:
+        """The chart at 300 dpi, drawn once per process for both print renderers."""
+        return chart_png(self.chart)
+
+
+CHART_DPI = 300
+
+
+@lru_cache(maxsize=4)
+def chart_png(chart: ChartSpec) -> bytes:
+    from .charts import render_png
+
+    return render_png(chart, dpi=CHART_DPI)
+
 
 Block = Paragraph | Heading | Table | Figure
 
@@ -69,6 +84,7 @@ class DocSpec:
     author: str  # the agency
     year: int
     keywords: str = ""  # the provenance line (version, data hash, parameters)
+    title_lines: tuple[str, ...] = ()  # the title broken where its words allow (empty: one line)
 
     def text(self) -> str:
         """Every text of the document (title, paragraphs, headings, table cells, captions) in order."""
@@ -192,4 +208,22 @@ def build(doc: ReportDocument) -> DocSpec:
     for topic in ("applications", "review", "problems", "other"):
         part(topic)
     keywords = doc.provenance.keywords() if doc.provenance is not None else ""
-    return DocSpec(title=r.title, blocks=tuple(blocks), author=r.agency.name, year=r.year, keywords=keywords)
+    return DocSpec(title=r.title, blocks=tuple(blocks), author=r.agency.name, year=r.year, keywords=keywords,
+                   title_lines=title_lines(r.title))
+
+
+#: The fixed end of every report title; a title too long for one line breaks in front of it.
+TITLE_TAIL = "政府信息公开工作年度报告"
+TITLE_LINE_CHARS = 20  # 2号 characters on the 156 mm line
+
+
+def title_lines(title: str) -> tuple[str, ...]:
+    """GB/T 9704 wants a title of several lines broken between words and balanced: ``五原县民政局2020年`` /
+    ``政府信息公开工作年度报告`` rather than a break inside 年度报告. () when it fits on one line or has
+    no such place."""
+    if len(title) <= TITLE_LINE_CHARS or not title.endswith(TITLE_TAIL):
+        return ()
+    head = title[: -len(TITLE_TAIL)]
+    if not head or len(head) > TITLE_LINE_CHARS:
+        return ()
+    return (head, TITLE_TAIL)

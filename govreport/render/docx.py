@@ -27,6 +27,7 @@ import io
 import math
 import zipfile
 from datetime import UTC, datetime
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -48,6 +49,7 @@ SIZE_3 = 16.0  # 三号
 SIZE_4 = 14.0  # 四号
 SIZE_5 = 10.5  # 五号
 SIZE_X5 = 9.0  # 小五
+TITLE_LINE = 35.0  # pt between the lines of a title of two or more lines
 
 # The faces offices have, and what the font table offers Word/WPS/LibreOffice when one is missing.
 TITLE_FONT = "方正小标宋简体"
@@ -67,7 +69,6 @@ FIXED_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # core properties: no wall-clock 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 TWIPS_PER_MM = 1440 / 25.4
 CHART_WIDTH_MM = 150.0
-CHART_DPI = 300
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -185,7 +186,8 @@ def _setup_styles(doc: Any) -> None:
     nrpr = normal.element.get_or_add_rPr()
     condense = nrpr.makeelement(qn("w:spacing"), {qn("w:val"): str(CONDENSE)})
     nrpr.find(qn("w:sz")).addprevious(condense)  # CT_RPr order: ... color, spacing, w, kern, position, sz
-    _style(doc, "Title", font=TITLE_FONT, size=SIZE_2, align=J.CENTER, exact_line=line, after=line)
+    # the title's lines off the grid (a 22 pt line is taller than a grid line: snapped, it would take two)
+    _style(doc, "Title", font=TITLE_FONT, size=SIZE_2, align=J.CENTER, exact_line=TITLE_LINE, after=line)
     _style(doc, "Heading 1", font=HEI_FONT, size=SIZE_3, align=J.JUSTIFY, indent_chars=2, exact_line=line,
            keep_next=True)
     _style(doc, "Heading 2", font=KAI_FONT, size=SIZE_3, align=J.JUSTIFY, indent_chars=2, exact_line=line,
@@ -197,7 +199,7 @@ def _setup_styles(doc: Any) -> None:
     _style(doc, "GR Table Note", font=BODY_FONT, size=SIZE_5, align=J.LEFT)
     _style(doc, "GR Figure", font=BODY_FONT, size=SIZE_3, align=J.CENTER, keep_next=True)
     _style(doc, "GR Page Number", font=SONG_FONT, size=SIZE_4)
-    for name in ("GR Table Text", "GR Table Note", "GR Figure", "GR Page Number"):
+    for name in ("Title", "GR Table Text", "GR Table Note", "GR Figure", "GR Page Number"):
         _no_grid_snap(doc.styles[name].element.get_or_add_pPr())
     doc.styles["Caption"].paragraph_format.keep_with_next = True
 
@@ -272,6 +274,13 @@ def _page_number(p: Any, *, odd: bool) -> None:
 # ------------------------------------------------------------------------------------------ blocks
 
 
+def _add(doc: Any, text: str, style_id: str) -> Any:
+    """A paragraph in the style with this id (python-docx's lookup by style name scans every style)."""
+    p = doc.add_paragraph(text)
+    p._p.style = style_id
+    return p
+
+
 def _paragraph(doc: Any, block: S.Paragraph) -> None:
     p = doc.add_paragraph()
     for r in block.runs:
@@ -287,12 +296,9 @@ def _paragraph(doc: Any, block: S.Paragraph) -> None:
 def _figure(doc: Any, block: S.Figure) -> None:
     from docx.shared import Mm
 
-    from .charts import render_png
-
-    png = render_png(block.chart, dpi=CHART_DPI)
-    p = doc.add_paragraph(style="GR Figure")
-    p.add_run().add_picture(io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
-    doc.add_paragraph(block.caption, style="Caption")
+    p = _add(doc, "", "GRFigure")
+    p.add_run().add_picture(io.BytesIO(block.png()), width=Mm(CHART_WIDTH_MM))
+    _add(doc, block.caption, "Caption")
 
 
 def table_font_size(table_id: str, layout: T.TableLayout) -> float:
@@ -329,11 +335,11 @@ def column_widths_mm(layout: T.TableLayout, width_mm: float = BLOCK_W) -> list[f
     if layout.col_widths and len(layout.col_widths) == n:
         total = sum(layout.col_widths)
         return [width_mm * w / total for w in layout.col_widths]
-    longest = [2] * n
+    longest = [3] * n
     for row in _grid(layout):
         for c, slot in enumerate(row):
             if slot is not None and slot[0].colspan == 1:
-                longest[c] = max(longest[c], min(len(slot[0].text), 16))
+                longest[c] = max(longest[c], min(len(slot[0].text) + 1, 16))
     total = sum(longest)
     return [width_mm * k / total for k in longest]
 
@@ -401,41 +407,68 @@ def _table(doc: Any, block: S.Table) -> None:
 
     layout = block.layout
     if layout.caption:
-        doc.add_paragraph(layout.caption, style="Caption")
+        _add(doc, layout.caption, "Caption")
     size = table_font_size(block.table_id, layout)
     body = doc.element.body
     body.sectPr.addprevious(parse_xml(table_xml(layout, size)))
     for note in layout.notes:
-        doc.add_paragraph(note, style="GR Table Note")
+        _add(doc, note, "GRTableNote")
     # a small gap before the text goes on
-    doc.add_paragraph(style="GR Table Note")
+    _add(doc, "", "GRTableNote")
 
 
 # ---------------------------------------------------------------------------------------- document
 
 
-def render_docx(spec: S.DocSpec, *, subject: str = "政府信息公开工作年度报告") -> bytes:
-    """The .docx bytes of ``spec`` (deterministic: see the module docstring)."""
+def preload() -> None:
+    """Import python-docx and build the styled empty document now (a batch worker, before it forks)."""
+    import matplotlib.backends.backend_agg  # noqa: F401  (the chart's PNG)
+    from PIL import PngImagePlugin  # noqa: F401
+
+    _base()
+
+
+@cache
+def _base() -> bytes:
+    """The empty document with the styles, the page set-up and the footers (made once per process)."""
     import docx
 
     doc = docx.Document()
     _setup_styles(doc)
     _font_table(doc)
     _section(doc)
-    doc.add_paragraph(spec.title, style="Title")
+    body = doc.element.body
+    for el in list(body):
+        if not el.tag.endswith("}sectPr"):
+            body.remove(el)
+    # python-docx's template carries a thumbnail of some other page: no preview is better than a wrong one
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith("/metadata/thumbnail")]:
+        del rels[rid]
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def render_docx(spec: S.DocSpec, *, subject: str = "政府信息公开工作年度报告") -> bytes:
+    """The .docx bytes of ``spec`` (deterministic: see the module docstring)."""
+    import docx
+
+    doc = docx.Document(io.BytesIO(_base()))
+    title = _add(doc, "", "Title")
+    for i, line in enumerate(spec.title_lines or (spec.title,)):
+        run = title.add_run(line)
+        if i < len(spec.title_lines) - 1:
+            run.add_break()
     for block in spec.blocks:
         if isinstance(block, S.Heading):
-            doc.add_paragraph(block.text, style=f"Heading {block.level}")
+            _add(doc, block.text, f"Heading{block.level}")
         elif isinstance(block, S.Paragraph):
             _paragraph(doc, block)
         elif isinstance(block, S.Figure):
             _figure(doc, block)
         elif isinstance(block, S.Table):
             _table(doc, block)
-    # the empty paragraph python-docx's template starts with would be a blank first line
-    first = doc.element.body[0]
-    if first.tag.endswith("}p") and not "".join(first.itertext()) and first is not doc.paragraphs[0]._p:
-        doc.element.body.remove(first)
     cp = doc.core_properties
     cp.title = spec.title
     cp.subject = subject

@@ -4,7 +4,7 @@
 made from) to JSON and compiles ``official/report.typ`` with it (``sys.inputs``): A4, top margin 37 mm,
 left 28 mm, text block 156 × 225 mm, 22 lines × 28 characters, title 22 pt centred, body 16 pt with a
 two-character indent, 一、 headings 黑体-like, （一） headings 楷体-like, 「— 1 —」 page numbers at the
-bottom outside edge (odd right, even left), tables with merged headers, the channel chart as vector SVG.
+bottom outside edge (odd right, even left), tables with merged headers, the channel chart at 300 dpi.
 
 Free substitutes for the office faces (docs/official-layout.md says why):
 
@@ -18,9 +18,13 @@ office face    substitute                  Debian package
 宋体 (页码)    Noto Serif CJK SC           fonts-noto-cjk
 =============  ==========================  ==================================
 
-The compiler (fonts loaded once) is kept per process: :func:`preload` builds it before a batch forks its
-children. Fonts are embedded as CID fonts with their ToUnicode maps, so the text layer reads right
-(民 is U+6C11). No date in the file: same spec, same bytes.
+The compiler (fonts loaded once) is kept per process: :func:`preload` builds and warms it in a batch worker.
+Typst runs worker threads, which a forked child does not inherit: a render child only prepares the inputs
+(:func:`spec_inputs`, plain strings) and the process owning the compiler typesets them
+(:func:`compile_inputs`), as it prints with Chromium in the web layout.
+
+Fonts are embedded as CID fonts with their ToUnicode maps, so the text layer reads right (民 is U+6C11).
+No date in the file: same spec, same bytes.
 """
 
 from __future__ import annotations
@@ -78,14 +82,42 @@ def compiler() -> Any:
     return typst.Compiler(str(root / "report.typ"), root=str(root), font_paths=fonts)
 
 
+_warm = False
+
+
 def preload() -> None:
-    """Load the compiler and its fonts now (before forking: children inherit them)."""
-    compiler()
+    """Load the compiler and parse its fonts now, with a small document in every face (before a batch forks
+    its children: they inherit both, and their first report costs no more than the next)."""
+    global _warm
+    if _warm:
+        return
+    from . import tables as T
+
+    cell = T.Cell("一", kind="label")
+    warm = S.DocSpec(title="年度报告", author="", year=0, blocks=(
+        S.Heading(1, "一、总体情况"), S.Heading(2, "（一）主动公开"), S.Heading(3, "1.公开"),
+        S.Paragraph((S.Run("本年度主动公开政府信息0条。"), S.Run("说明", bold=True))),
+        S.Table("warm", T.simple_table(("序号",), [(cell,)], html_id="warm", caption="表", notes=("注",))),
+    ))
+    render_pdf(warm)
+    _warm = True
+
+
+def png_svg(png: bytes) -> str:
+    """A PNG wrapped in an SVG document (a data URI): ``sys.inputs`` carries text only. The chart is drawn
+    once (300 dpi) for both report.docx and this PDF."""
+    import base64
+    import struct
+
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            f'<image width="{width}" height="{height}" xlink:href="data:image/png;base64,{data}"/></svg>')
 
 
 def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
     """The spec as the template's JSON, and the chart images (SVG text) by key."""
-    from .charts import render_svg_file
     from .docx import column_widths_mm, table_font_size
 
     images: dict[str, str] = {}
@@ -97,7 +129,7 @@ def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
             blocks.append({"type": "h", "level": b.level, "text": b.text})
         elif isinstance(b, S.Figure):
             key = f"image{len(images)}"
-            images[key] = render_svg_file(b.chart).decode("utf-8")
+            images[key] = png_svg(b.png())
             blocks.append({"type": "figure", "image": key, "caption": b.caption})
         else:
             lay = b.layout
@@ -111,14 +143,27 @@ def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
                            "widths": [round(w, 3) for w in column_widths_mm(lay)],
                            "size": table_font_size(b.table_id, lay), "head": cells(lay.head),
                            "body": cells(lay.body)})
-    data = {"title": spec.title, "author": spec.author, "keywords": spec.keywords, "fonts": FONTS,
+    data = {"title": spec.title, "title_lines": list(spec.title_lines or (spec.title,)), "author": spec.author,
+            "keywords": spec.keywords, "fonts": FONTS,
             "blocks": blocks}
     return json.dumps(data, ensure_ascii=False), images
 
 
-def render_pdf(spec: S.DocSpec) -> bytes:
-    """The official-layout PDF of ``spec``."""
+def spec_inputs(spec: S.DocSpec) -> dict[str, str]:
+    """What the template reads from ``sys.inputs``: the spec as JSON and the chart images (plain strings,
+    so a forked render child can hand them to the process that owns the compiler)."""
     data, images = spec_json(spec)
-    pdf = compiler().compile(format="pdf", sys_inputs={"spec": data, **images})
+    return {"spec": data, **images}
+
+
+def compile_inputs(inputs: dict[str, str]) -> bytes:
+    """Typeset the template with ``inputs``. Call it only in the process that owns the compiler, never in a
+    child forked after the compiler ran (its worker threads do not survive a fork)."""
+    pdf = compiler().compile(format="pdf", sys_inputs=inputs)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def render_pdf(spec: S.DocSpec) -> bytes:
+    """The official-layout PDF of ``spec``."""
+    return compile_inputs(spec_inputs(spec))
