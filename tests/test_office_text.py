@@ -217,10 +217,10 @@ def test_import_without_text_says_how_to_add_it(tmp_path):
 
 
 def _with_error(path: Path) -> tuple[str, str]:
-    """Break Table 3's row total of 予以公开 (R3); returns the workbook cell it is in."""
+    """Break Table 3's （七）总计 of the 总计 column (R1, R4); returns the workbook cell it is in."""
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET]
-    rr, cc = Locator(ws).table_cells("2021", "t3")[("granted", "total")]
+    rr, cc = Locator(ws).table_cells("2021", "t3")[("results_total", "total")]
     ws.cell(row=rr, column=cc).value = int(ws.cell(row=rr, column=cc).value) + 5
     wb.save(path)
     return f"{SHEET}!{L.col_letter(cc)}{rr}", path.name
@@ -246,16 +246,16 @@ def test_office_workflow_end_to_end(tmp_path):
     res = cli("import", path, "--data", data, "--replace", "--accept-errors")
     assert res.returncode == 0 and f"录入位置：{name} {cell}" in res.stdout
     check = json.loads(cli("check", data, "--json").stdout)
-    r3 = [f for f in check["findings"] if f["rule"] == "R3"]
-    assert r3 and r3[0]["source"] == f"{name} {cell}"
+    on_cell = [f for f in check["findings"] if (f["table"], f["row"], f["column"]) == ("t3", "results_total", "total")]
+    assert {f["rule"] for f in on_cell} == {"R1", "R4"} and {f["source"] for f in on_cell} == {f"{name} {cell}"}
     res = cli("render", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out, "--to", "html")
     assert res.returncode == 1 and "未生成公开版" in res.stderr and "review.html" in res.stderr
-    assert "错误 1 条" in res.stdout and "Traceback" not in res.stderr
+    assert "错误 2 条" in res.stdout and "Traceback" not in res.stderr
     assert not (target / "report.html").exists() and (target / "review.html").exists()
     review = (target / "review.html").read_text(encoding="utf-8")
     assert f"{name} {cell}" in review
     record = json.loads((target / "provenance.json").read_text(encoding="utf-8"))
-    assert record["held_back"] == ["report.html", "report.pdf"] and record["findings"]["errors"] == 1
+    assert record["held_back"] == ["report.html", "report.pdf"] and record["findings"]["errors"] == 2
     res = cli("render", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out, "--to", "html",
               "--allow-errors")
     assert res.returncode == 0 and (target / "report.html").exists()
