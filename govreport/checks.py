@@ -1446,27 +1446,17 @@ def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> No
 # ======================================================================================== text
 
 
-def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | None]]] | None:
-    """Each selected report's narrative sections as (heading, body, file, line), by report position;
-    None when the dataset's narratives are not known (a report checked on its own without its text)."""
+def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | None]] | None] | None:
+    """Each selected report's narrative sections as (heading, body, file, line), by report position (a
+    report without a narrative file: no entry; one whose file cannot be read: None, not assessable —
+    rendering it names the problem); None when the dataset's narratives are not known at all (a report
+    checked on its own without its text)."""
     if "text" in engine._cache:
         return engine._cache["text"]
     ds = engine.ds
-    out: dict[int, list[tuple[str, str, str, int | None]]] | None
+    out: dict[int, list[tuple[str, str, str, int | None]] | None] | None = {}
     frame = ds._sections
-    if frame is None and ds.root is None:
-        out = None
-    else:
-        if frame is None:
-            sel = np.flatnonzero(engine.sel)
-            if engine.all_selected:
-                frame = ds.sections
-            else:
-                from .io.narrative import read_sections
-
-                keys = [(str(engine.agency_cats[engine.codes[p]]), int(engine.years[p])) for p in sel]
-                frame = read_sections(ds.root, [(a, y, layout.narrative_path(a, y)) for a, y in keys])
-        out = {}
+    if frame is not None:
         if len(frame):
             codes = engine.agency_cats.get_indexer(pd.Index(frame["agency_id"].astype(str)))
             keys = codes.astype(np.int64) * _KEY + frame["year"].to_numpy().astype(np.int64)
@@ -1475,7 +1465,26 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
                                       strict=True):
                 if p >= 0 and engine.sel[p]:
                     line = None if ln is None or pd.isna(ln) else int(ln)
-                    out.setdefault(int(p), []).append((str(h or ""), str(b or ""), str(f or ""), line))
+                    out.setdefault(int(p), []).append((str(h or ""), str(b or ""), str(f or ""), line))  # type: ignore[union-attr]
+    elif ds.root is None:
+        out = None
+    else:
+        from .errors import GovreportError
+        from .io.narrative import split_sections
+        from .io.textfile import read_text
+
+        root = Path(ds.root)
+        for p in np.flatnonzero(engine.sel):
+            rel = layout.narrative_path(str(engine.agency_cats[engine.codes[p]]), int(engine.years[p]))
+            path = root / rel
+            if not path.exists():
+                continue
+            try:
+                text, _ = read_text(path)
+            except (GovreportError, OSError):
+                out[int(p)] = None
+                continue
+            out[int(p)] = [(h, b, rel, ln) for h, b, ln in split_sections(text)]
     engine._cache["text"] = out
     return out
 
@@ -1504,7 +1513,11 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
     fmt = _report_dates(engine)["format"]
     for p in sel:
         p = int(p)
-        rows = text.get(p, [])
+        got = text.get(p, [])
+        if got is None:  # the narrative file cannot be read: not assessable (rendering names the problem)
+            engine.tally(rule, np.array([p]), _NA)
+            continue
+        rows = got
         aid = str(engine.agency_cats[engine.codes[p]])
         year = int(engine.years[p])
         file = _text_file(engine, rows[0][2] if rows else layout.narrative_path(aid, year))
