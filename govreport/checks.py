@@ -1474,6 +1474,7 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
         from .io.textfile import read_text
 
         root = Path(ds.root)
+        raw: dict[int, str] = engine._cache.setdefault("raw_text", {})
         for p in np.flatnonzero(engine.sel):
             rel = layout.narrative_path(str(engine.agency_cats[engine.codes[p]]), int(engine.years[p]))
             path = root / rel
@@ -1484,6 +1485,7 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
             except (GovreportError, OSError):
                 out[int(p)] = None
                 continue
+            raw[int(p)] = text
             out[int(p)] = [(h, b, rel, ln) for h, b, ln in split_sections(text)]
     engine._cache["text"] = out
     return out
@@ -1566,15 +1568,24 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
             _figures_agree(engine, rule, p, rows, file)
         else:  # pragma: no cover - rules.py and this module are kept in step by tests
             raise AssertionError(check.kind)
+    if check.kind == "figures_agree":
+        _figure_cache(engine).save()
 
 
 def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, file: str, with_lines: bool,
                     k: int) -> int:
     """N2 for a channel figure of the text: against the data's channel of the same label (as written)."""
     c = _channel_data(engine)
-    ch = c["frame"]
-    rows = np.flatnonzero(c["pos"] == p)
-    hit = [int(i) for i in rows if str(ch["label"].iloc[int(i)]) == fig.row]
+    idx = engine._cache.get("channel_blocks")
+    if idx is None:  # each report's channel rows, once: (order, start per report)
+        ch = c["frame"]
+        order = np.argsort(c["pos"], kind="stable")
+        starts = np.searchsorted(c["pos"][order], np.arange(engine.n + 1))
+        idx = engine._cache["channel_blocks"] = (
+            order, starts, ch["label"].astype(str).to_numpy(dtype=object),
+            ch["line"].to_numpy() if "line" in ch else None, ch["seq"].to_numpy())
+    order, starts, labels, lines, seqs = idx
+    hit = [int(i) for i in order[starts[p]:starts[p + 1]] if labels[i] == fig.row]
     if len(hit) != 1 or int(c["marks"][hit[0]]) != _VALUE:
         return _NA
     i = hit[0]
@@ -1582,36 +1593,47 @@ def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, fi
     if abs(data - fig.value) <= TOLERANCE:
         return _PASS
     cfile = engine.files["channels"]
-    line = int(ch["line"].iloc[i]) if cfile and "line" in ch else None
+    line = int(lines[i]) if cfile and lines is not None else None
     at = f"（{_where(cfile, line)}）" if cfile else ""
     place = f"主动公开渠道“{fig.row}”"
     engine.add(rule, p, place=f"{place}（正文与数据）", message=f"{said}，但数据中{place}为 {_num(data)}{at}。",
-               expected=_num(data), found=_num(fig.value), channel_seq=int(ch["seq"].iloc[i]), file=file,
+               expected=_num(data), found=_num(fig.value), channel_seq=int(seqs[i]), file=file,
                line=fig.line if with_lines else None, order=(0, k))
     return _FAIL
+
+
+def _figure_cache(engine: _Engine) -> Any:
+    """The figures each text states (the prose reader), kept beside the dataset's cache when it has one."""
+    fc = engine._cache.get("figure_cache")
+    if fc is None:
+        from .matrix import CACHE_DIR_KEY
+        from .report_text import FigureCache
+
+        fc = engine._cache["figure_cache"] = FigureCache(engine.ds._derived.get(CACHE_DIR_KEY))
+    return fc
 
 
 def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, str, str, int | None]],
                    file: str) -> None:
     """N2: every figure the text states against the data (the proactive total, table cells)."""
     from .io.narrative import join_sections
-    from .io.textfile import read_text
     from .model import Section
-    from .report_text import stated_figures
 
-    aid = str(engine.agency_cats[engine.codes[p]])
+    code = int(engine.codes[p])
     year = int(engine.years[p])
-    text = None
-    if file and Path(file).is_file():
-        try:
-            text, _ = read_text(Path(file))
-        except Exception:  # an unreadable file: its lines are not known, use the sections
-            text = None
+    text = engine._cache.get("raw_text", {}).get(p)  # the file as read: its lines are the file's
     with_lines = text is not None
     if text is None:
         text = join_sections([Section(h, b) for h, b, _, _ in rows])
-    stated = stated_figures(text, file or "正文", engine.ds.agency(aid), year)
-    rep = engine.ds.reports
+    agencies = engine._cache.setdefault("agency_objects", {})
+    if code not in agencies:
+        agencies[code] = engine.ds.agency(str(engine.agency_cats[code]))
+    stated = _figure_cache(engine).get(text, file or "正文", agencies[code], year)
+    totals = engine._cache.get("totals")
+    if totals is None:
+        rep = engine.ds.reports
+        totals = engine._cache["totals"] = (rep["proactive_total"].to_numpy(dtype=np.float64),
+                                            rep["proactive_total_mark"].to_numpy())
     lut = _luts()
     status: list[int] = []
     for k, fig in enumerate(stated):
@@ -1621,11 +1643,10 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
             status.append(_channel_agrees(engine, rule, p, fig, said, file, with_lines, k))
             continue
         if not fig.table:
-            mark = int(rep["proactive_total_mark"].iloc[p])
-            if mark != _VALUE:
+            if int(totals[1][p]) != _VALUE:
                 status.append(_NA)
                 continue
-            data = float(rep["proactive_total"].iloc[p])
+            data = float(totals[0][p])
             if abs(data - fig.value) <= TOLERANCE:
                 status.append(_PASS)
                 continue
