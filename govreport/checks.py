@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import html
 import math
+import os
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -432,7 +433,7 @@ class _Engine:
         if rule.hint:
             message += rule.hint
         code = int(self.codes[pos])
-        aid = str(self.agency_cats[code])
+        aid = _agency_ids(self)[code]
         year = int(self.years[pos])
         fp = hashlib.blake2b(f"{rule.id}\x1f{aid}\x1f{year}\x1f{place}".encode(), digest_size=8).hexdigest()
         rec = {
@@ -1475,10 +1476,16 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
 
         root = Path(ds.root)
         raw: dict[int, str] = engine._cache.setdefault("raw_text", {})
-        for p in np.flatnonzero(engine.sel):
-            rel = layout.narrative_path(str(engine.agency_cats[engine.codes[p]]), int(engine.years[p]))
+        sel = np.flatnonzero(engine.sel)
+        files = _narrative_files(root) if len(sel) > 1000 else None  # one listing instead of a stat each
+        ids = _agency_ids(engine)
+        for p in sel:
+            aid, year = ids[engine.codes[p]], int(engine.years[p])
+            if files is not None and (aid, year) not in files:
+                continue
+            rel = layout.narrative_path(aid, year)
             path = root / rel
-            if not path.exists():
+            if files is None and not path.exists():
                 continue
             try:
                 text, _ = read_text(path)
@@ -1491,8 +1498,31 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
     return out
 
 
+def _agency_ids(engine: _Engine) -> np.ndarray:
+    """The agency id of each agency code, as Python strings (cached)."""
+    ids = engine._cache.get("agency_ids")
+    if ids is None:
+        ids = engine._cache["agency_ids"] = np.asarray([str(a) for a in engine.agency_cats], dtype=object)
+    return ids
+
+
+def _narrative_files(root: Path) -> set[tuple[str, int]]:
+    """(agency id, year) of every ``narratives/<agency_id>/<year>.md`` under a dataset directory."""
+    out: set[tuple[str, int]] = set()
+    base = root / layout.NARRATIVES_DIR
+    if not base.is_dir():
+        return out
+    for d in os.scandir(base):
+        if d.is_dir():
+            for f in os.scandir(d.path):
+                stem, dot, ext = f.name.rpartition(".")
+                if dot and ext == "md" and stem.isdigit():
+                    out.add((d.name, int(stem)))
+    return out
+
+
 def _text_file(engine: _Engine, rel: str) -> str:
-    return str(Path(engine.ds.root) / rel) if rel and engine.ds.root is not None else rel
+    return os.path.join(str(engine.ds.root), rel) if rel and engine.ds.root is not None else rel
 
 
 def _table_present(engine: _Engine, p: int, table: str) -> bool:
@@ -1501,6 +1531,53 @@ def _table_present(engine: _Engine, p: int, table: str) -> bool:
         if (t == table or (table == "t2" and t.startswith("t2"))) and engine.present[p, i]:
             return True
     return False
+
+
+def _part_figures(engine: _Engine) -> list[np.ndarray]:
+    """Per official part (formats.SECTION_SPECS): which reports have figures shown in it."""
+    cached = engine._cache.get("part_figures")
+    if cached is None:
+        from .formats import SECTION_SPECS
+
+        total_mark = engine.ds.reports["proactive_total_mark"].to_numpy()
+        cached = []
+        for spec in SECTION_SPECS:
+            has = np.zeros(engine.n, dtype=bool)
+            for i, (_v, t) in enumerate(_luts().table_keys):
+                if any(t == x or (x == "t2" and t.startswith("t2")) for x in spec.tables):
+                    has |= engine.present[:, i]
+            if spec.proactive:
+                has |= total_mark != _BLANK
+            cached.append(has)
+        engine._cache["part_figures"] = cached
+    return cached
+
+
+_FORMATTED = ("2019", "2021", "hybrid")
+
+
+def _no_text(engine: _Engine, rule: Rule, pos: np.ndarray) -> None:
+    """N1 for reports without any text: one instance each (vectorised; a finding per failing report)."""
+    from .formats import SECTION_SPECS
+    from .report_text import official_headings
+
+    if not len(pos):
+        return
+    formatted = np.isin(_report_dates(engine)["format"][pos], _FORMATTED)
+    figures = np.stack([f[pos] for f in _part_figures(engine)], axis=1)  # reports × parts
+    fail = ~formatted | ~figures.all(axis=1)
+    engine.tally(rule, pos, np.where(fail, _FAIL, _PASS))
+    for i in np.flatnonzero(fail):
+        p = int(pos[i])
+        aid, year = _agency_ids(engine)[engine.codes[p]], int(engine.years[p])
+        file = "" if engine.ds._sections is not None else _text_file(engine, layout.narrative_path(aid, year))
+        if formatted[i]:
+            heads = official_headings(year)
+            missing = "、".join(f"“{heads[k]}”" for k in range(len(SECTION_SPECS)) if not figures[i, k])
+            message = f"报告没有正文：缺少{missing}部分（这些部分没有表格数据，须有文字）。"
+        else:
+            message = "报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。"
+        engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file, message=message)
 
 
 def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
@@ -1512,28 +1589,32 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
     if text is None:
         engine.tally(rule, sel, _NA)
         return
+    has = np.zeros(engine.n, dtype=bool)
+    has[np.fromiter(text.keys(), dtype=np.int64, count=len(text))] = True
+    without = sel[~has[sel]]
+    if check.kind == "parts_present":
+        _no_text(engine, rule, without)
+    else:
+        engine.tally(rule, without, _NA)
     fmt = _report_dates(engine)["format"]
-    for p in sel:
-        p = int(p)
-        got = text.get(p, [])
-        if got is None:  # the narrative file cannot be read: not assessable (rendering names the problem)
+    figures = _part_figures(engine) if check.kind == "parts_present" else []
+    for p in sorted(text):
+        rows = text[p]
+        if rows is None:  # the narrative file cannot be read: not assessable (rendering names the problem)
             engine.tally(rule, np.array([p]), _NA)
             continue
-        rows = got
         aid = str(engine.agency_cats[engine.codes[p]])
         year = int(engine.years[p])
-        file = _text_file(engine, rows[0][2] if rows else layout.narrative_path(aid, year))
-        if engine.ds._sections is not None and not rows:
-            file = ""
+        file = _text_file(engine, rows[0][2] if rows and rows[0][2] else layout.narrative_path(aid, year))
+        if engine.ds._sections is not None:
+            file = _text_file(engine, rows[0][2]) if rows and rows[0][2] else ""
         if check.kind == "parts_present":
-            if fmt[p] in ("2019", "2021", "hybrid"):
+            if fmt[p] in _FORMATTED:
                 topics = assign_topics([h for h, *_ in rows])
                 heads = official_headings(year)
-                for spec, heading in zip(SECTION_SPECS, heads, strict=True):
+                for k, (spec, heading) in enumerate(zip(SECTION_SPECS, heads, strict=True)):
                     mine = [r for r, t in zip(rows, topics, strict=True) if t == spec.topic]
-                    figures = any(_table_present(engine, p, t) for t in spec.tables) or (
-                        spec.proactive and int(engine.ds.reports["proactive_total_mark"].iloc[p]) != _BLANK)
-                    if any(b.strip() for _, b, _, _ in mine) or figures:
+                    if any(b.strip() for _, b, _, _ in mine) or figures[k][p]:
                         engine.tally(rule, np.array([p]), _PASS)
                         continue
                     engine.tally(rule, np.array([p]), _FAIL)
@@ -1543,14 +1624,13 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
                     else:
                         message, found, line = f"正文缺少“{heading}”部分{tables}。", "缺少", None
                     engine.add(rule, p, place=f"正文“{heading}”", message=message, expected="有文字",
-                               found=found, file=file, line=line, order=(SECTION_SPECS.index(spec),))
+                               found=found, file=file, line=line, order=(k,))
+            elif any(b.strip() for _, b, _, _ in rows):
+                engine.tally(rule, np.array([p]), _PASS)
             else:
-                if any(b.strip() for _, b, _, _ in rows):
-                    engine.tally(rule, np.array([p]), _PASS)
-                else:
-                    engine.tally(rule, np.array([p]), _FAIL)
-                    engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file,
-                               message="报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。")
+                engine.tally(rule, np.array([p]), _FAIL)
+                engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file,
+                           message="报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。")
         elif check.kind == "no_draft_mark":
             if not rows:
                 engine.tally(rule, np.array([p]), _NA)

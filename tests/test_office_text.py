@@ -123,7 +123,7 @@ def test_narrative_command_writes_the_skeleton(two_years):
     target = two_years / "narratives" / "t-001" / "2021.md"
     assert not target.exists()
     before = cli("check", two_years, "--year", 2021)
-    assert before.returncode == 1 and "N1" in before.stdout and "正文缺少“一、总体情况”部分" in before.stdout
+    assert before.returncode == 1 and "N1" in before.stdout and "报告没有正文：缺少“一、总体情况”" in before.stdout
     res = cli("narrative", "--agency", "t-001", "--year", 2021, "--data", two_years)
     assert res.returncode == 0, res.stderr
     assert "沿用上年文字的草稿" in res.stdout
