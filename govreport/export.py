@@ -213,7 +213,7 @@ def data_dictionary() -> pd.DataFrame:
         ("cells", "unit", "", "unit of the value: 件, 项, 个, 万元, 元"),
         ("cells", "value", "see unit", "the figure; empty when status is blank or not_applicable"),
         ("cells", "status", "", STATUS_MEANING),
-        ("cells", "note", "", "where a figure stated in prose came from"),
+        ("cells", "note", "", layout.CELLS.field("note").doc),
     ]
     rows += [("channels", *c) for c in common]
     rows += [

@@ -245,7 +245,7 @@ def _execute_job(job: Job) -> ExecOutcome:
 
     found = checks.run(ds, agencies=[res.agency_id], years=[res.year])
     counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
-    held = bool(found.errors) and not job.allow_errors
+    held = bool(found.errors) and not job.allow_errors and job.html  # only a requested publication is held
     recorded_params = {**public, **job.extra}
     if job.allow_errors and found.errors:
         recorded_params["allow_errors"] = True  # published over errors, on the user's explicit request
