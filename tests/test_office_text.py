@@ -149,6 +149,20 @@ def test_narrative_command_never_overwrites(two_years):
     assert res.returncode == 0 and target.read_bytes() != before
 
 
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_template_text_sheet_prefilled_with_sentences_and_draft(two_years, tmp_path, year):
+    out = tmp_path / "t.xlsx"
+    res = cli("template", "--agency", "t-001", "--year", year, "--data", two_years, "--out", out)
+    assert res.returncode == 0, res.stderr
+    ws = openpyxl.load_workbook(out)[L.TEXT_SHEET]
+    loc = Locator(ws)
+    body = {h[:2]: ws.cell(row=loc.row_of(h), column=2).value or "" for h in official_headings(year)}
+    if year == 2021:  # figures in the dataset, no text yet: the standard sentences, last year's text as a draft
+        assert body["一、"].startswith(DRAFT_MARK) and "新收到政府信息公开申请" in body["三、"]
+    else:  # a new year: last year (2021) has no text of its own, so nothing to offer but the headings
+        assert set(body.values()) == {""}
+
+
 # ------------------------------------------------------------------------------------- import with text
 
 
