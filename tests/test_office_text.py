@@ -227,6 +227,24 @@ def test_import_without_text_says_how_to_add_it(tmp_path):
     assert not (data / "narratives").exists()
 
 
+def test_correction_without_text_is_checked_against_the_text_in_the_dataset(tmp_path, seed_dir):
+    out = tmp_path / "seed.xlsx"
+    assert cli("template", "--agency", "150821-minzhengju", "--year", 2020, "--data", seed_dir,
+               "--out", out).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    del wb[L.TEXT_SHEET]  # a workbook without the text (an older template, or its CSV)
+    ws = wb[SHEET]
+    cells = Locator(ws).table_cells("2019", "t4")
+    for col in ("review_pending", "review_total"):  # one review case, still pending: the tables add up
+        ws.cell(*cells[("value", col)]).value = 1
+    wb.save(out)
+    before = tree(seed_dir)
+    res = cli("import", out, "--data", seed_dir, "--replace")
+    # … but the seed's text says there was none: refused, nothing written
+    assert res.returncode == 1 and "N2" in res.stdout and "至今未发生" in res.stdout
+    assert "表四 “行政复议·总计” 列" in res.stdout and tree(seed_dir) == before
+
+
 # ------------------------------------------------------------------------------- rendering is gated
 
 
