@@ -6,7 +6,9 @@ The first tests are fast (no rendering); the end-to-end ones render HTML (no PDF
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import json
 import subprocess
 import sys
@@ -39,9 +41,21 @@ from tests.test_checks import valid
 AGENCY_ID = "t-150200-ceshiju"
 
 
-def cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def cli(*args: object) -> subprocess.CompletedProcess[str]:
+    """The command line as a user runs it (a new process)."""
     return subprocess.run([sys.executable, "-m", "govreport", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+                          timeout=300)
+
+
+def run(*args: object) -> subprocess.CompletedProcess[str]:
+    """The same command through ``govreport.cli.main`` in this process (what the console script calls):
+    exit status and output as :func:`cli` gives them, without a new interpreter's start-up."""
+    from govreport.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -122,37 +136,37 @@ def two_years(tmp_path) -> Path:
 def test_narrative_command_writes_the_skeleton(two_years):
     target = two_years / "narratives" / "t-001" / "2021.md"
     assert not target.exists()
-    before = cli("check", two_years, "--year", 2021)
+    before = run("check", two_years, "--year", 2021)
     assert before.returncode == 1 and "N1" in before.stdout and "报告没有正文：缺少“一、总体情况”" in before.stdout
-    res = cli("narrative", "--agency", "t-001", "--year", 2021, "--data", two_years)
+    res = run("narrative", "--agency", "t-001", "--year", 2021, "--data", two_years)
     assert res.returncode == 0, res.stderr
     assert "沿用上年文字的草稿" in res.stdout
     text = target.read_text(encoding="utf-8")
     assert [h for h, _, _ in split_sections(text)] == list(official_headings(2021))
     # text and tables agree from the start; the draft holds the report back until it is revised (N3)
-    after = cli("check", two_years, "--year", 2021, "--json")
+    after = run("check", two_years, "--year", 2021, "--json")
     found = json.loads(after.stdout)["findings"]
     assert {f["rule"] for f in found} == {"N3"} and after.returncode == 1
     assert {f["place"] for f in found} == {"正文“一、总体情况”部分", "正文“五、存在的主要问题及改进情况”部分",
                                            "正文“六、其他需要报告的事项”部分"}
     target.write_text(text.replace(DRAFT_MARK, ""), encoding="utf-8")
-    assert cli("check", two_years, "--year", 2021).returncode == 0
+    assert run("check", two_years, "--year", 2021).returncode == 0
 
 
 def test_narrative_command_never_overwrites(two_years):
     target = two_years / "narratives" / "t-001" / "2020.md"
     before = target.read_bytes()
-    res = cli("narrative", "--agency", "t-001", "--year", 2020, "--data", two_years)
+    res = run("narrative", "--agency", "t-001", "--year", 2020, "--data", two_years)
     assert res.returncode == 2 and "已存在，未覆盖" in res.stderr and "--force" in res.stderr
     assert "Traceback" not in res.stderr and target.read_bytes() == before
-    res = cli("narrative", "--agency", "t-001", "--year", 2020, "--data", two_years, "--force")
+    res = run("narrative", "--agency", "t-001", "--year", 2020, "--data", two_years, "--force")
     assert res.returncode == 0 and target.read_bytes() != before
 
 
 @pytest.mark.parametrize("year", [2021, 2022])
 def test_template_text_sheet_prefilled_with_sentences_and_draft(two_years, tmp_path, year):
     out = tmp_path / "t.xlsx"
-    res = cli("template", "--agency", "t-001", "--year", year, "--data", two_years, "--out", out)
+    res = run("template", "--agency", "t-001", "--year", year, "--data", two_years, "--out", out)
     assert res.returncode == 0, res.stderr
     ws = openpyxl.load_workbook(out)[L.TEXT_SHEET]
     loc = Locator(ws)
@@ -168,7 +182,7 @@ def test_template_text_sheet_prefilled_with_sentences_and_draft(two_years, tmp_p
 
 def _office_template(tmp_path: Path, data: Path, *, text: dict[str, str] | None = None) -> Path:
     out = tmp_path / "办公室填报.xlsx"
-    res = cli("template", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out)
+    res = run("template", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out)
     assert res.returncode == 0, res.stderr
     fill_template(out, sample_filling("2021"))
     fill_text(out, text)
@@ -178,7 +192,7 @@ def _office_template(tmp_path: Path, data: Path, *, text: dict[str, str] | None 
 def test_import_brings_the_text_and_names_the_workbook_cells(tmp_path):
     data = tmp_path / "data"
     path = _office_template(tmp_path, data)
-    res = cli("import", path, "--data", data)
+    res = run("import", path, "--data", data)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "报告正文 6 部分" in res.stdout
     narrative = data / "narratives" / AGENCY_ID / "2021.md"
@@ -188,13 +202,13 @@ def test_import_brings_the_text_and_names_the_workbook_cells(tmp_path):
     ws = openpyxl.load_workbook(path)[SHEET]
     rr, cc = Locator(ws).table_cells("2021", "t3")[("granted", "natural_person")]
     assert r.table("t3").notes[("granted", "natural_person")] == f"办公室填报.xlsx {SHEET}!{L.col_letter(cc)}{rr}"
-    assert cli("check", data).returncode == 0
+    assert run("check", data).returncode == 0
 
 
 def test_import_refuses_a_text_with_a_missing_part(tmp_path):
     data = tmp_path / "data"
     path = _office_template(tmp_path, data, text={"二": "（测试用文字）见下表。", "三": "见下表。"})
-    res = cli("import", path, "--data", data)
+    res = run("import", path, "--data", data)
     assert res.returncode == 1 and "N1" in res.stdout and "正文缺少“一、总体情况”部分" in res.stdout
     assert "未导入" in res.stderr and not data.exists()
 
@@ -211,7 +225,7 @@ def test_import_bad_text_sheet_is_a_user_mistake(tmp_path, seed_dir, change):
         ws.cell(row=row, column=2).value = '="改进"&"措施"'
     wb.save(path)
     before = tree(seed_dir)
-    res = cli("import", path, "--data", seed_dir)
+    res = run("import", path, "--data", seed_dir)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert f"{L.TEXT_SHEET}" in res.stderr and f"{'A' if change == 'label' else 'B'}{row}" in res.stderr
     assert tree(seed_dir) == before
@@ -220,16 +234,16 @@ def test_import_bad_text_sheet_is_a_user_mistake(tmp_path, seed_dir, change):
 def test_import_without_text_says_how_to_add_it(tmp_path):
     data = tmp_path / "data"
     out = tmp_path / "t.xlsx"
-    assert cli("template", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out).returncode == 0
+    assert run("template", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out).returncode == 0
     fill_template(out, sample_filling("2021"))
-    res = cli("import", out, "--data", data)
+    res = run("import", out, "--data", data)
     assert res.returncode == 0 and "govreport narrative" in res.stderr
     assert not (data / "narratives").exists()
 
 
 def test_correction_without_text_is_checked_against_the_text_in_the_dataset(tmp_path, seed_dir):
     out = tmp_path / "seed.xlsx"
-    assert cli("template", "--agency", "150821-minzhengju", "--year", 2020, "--data", seed_dir,
+    assert run("template", "--agency", "150821-minzhengju", "--year", 2020, "--data", seed_dir,
                "--out", out).returncode == 0
     wb = openpyxl.load_workbook(out)
     del wb[L.TEXT_SHEET]  # a workbook without the text (an older template, or its CSV)
@@ -239,7 +253,7 @@ def test_correction_without_text_is_checked_against_the_text_in_the_dataset(tmp_
         ws.cell(*cells[("value", col)]).value = 1
     wb.save(out)
     before = tree(seed_dir)
-    res = cli("import", out, "--data", seed_dir, "--replace")
+    res = run("import", out, "--data", seed_dir, "--replace")
     # … but the seed's text says there was none: refused, nothing written
     assert res.returncode == 1 and "N2" in res.stdout and "至今未发生" in res.stdout
     assert "表四 “行政复议·总计” 列" in res.stdout and tree(seed_dir) == before
