@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .channels import Qualifier
-from .errors import ParameterError
+from .errors import GovreportError, ParameterError
 from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
 from .matrix import ABSENT as _ABSENT
@@ -1708,7 +1708,11 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
     agencies = engine._cache.setdefault("agency_objects", {})
     if code not in agencies:
         agencies[code] = engine.ds.agency(str(engine.agency_cats[code]))
-    stated = _figure_cache(engine).get(text, file or "正文", agencies[code], year)
+    try:
+        stated = _figure_cache(engine).get(text, file or "正文", agencies[code], year)
+    except GovreportError:  # a text the prose reader refuses: its figures cannot be compared
+        engine.tally(rule, np.array([p]), _NA)
+        return
     totals = engine._cache.get("totals")
     if totals is None:
         rep = engine.ds.reports

@@ -97,9 +97,12 @@ def _applications_sentence(report: Report) -> str:
 
     new, carried, done, cf = v("new_received"), v("carried_over"), v("results_total"), v("carried_forward")
     granted, partial = v("granted"), v("partial")
-    if new.is_value and carried.is_value and new.value == 0 and carried.value == 0 and \
-            (not done.is_value or done.value == 0):
-        return f"{report.year}年，本机关未收到政府信息公开申请，无上年结转申请。"
+    def none(f: Figure) -> bool:
+        return not f.is_value or f.value == 0
+
+    if new.is_value and new.value == 0 and none(carried) and none(done) and none(cf):
+        no_carry = "，无上年结转申请" if carried.is_value else ""
+        return f"{report.year}年，本机关未收到政府信息公开申请{no_carry}。"
     clauses: list[str] = []
     if new.is_value:
         clauses.append(f"本机关新收到政府信息公开申请{_n(new)}件")
