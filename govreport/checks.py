@@ -39,6 +39,7 @@ import datetime as dt
 import hashlib
 import html
 import math
+import os
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .channels import Qualifier
-from .errors import ParameterError
+from .errors import GovreportError, ParameterError
 from .formats import FORMATS, TableSpec, cell_catalog
 from .io import layout
 from .keys import ReportIndex, agency_year_key, frame_keys, row_positions
@@ -442,7 +443,7 @@ class _Engine:
         if rule.hint:
             message += rule.hint
         code = int(self.codes[pos])
-        aid = str(self.agency_cats[code])
+        aid = _agency_ids(self)[code]
         year = int(self.years[pos])
         fp = hashlib.blake2b(f"{rule.id}\x1f{aid}\x1f{year}\x1f{place}".encode(), digest_size=8).hexdigest()
         rec = {
@@ -1427,27 +1428,17 @@ def _report_predicate(engine: _Engine, rule: Rule, check: ReportPredicate) -> No
 # ======================================================================================== text
 
 
-def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | None]]] | None:
-    """Each selected report's narrative sections as (heading, body, file, line), by report position;
-    None when the dataset's narratives are not known (a report checked on its own without its text)."""
+def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | None]] | None] | None:
+    """Each selected report's narrative sections as (heading, body, file, line), by report position (a
+    report without a narrative file: no entry; one whose file cannot be read: None, not assessable —
+    rendering it names the problem); None when the dataset's narratives are not known at all (a report
+    checked on its own without its text)."""
     if "text" in engine._cache:
         return engine._cache["text"]
     ds = engine.ds
-    out: dict[int, list[tuple[str, str, str, int | None]]] | None
+    out: dict[int, list[tuple[str, str, str, int | None]] | None] | None = {}
     frame = ds._sections
-    if frame is None and ds.root is None:
-        out = None
-    else:
-        if frame is None:
-            sel = np.flatnonzero(engine.sel)
-            if engine.all_selected:
-                frame = ds.sections
-            else:
-                from .io.narrative import read_sections
-
-                keys = [(str(engine.agency_cats[engine.codes[p]]), int(engine.years[p])) for p in sel]
-                frame = read_sections(ds.root, [(a, y, layout.narrative_path(a, y)) for a, y in keys])
-        out = {}
+    if frame is not None:
         if len(frame):
             codes = engine.agency_cats.get_indexer(pd.Index(frame["agency_id"].astype(str)))
             keys = agency_year_key(codes, frame["year"].to_numpy())
@@ -1456,13 +1447,63 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
                                       strict=True):
                 if p >= 0 and engine.sel[p]:
                     line = None if ln is None or pd.isna(ln) else int(ln)
-                    out.setdefault(int(p), []).append((str(h or ""), str(b or ""), str(f or ""), line))
+                    out.setdefault(int(p), []).append((str(h or ""), str(b or ""), str(f or ""), line))  # type: ignore[union-attr]
+    elif ds.root is None:
+        out = None
+    else:
+        from .errors import GovreportError
+        from .io.narrative import split_sections
+        from .io.textfile import read_text
+
+        root = Path(ds.root)
+        raw: dict[int, str] = engine._cache.setdefault("raw_text", {})
+        sel = np.flatnonzero(engine.sel)
+        files = _narrative_files(root) if len(sel) > 1000 else None  # one listing instead of a stat each
+        ids = _agency_ids(engine)
+        for p in sel:
+            aid, year = ids[engine.codes[p]], int(engine.years[p])
+            if files is not None and (aid, year) not in files:
+                continue
+            rel = layout.narrative_path(aid, year)
+            path = root / rel
+            if files is None and not path.exists():
+                continue
+            try:
+                text, _ = read_text(path)
+            except (GovreportError, OSError):
+                out[int(p)] = None
+                continue
+            raw[int(p)] = text
+            out[int(p)] = [(h, b, rel, ln) for h, b, ln in split_sections(text)]
     engine._cache["text"] = out
     return out
 
 
+def _agency_ids(engine: _Engine) -> np.ndarray:
+    """The agency id of each agency code, as Python strings (cached)."""
+    ids = engine._cache.get("agency_ids")
+    if ids is None:
+        ids = engine._cache["agency_ids"] = np.asarray([str(a) for a in engine.agency_cats], dtype=object)
+    return ids
+
+
+def _narrative_files(root: Path) -> set[tuple[str, int]]:
+    """(agency id, year) of every ``narratives/<agency_id>/<year>.md`` under a dataset directory."""
+    out: set[tuple[str, int]] = set()
+    base = root / layout.NARRATIVES_DIR
+    if not base.is_dir():
+        return out
+    for d in os.scandir(base):
+        if d.is_dir():
+            for f in os.scandir(d.path):
+                stem, dot, ext = f.name.rpartition(".")
+                if dot and ext == "md" and stem.isdigit():
+                    out.add((d.name, int(stem)))
+    return out
+
+
 def _text_file(engine: _Engine, rel: str) -> str:
-    return str(Path(engine.ds.root) / rel) if rel and engine.ds.root is not None else rel
+    return os.path.join(str(engine.ds.root), rel) if rel and engine.ds.root is not None else rel
 
 
 def _table_present(engine: _Engine, p: int, table: str) -> bool:
@@ -1471,6 +1512,53 @@ def _table_present(engine: _Engine, p: int, table: str) -> bool:
         if (t == table or (table == "t2" and t.startswith("t2"))) and engine.present[p, i]:
             return True
     return False
+
+
+def _part_figures(engine: _Engine) -> list[np.ndarray]:
+    """Per official part (formats.SECTION_SPECS): which reports have figures shown in it."""
+    cached = engine._cache.get("part_figures")
+    if cached is None:
+        from .formats import SECTION_SPECS
+
+        total_mark = engine.ds.reports["proactive_total_mark"].to_numpy()
+        cached = []
+        for spec in SECTION_SPECS:
+            has = np.zeros(engine.n, dtype=bool)
+            for i, (_v, t) in enumerate(_luts().table_keys):
+                if any(t == x or (x == "t2" and t.startswith("t2")) for x in spec.tables):
+                    has |= engine.present[:, i]
+            if spec.proactive:
+                has |= total_mark != _BLANK
+            cached.append(has)
+        engine._cache["part_figures"] = cached
+    return cached
+
+
+_FORMATTED = ("2019", "2021", "hybrid")
+
+
+def _no_text(engine: _Engine, rule: Rule, pos: np.ndarray) -> None:
+    """N1 for reports without any text: one instance each (vectorised; a finding per failing report)."""
+    from .formats import SECTION_SPECS
+    from .report_text import official_headings
+
+    if not len(pos):
+        return
+    formatted = np.isin(_report_dates(engine)["format"][pos], _FORMATTED)
+    figures = np.stack([f[pos] for f in _part_figures(engine)], axis=1)  # reports × parts
+    fail = ~formatted | ~figures.all(axis=1)
+    engine.tally(rule, pos, np.where(fail, _FAIL, _PASS))
+    for i in np.flatnonzero(fail):
+        p = int(pos[i])
+        aid, year = _agency_ids(engine)[engine.codes[p]], int(engine.years[p])
+        file = "" if engine.ds._sections is not None else _text_file(engine, layout.narrative_path(aid, year))
+        if formatted[i]:
+            heads = official_headings(year)
+            missing = "、".join(f"“{heads[k]}”" for k in range(len(SECTION_SPECS)) if not figures[i, k])
+            message = f"报告没有正文：缺少{missing}部分（这些部分没有表格数据，须有文字）。"
+        else:
+            message = "报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。"
+        engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file, message=message)
 
 
 def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
@@ -1482,24 +1570,32 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
     if text is None:
         engine.tally(rule, sel, _NA)
         return
+    has = np.zeros(engine.n, dtype=bool)
+    has[np.fromiter(text.keys(), dtype=np.int64, count=len(text))] = True
+    without = sel[~has[sel]]
+    if check.kind == "parts_present":
+        _no_text(engine, rule, without)
+    else:
+        engine.tally(rule, without, _NA)
     fmt = _report_dates(engine)["format"]
-    for p in sel:
-        p = int(p)
-        rows = text.get(p, [])
+    figures = _part_figures(engine) if check.kind == "parts_present" else []
+    for p in sorted(text):
+        rows = text[p]
+        if rows is None:  # the narrative file cannot be read: not assessable (rendering names the problem)
+            engine.tally(rule, np.array([p]), _NA)
+            continue
         aid = str(engine.agency_cats[engine.codes[p]])
         year = int(engine.years[p])
-        file = _text_file(engine, rows[0][2] if rows else layout.narrative_path(aid, year))
-        if engine.ds._sections is not None and not rows:
-            file = ""
+        file = _text_file(engine, rows[0][2] if rows and rows[0][2] else layout.narrative_path(aid, year))
+        if engine.ds._sections is not None:
+            file = _text_file(engine, rows[0][2]) if rows and rows[0][2] else ""
         if check.kind == "parts_present":
-            if fmt[p] in ("2019", "2021", "hybrid"):
+            if fmt[p] in _FORMATTED:
                 topics = assign_topics([h for h, *_ in rows])
                 heads = official_headings(year)
-                for spec, heading in zip(SECTION_SPECS, heads, strict=True):
+                for k, (spec, heading) in enumerate(zip(SECTION_SPECS, heads, strict=True)):
                     mine = [r for r, t in zip(rows, topics, strict=True) if t == spec.topic]
-                    figures = any(_table_present(engine, p, t) for t in spec.tables) or (
-                        spec.proactive and int(engine.ds.reports["proactive_total_mark"].iloc[p]) != _BLANK)
-                    if any(b.strip() for _, b, _, _ in mine) or figures:
+                    if any(b.strip() for _, b, _, _ in mine) or figures[k][p]:
                         engine.tally(rule, np.array([p]), _PASS)
                         continue
                     engine.tally(rule, np.array([p]), _FAIL)
@@ -1509,14 +1605,13 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
                     else:
                         message, found, line = f"正文缺少“{heading}”部分{tables}。", "缺少", None
                     engine.add(rule, p, place=f"正文“{heading}”", message=message, expected="有文字",
-                               found=found, file=file, line=line, order=(SECTION_SPECS.index(spec),))
+                               found=found, file=file, line=line, order=(k,))
+            elif any(b.strip() for _, b, _, _ in rows):
+                engine.tally(rule, np.array([p]), _PASS)
             else:
-                if any(b.strip() for _, b, _, _ in rows):
-                    engine.tally(rule, np.array([p]), _PASS)
-                else:
-                    engine.tally(rule, np.array([p]), _FAIL)
-                    engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file,
-                               message="报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。")
+                engine.tally(rule, np.array([p]), _FAIL)
+                engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file,
+                           message="报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。")
         elif check.kind == "no_draft_mark":
             if not rows:
                 engine.tally(rule, np.array([p]), _NA)
@@ -1534,15 +1629,24 @@ def _text_predicate(engine: _Engine, rule: Rule, check: TextPredicate) -> None:
             _figures_agree(engine, rule, p, rows, file)
         else:  # pragma: no cover - rules.py and this module are kept in step by tests
             raise AssertionError(check.kind)
+    if check.kind == "figures_agree":
+        _figure_cache(engine).save()
 
 
 def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, file: str, with_lines: bool,
                     k: int) -> int:
     """N2 for a channel figure of the text: against the data's channel of the same label (as written)."""
     c = _channel_data(engine)
-    ch = c["frame"]
-    rows = np.flatnonzero(c["pos"] == p)
-    hit = [int(i) for i in rows if str(ch["label"].iloc[int(i)]) == fig.row]
+    idx = engine._cache.get("channel_blocks")
+    if idx is None:  # each report's channel rows, once: (order, start per report)
+        ch = c["frame"]
+        order = np.argsort(c["pos"], kind="stable")
+        starts = np.searchsorted(c["pos"][order], np.arange(engine.n + 1))
+        idx = engine._cache["channel_blocks"] = (
+            order, starts, ch["label"].astype(str).to_numpy(dtype=object),
+            ch["line"].to_numpy() if "line" in ch else None, ch["seq"].to_numpy())
+    order, starts, labels, lines, seqs = idx
+    hit = [int(i) for i in order[starts[p]:starts[p + 1]] if labels[i] == fig.row]
     if len(hit) != 1 or int(c["marks"][hit[0]]) != _VALUE:
         return _NA
     i = hit[0]
@@ -1550,36 +1654,51 @@ def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, fi
     if abs(data - fig.value) <= TOLERANCE:
         return _PASS
     cfile = engine.files["channels"]
-    line = int(ch["line"].iloc[i]) if cfile and "line" in ch else None
+    line = int(lines[i]) if cfile and lines is not None else None
     at = f"（{_where(cfile, line)}）" if cfile else ""
     place = f"主动公开渠道“{fig.row}”"
     engine.add(rule, p, place=f"{place}（正文与数据）", message=f"{said}，但数据中{place}为 {_num(data)}{at}。",
-               expected=_num(data), found=_num(fig.value), channel_seq=int(ch["seq"].iloc[i]), file=file,
+               expected=_num(data), found=_num(fig.value), channel_seq=int(seqs[i]), file=file,
                line=fig.line if with_lines else None, order=(0, k))
     return _FAIL
+
+
+def _figure_cache(engine: _Engine) -> Any:
+    """The figures each text states (the prose reader), kept beside the dataset's cache when it has one."""
+    fc = engine._cache.get("figure_cache")
+    if fc is None:
+        from .matrix import CACHE_DIR_KEY
+        from .report_text import FigureCache
+
+        fc = engine._cache["figure_cache"] = FigureCache(engine.ds._derived.get(CACHE_DIR_KEY))
+    return fc
 
 
 def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, str, str, int | None]],
                    file: str) -> None:
     """N2: every figure the text states against the data (the proactive total, table cells)."""
     from .io.narrative import join_sections
-    from .io.textfile import read_text
     from .model import Section
-    from .report_text import stated_figures
 
-    aid = str(engine.agency_cats[engine.codes[p]])
+    code = int(engine.codes[p])
     year = int(engine.years[p])
-    text = None
-    if file and Path(file).is_file():
-        try:
-            text, _ = read_text(Path(file))
-        except Exception:  # an unreadable file: its lines are not known, use the sections
-            text = None
+    text = engine._cache.get("raw_text", {}).get(p)  # the file as read: its lines are the file's
     with_lines = text is not None
     if text is None:
         text = join_sections([Section(h, b) for h, b, _, _ in rows])
-    stated = stated_figures(text, file or "正文", engine.ds.agency(aid), year)
-    rep = engine.ds.reports
+    agencies = engine._cache.setdefault("agency_objects", {})
+    if code not in agencies:
+        agencies[code] = engine.ds.agency(str(engine.agency_cats[code]))
+    try:
+        stated = _figure_cache(engine).get(text, file or "正文", agencies[code], year)
+    except GovreportError:  # a text the prose reader refuses: its figures cannot be compared
+        engine.tally(rule, np.array([p]), _NA)
+        return
+    totals = engine._cache.get("totals")
+    if totals is None:
+        rep = engine.ds.reports
+        totals = engine._cache["totals"] = (rep["proactive_total"].to_numpy(dtype=np.float64),
+                                            rep["proactive_total_mark"].to_numpy())
     lut = _luts()
     status: list[int] = []
     for k, fig in enumerate(stated):
@@ -1589,11 +1708,10 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
             status.append(_channel_agrees(engine, rule, p, fig, said, file, with_lines, k))
             continue
         if not fig.table:
-            mark = int(rep["proactive_total_mark"].iloc[p])
-            if mark != _VALUE:
+            if int(totals[1][p]) != _VALUE:
                 status.append(_NA)
                 continue
-            data = float(rep["proactive_total"].iloc[p])
+            data = float(totals[0][p])
             if abs(data - fig.value) <= TOLERANCE:
                 status.append(_PASS)
                 continue

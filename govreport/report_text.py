@@ -19,8 +19,13 @@ Pure functions over :class:`~govreport.model.Report` objects (the files are read
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .formats import SECTION_SPECS, format_for_year, section_topic
@@ -92,9 +97,12 @@ def _applications_sentence(report: Report) -> str:
 
     new, carried, done, cf = v("new_received"), v("carried_over"), v("results_total"), v("carried_forward")
     granted, partial = v("granted"), v("partial")
-    if new.is_value and carried.is_value and new.value == 0 and carried.value == 0 and \
-            (not done.is_value or done.value == 0):
-        return f"{report.year}年，本机关未收到政府信息公开申请，无上年结转申请。"
+    def none(f: Figure) -> bool:
+        return not f.is_value or f.value == 0
+
+    if new.is_value and new.value == 0 and none(carried) and none(done) and none(cf):
+        no_carry = "，无上年结转申请" if carried.is_value else ""
+        return f"{report.year}年，本机关未收到政府信息公开申请{no_carry}。"
     clauses: list[str] = []
     if new.is_value:
         clauses.append(f"本机关新收到政府信息公开申请{_n(new)}件")
@@ -273,5 +281,78 @@ def stated_figures(text: str, file: str, agency: Agency, year: int) -> list[Stat
     return out
 
 
-__all__ = ["DRAFT_MARK", "StatedFigure", "assign_topics", "official_headings", "same_text", "sections_from_rows",
-           "skeleton", "standard_sentences", "stated_figures", "text_rows"]
+class FigureCache:
+    """:func:`stated_figures` results kept beside the dataset's Parquet cache (``text-figures.json``), so
+    that checking a large dataset again reads only the texts that changed (the prose reader takes a few
+    milliseconds per report). Keyed by the text, the agency, the year and the reader's own source code, so
+    a changed reader never answers from old results. Without a directory it only keeps results in memory."""
+
+    FILE = "text-figures.json"
+
+    def __init__(self, directory: os.PathLike[str] | str | None) -> None:
+        self.path = Path(directory) / self.FILE if directory is not None else None
+        self._entries: dict[str, list[list[object]]] | None = None
+        self._used: set[str] = set()
+        self._added = 0
+
+    def _load(self) -> dict[str, list[list[object]]]:
+        if self._entries is None:
+            self._entries = {}
+            if self.path is not None and self.path.is_file():
+                try:
+                    data = json.loads(self.path.read_text(encoding="utf-8"))
+                    if isinstance(data, dict) and data.get("reader") == _reader_signature():
+                        self._entries = dict(data.get("entries", {}))
+                except (OSError, ValueError):
+                    self._entries = {}
+        return self._entries
+
+    def get(self, text: str, file: str, agency: Agency, year: int) -> list[StatedFigure]:
+        key = hashlib.blake2b(f"{agency.id}\x1f{year}\x1f{text}".encode(), digest_size=16).hexdigest()
+        entries = self._load()
+        self._used.add(key)
+        hit = entries.get(key)
+        if hit is not None:
+            try:
+                return [StatedFigure(str(t), str(r), str(c), float(v), None if ln is None else int(ln), str(s))
+                        for t, r, c, v, ln, s in hit]
+            except (TypeError, ValueError):
+                pass
+        figures = stated_figures(text, file, agency, year)
+        entries[key] = [[f.table, f.row, f.column, f.value, f.line, f.sentence] for f in figures]
+        self._added += 1
+        return figures
+
+    def save(self) -> None:
+        """Write the results to disk when new ones were computed (entries not used by this run are dropped
+        when they outnumber the used ones); a cache that cannot be written is simply not kept."""
+        if self.path is None or not self._added or self._entries is None:
+            return
+        entries = self._entries
+        if len(entries) > 2 * len(self._used):
+            entries = {k: v for k, v in entries.items() if k in self._used}
+        from .io.textfile import write_text_atomic
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.path, json.dumps({"reader": _reader_signature(), "entries": entries},
+                                                    ensure_ascii=False, sort_keys=True))
+        except OSError:
+            pass
+        self._added = 0
+
+
+@cache
+def _reader_signature() -> str:
+    """A hash of the prose reader's code (the ingest package) and this module: cached results are valid
+    only for the code that computed them."""
+    h = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for p in [*sorted((here / "ingest").glob("*.py")), Path(__file__).resolve()]:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+__all__ = ["DRAFT_MARK", "FigureCache", "StatedFigure", "assign_topics", "official_headings", "same_text",
+           "sections_from_rows", "skeleton", "standard_sentences", "stated_figures", "text_rows"]

@@ -551,9 +551,13 @@ def test_n1_parts_with_figures_need_no_text_but_parts_without_do(tmp_path):
 
 def test_n1_formatted_report_without_any_text(tmp_path):
     r = check(tmp_path, report(2021, valid(2021).tables, proactive=proactive(418, CHANNELS), text=False))
-    # 二、三、四 hold figures; 一、五、六 are missing
-    assert [p.split("“")[1][:2] for p in only(r, "N1")["place"]] == ["一、", "五、", "六、"]
-    assert set(only(r, "N1")["found"]) == {"缺少"}
+    # one finding for the missing text: 二、三、四 hold figures, 一、五、六 need text
+    f = only(r, "N1")
+    assert len(f) == 1 and f.loc[0, "place"] == "正文" and f.loc[0, "found"] == "缺少"
+    assert f.loc[0, "message"].startswith(
+        "报告没有正文：缺少“一、总体情况”、“五、存在的主要问题及改进情况”、“六、其他需要报告的事项”部分")
+    assert f.loc[0, "file"].endswith("narratives/t-001/2021.md")
+    assert summary(r, "N1")["failed"] == 1 and summary(r, "N2")["not_assessable"] == 1
 
 
 def test_n1_narrative_only_report_without_text_and_no_zero_parts(tmp_path):
@@ -573,7 +577,7 @@ def test_n1_n2_n3_not_assessable_without_the_text(tmp_path):
     r = check_report(bare)  # a report checked on its own, its text unknown
     for rule in ("N1", "N2", "N3"):
         assert summary(r, rule)["failed"] == 0 and summary(r, rule)["not_assessable"] == 1
-    assert len(only(check_report(bare, text=True), "N1")) == 3
+    assert len(only(check_report(bare, text=True), "N1")) == 1
 
 
 def test_n2_text_contradicts_table_three_and_the_total(tmp_path):

@@ -172,7 +172,10 @@ def test_relative_data_dir_resolves_against_base(small):
 
 
 def test_coverage_keeps_agencies_without_reports_and_counts_findings(scope):
-    result = checks.run(scope.dataset)
+    from govreport.rules import RULES
+
+    # the small dataset has no narratives: leave out the text rules (which report every agency-year)
+    result = checks.run(scope.dataset, rules=[r.id for r in RULES if r.scope != "text"])
     cov = compare.coverage(scope.data.agencies, scope.data.reports, scope.years, result.findings)
     assert len(cov) == 5 * 2
     row = cov.set_index(["agency_id", "year"])

@@ -167,7 +167,8 @@ def test_kernel_engine_gives_the_same_html(seed_out, tmp_path):
 def fmt_out(tmp_path_factory):
     data = formatted_dataset(tmp_path_factory.mktemp("fmt") / "data")
     out = tmp_path_factory.mktemp("fmt-out")
-    with Renderer(out, to="html") as r:
+    # the fixture has an R6 error on purpose (the reviewer's marks are under test): publish it anyway
+    with Renderer(out, to="html", allow_errors=True) as r:
         r.start(preload=True)
         return {year: r.render(AGENCY_NAME, year, data_dir=data) for year in (2020, 2021)}
 

@@ -76,6 +76,7 @@ def _rate(v: object, status: str) -> tuple[str, str]:
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC",sans-serif;margin:24px;color:#222}
 h1{font-size:22px} h2{font-size:18px;margin-top:32px}
+span.findings{cursor:help}
 .prov{color:#666;font-size:12px}
 .filters{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
 .filters label{font-size:13px}
@@ -148,10 +149,28 @@ def _check_counts(findings: pd.DataFrame) -> dict[tuple[str, int], tuple[int, in
     return {k: (int(errors[k]), int(warnings[k])) for k in errors.index}
 
 
+def _finding_lines(findings: pd.DataFrame) -> dict[tuple[str, int], list[str]]:
+    """Each agency-year's findings in one line each: rule, place, and where the figure was entered."""
+    out: dict[tuple[str, int], list[str]] = {}
+    if len(findings) == 0:
+        return out
+    def col(name: str) -> pd.Series:
+        return findings[name] if name in findings else pd.Series([""] * len(findings), index=findings.index)
+
+    for a, y, rule, place, src in zip(findings["agency_id"].astype(str), findings["year"].astype(int),
+                                      col("rule"), col("place"), col("source"), strict=True):
+        text = f"{rule} {place}"
+        if isinstance(src, str) and src:
+            text += f"（录入位置：{src}）"
+        out.setdefault((a, int(y)), []).append(text)
+    return out
+
+
 def build_index(data: IndexInput) -> str:
     """The index page as a string (pure)."""
     p = data.panel.sort_values(["name", "agency_id", "year"], kind="stable")
     counts = _check_counts(data.findings)
+    lines = _finding_lines(data.findings)
     regions = sorted({str(r) for r in p["region"] if str(r)})
     years = sorted({int(y) for y in p["year"]})
     rows = []
@@ -169,6 +188,10 @@ def build_index(data: IndexInput) -> str:
             state, check_html = "passed", '<span class="ok">通过</span>'
         if errors and warnings:
             check_html += f' <span class="warn">警告 {warnings}</span>'
+        if lines.get(key) and not st.failed:  # every finding, with where its figure was entered, on hover
+            check_html = f'<span class="findings" title="{_e(chr(10).join(lines[key]))}">{check_html}</span>'
+        if errors and "review.html" in st.outputs and "report.html" not in st.outputs:
+            check_html += ' <span class="err" title="核验发现错误，公开版未生成">公开版未生成</span>'
         links = " ".join(
             f'<a href="{_e(r.agency_id)}/{int(r.year)}/{name}">{label}</a>'
             for name, label in OUTPUT_FILES.items() if name in st.outputs

@@ -3,12 +3,13 @@
 Writes ``OUT/<agency-id>/<year>/`` for each agency-year (as ``govreport render``), ``OUT/index.html`` (every
 agency-year with links, check status, key figures and a coverage view) and ``OUT/batch.json`` (the state, for
 machines). An agency-year whose inputs are unchanged since its last good render is skipped (``--force``
-renders it again). One failing agency-year never stops the others.
+renders it again). One failing agency-year never stops the others. Each agency-year's finding counts are
+printed; one with errors gets only its reviewer's copy (named on stderr) unless ``--allow-errors``.
 
 Exit status: 0 all rendered or current; 1 some agency-year failed (listed in the summary; a failing cell's
-executed notebook is kept under ``<agency-id>/<year>/failed/``); 2 a user mistake (bad option, unknown
-agency, missing data or Chromium); 130 interrupted (Ctrl-C or SIGTERM: finished reports are kept, and the
-next run picks up where this one stopped).
+executed notebook is kept under ``<agency-id>/<year>/failed/``) or had its publication copy held back;
+2 a user mistake (bad option, unknown agency, missing data or Chromium); 130 interrupted (Ctrl-C or
+SIGTERM: finished reports are kept, and the next run picks up where this one stopped).
 """
 
 from __future__ import annotations

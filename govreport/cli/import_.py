@@ -64,10 +64,13 @@ def run(args: argparse.Namespace) -> int:
     from ..report_text import same_text
 
     has_text = bool(report.sections)
+    # the text rules check the workbook's text; without one, the text already in the dataset (if any)
+    kept_text = before.sections if before is not None and not has_text else ()
+    checked = replace(report, sections=kept_text) if kept_text else report
 
     from ..checks import check_report
 
-    result = check_report(report, text=has_text)  # the text rules check the workbook's text, if it has one
+    result = check_report(checked, text=has_text or bool(kept_text))
     if result.errors:
         text = result.to_text().rstrip()
         if text:
@@ -93,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
           f"主动公开渠道 {len(p.channels)} 项，栏目分类 {len(p.categories)} 项"
           + (f"，报告正文 {sum(1 for s in report.sections if s.heading)} 部分" if report.sections else "")
           + f" → {root}")
-    if not has_text:
+    if not has_text and not kept_text:
         print("govreport: note: 工作簿没有填写报告正文（“报告正文”表）；可用 govreport narrative "
               f"--agency {report.agency.id} --year {report.year} 生成正文草稿，补写后再生成报告", file=sys.stderr)
     return 0

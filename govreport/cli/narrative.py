@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     empty = [s.heading for s in sections if not s.body.strip()]
     print(f"已生成：{report.title}正文 → {target}")
     if drafts:
-        print(f"  沿用上年文字的草稿（请修改并删去“{DRAFT_MARK}”）：{'、'.join(drafts)}")
+        print(f"  沿用上年文字的草稿（请修改并删去“{DRAFT_MARK}”）：{''.join(f'“{h}”' for h in drafts)}")
     if empty:
-        print(f"  待填写：{'、'.join(empty)}")
+        print(f"  待填写：{''.join(f'“{h}”' for h in empty)}")
     return 0

@@ -62,13 +62,15 @@ def run(args: argparse.Namespace) -> int:
                              hint="例如 --out 五原县民政局2021.xlsx")
     if out.is_dir():
         raise ParameterError(f"--out {str(out)!r} 是一个文件夹", hint="写出文件名，例如 --out 五原县民政局2021.xlsx")
-    text = None
-    if report is None and agency is not None and ds.has_report(agency.id, args.year - 1):
+    text = None  # the text sheet: the agency-year's own text, else its skeleton (standard sentences, draft)
+    if agency is not None and (report is None or not report.sections):
         from ..model import Period, Report, ReportFormat
         from ..report_text import skeleton, text_rows
 
-        blank = Report(agency, args.year, ReportFormat(version), Period(None, None))
-        text = text_rows(skeleton(blank, ds.report(agency.id, args.year - 1)), args.year)
+        previous = ds.report(agency.id, args.year - 1) if ds.has_report(agency.id, args.year - 1) else None
+        if report is not None or previous is not None:
+            base = report or Report(agency, args.year, ReportFormat(version), Period(None, None))
+            text = text_rows(skeleton(base, previous), args.year)
     info = write_template(out, year=args.year, version=version, agency=agency,
                           agency_text="" if agency else key, report=report, text=text)
     for w in info.warnings:

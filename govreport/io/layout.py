@@ -136,7 +136,8 @@ CELLS = FileSpec(
         Field("row", Kind.ID, True, doc="row id of the table (see govreport.formats)"),
         Field("column", Kind.ID, True, doc="column id of the table"),
         Field("value", Kind.FIGURE, True, doc="the figure", unit="see unit"),
-        Field("note", doc="where a figure stated in prose came from"),
+        Field("note", doc="where the figure came from: the sentence of the text it was read from, or the "
+                          "workbook cell it was typed in (e.g. 文件.xlsx 年度报告数据!D23)"),
     ),
     key=("agency_id", "year", "version", "table", "row", "column"),
     doc="one row per agency-year-table-row-column; a cell absent from the file is blank",

@@ -732,13 +732,21 @@ def read_text_sheet(raw: bytes, display: str, year: int) -> tuple[Section, ...]:
     missing or every text is blank. A row whose heading is not a part of the format raises SchemaError."""
     from ..report_text import official_headings, sections_from_rows
 
-    wb = _open_workbook(raw, display, data_only=True)
+    wb = _open_workbook(raw, display, data_only=False)
     try:
         if L.TEXT_SHEET not in wb.sheetnames:
             return ()
         cells = _sheet_cells(wb[L.TEXT_SHEET], display)
     finally:
         wb.close()
+    if any(isinstance(v, _Uncomputed) for v in cells.values()):  # the values Excel computed, when it did
+        wb = _open_workbook(raw, display, data_only=True)
+        try:
+            computed = _sheet_cells(wb[L.TEXT_SHEET], display)
+        finally:
+            wb.close()
+        cells.update({k: computed[k] for k, v in cells.items()
+                      if isinstance(v, _Uncomputed) and k in computed and not isinstance(computed[k], _Uncomputed)})
     grid = Grid(display, L.TEXT_SHEET)
     for (r, c), v in sorted(cells.items()):
         grid.cells.setdefault(r, {})[c] = v

@@ -122,6 +122,8 @@ def route_findings(findings: pd.DataFrame | None) -> Routed:
         rule = _s(rec.get("rule"))
         place = _s(rec.get("place"))
         message = f"{rule} {place}：{_s(rec.get('message'))}" if place else f"{rule} {_s(rec.get('message'))}"
+        if _s(rec.get("source")) and _s(rec.get("source")) not in message:
+            message += f"（录入位置：{_s(rec.get('source'))}）"
         table = _s(rec.get("table"))
         seq = rec.get("channel_seq")
         seq_s = "" if seq is None or _s(seq) == "" else str(int(float(seq)))

@@ -29,6 +29,12 @@ For each :meth:`Renderer.render`:
    :class:`~govreport.errors.DependencyError`. A notebook still running after ``timeout`` seconds is
    stopped (:class:`~govreport.errors.RenderError`).
 
+Publishing is gated: the child runs the agency-year's checks first (their counts are in the result and in
+``provenance.json``). When they find errors the publication copy (``report.html``, ``report.pdf``) is held
+back — only ``review.html`` and the notebook are written, and an earlier publication copy is removed —
+unless the renderer was made with ``allow_errors=True`` (then ``allow_errors`` is recorded among the
+parameters of the provenance).
+
 Isolation: each report runs in its own child; the parent only checks names, prints and renames. Nothing a
 notebook does (variables, imports, rcParams, working directory, builtins) reaches another report.
 
@@ -252,7 +258,7 @@ def _execute_job(job: Job) -> ExecOutcome:
 
     found = checks.run(ds, agencies=[res.agency_id], years=[res.year])
     counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
-    held = bool(found.errors) and not job.allow_errors
+    held = bool(found.errors) and not job.allow_errors and job.html  # only a requested publication is held
     recorded_params = {**public, **job.extra}
     if job.allow_errors and found.errors:
         recorded_params["allow_errors"] = True  # published over errors, on the user's explicit request
