@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from lxml import html as lhtml
 
+from govreport import load
 from govreport.batch.runner import BatchOptions, run_batch
 from govreport.synth import write_dataset
 
@@ -70,9 +71,11 @@ def first_run(tmp_path_factory):
 
 
 def test_renders_every_agency_year_and_the_index(first_run):
-    _data, out, proc = first_run
+    data, out, proc = first_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "rendered 8, skipped 0 (current), failed 0" in proc.stdout
+    agencies = load(data).agencies
+    names = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
     targets = _targets(out)
     assert len(targets) == 8
     for t in targets:
@@ -80,7 +83,9 @@ def test_renders_every_agency_year_and_the_index(first_run):
         assert (t / "report.pdf").read_bytes().startswith(b"%PDF") and (t / "report.html").read_text().endswith(
             "</html>\n")
         record = json.loads((t / "provenance.json").read_text())
-        assert record["parameters"] == {"agency": t.parent.name, "year": int(t.name), "data_dir": "s"}
+        # the agency's full name, as render records it: the same report has one byte form (issue 9)
+        assert record["agency_id"] == t.parent.name
+        assert record["parameters"] == {"agency": names[t.parent.name], "year": int(t.name), "data_dir": "s"}
     assert not list(out.rglob(".staging-*")) and not list(out.glob(".*.tmp"))
     doc = lhtml.fromstring((out / "index.html").read_text(encoding="utf-8"))
     rows = doc.xpath('//table[@id="reports"]/tbody/tr')
@@ -146,8 +151,9 @@ def test_failures_do_not_stop_the_others(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "rendered 4, skipped 0 (current), failed 2" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert f"{ids[0]} 2021: cell 4" in proc.stdout and "ValueError: 本年度数据无法汇总" in proc.stdout
-    assert f"{ids[1]} 2020: " in proc.stdout and "2020.md" in proc.stdout and "cannot decode" in proc.stdout
+    assert f"{ids[0]} 2021: 第 4 个单元格" in proc.stdout and "ValueError: 本年度数据无法汇总" in proc.stdout
+    assert f"{ids[1]} 2020: " in proc.stdout and "2020.md" in proc.stdout
+    assert "无法按 UTF-8、GB18030/GBK 或 Big5 编码读取" in proc.stdout
     kept = out / ids[0] / "2021" / "failed" / "report.ipynb"
     assert kept.exists() and str(kept.relative_to(out)) in proc.stdout.replace(str(out) + "/", "")
     errors = [o for c in nbformat.read(kept, as_version=4).cells for o in c.get("outputs", [])

@@ -147,7 +147,8 @@ def test_render_many_keeps_going(tmp_path):
         r.start(preload=True)
         done = {(x.agency, x.year): x for x in r.render_many(items, data_dir=data, jobs=2)}
     assert set(done) == set(items)
-    assert not done[(AGENCY_NAME, 2019)].ok and "no data" in str(done[(AGENCY_NAME, 2019)].error)
+    assert not done[(AGENCY_NAME, 2019)].ok and f"没有 {AGENCY_NAME} 2019 年度的数据" in str(
+        done[(AGENCY_NAME, 2019)].error)
     for year in (2020, 2021):
         result = done[(AGENCY_NAME, year)].result
         assert result is not None and result.files["report.pdf"].read_bytes().startswith(b"%PDF")

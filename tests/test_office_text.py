@@ -192,7 +192,7 @@ def _office_template(tmp_path: Path, data: Path, *, text: dict[str, str] | None 
 def test_import_brings_the_text_and_names_the_workbook_cells(tmp_path):
     data = tmp_path / "data"
     path = _office_template(tmp_path, data)
-    res = run("import", path, "--data", data)
+    res = run("import", path, "--data", data, "--create")  # a new dataset
     assert res.returncode == 0, res.stdout + res.stderr
     assert "报告正文 6 部分" in res.stdout
     narrative = data / "narratives" / AGENCY_ID / "2021.md"
@@ -208,7 +208,7 @@ def test_import_brings_the_text_and_names_the_workbook_cells(tmp_path):
 def test_import_refuses_a_text_with_a_missing_part(tmp_path):
     data = tmp_path / "data"
     path = _office_template(tmp_path, data, text={"二": "（测试用文字）见下表。", "三": "见下表。"})
-    res = run("import", path, "--data", data)
+    res = run("import", path, "--data", data, "--create")
     assert res.returncode == 1 and "N1" in res.stdout and "正文缺少“一、总体情况”部分" in res.stdout
     assert "未导入" in res.stderr and not data.exists()
 
@@ -236,7 +236,7 @@ def test_import_without_text_says_how_to_add_it(tmp_path):
     out = tmp_path / "t.xlsx"
     assert run("template", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out).returncode == 0
     fill_template(out, sample_filling("2021"))
-    res = run("import", out, "--data", data)
+    res = run("import", out, "--data", data, "--create")
     assert res.returncode == 0 and "govreport narrative" in res.stderr
     assert not (data / "narratives").exists()
 
@@ -278,7 +278,7 @@ def test_office_workflow_end_to_end(tmp_path):
     imported anyway: held back, the reviewer's copy names the workbook cell, --allow-errors publishes."""
     data, out = tmp_path / "data", tmp_path / "out"
     path = _office_template(tmp_path, data)
-    assert cli("import", path, "--data", data).returncode == 0
+    assert cli("import", path, "--data", data, "--create").returncode == 0
     res = cli("render", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out, "--to", "html")
     assert res.returncode == 0, res.stdout + res.stderr
     assert "错误 0 条" in res.stdout
@@ -301,7 +301,8 @@ def test_office_workflow_end_to_end(tmp_path):
     review = (target / "review.html").read_text(encoding="utf-8")
     assert f"{name} {cell}" in review
     record = json.loads((target / "provenance.json").read_text(encoding="utf-8"))
-    assert record["held_back"] == ["report.html", "report.pdf"] and record["findings"]["errors"] == 2
+    # held back: the publication copies this render was asked for (--to html), not report.pdf/report.docx
+    assert record["held_back"] == ["report.html"] and record["findings"]["errors"] == 2
     res = cli("render", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out, "--to", "html",
               "--allow-errors")
     assert res.returncode == 0 and (target / "report.html").exists()
