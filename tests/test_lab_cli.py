@@ -20,6 +20,17 @@ def test_dry_run_changes_nothing_and_names_the_command(capsys, tmp_path, monkeyp
     assert not (tmp_path / "kernels").exists()
 
 
+def test_installed_without_a_checkout_opens_the_packaged_notebooks(capsys, tmp_path, monkeypatch):
+    from govreport import notebooks
+
+    monkeypatch.setattr(lab, "__file__", str(tmp_path / "site-packages" / "govreport" / "cli" / "lab.py"))
+    packaged = notebooks.path(notebooks.EXPLORE).parent
+    assert lab.default_notebooks() == packaged and (packaged / "explore.ipynb").is_file()
+    monkeypatch.setattr(lab, "kernel_dir", lambda prefix=None: tmp_path / "kernels" / "govreport")
+    assert main(["lab", "--dry-run"]) == 0
+    assert f"--ServerApp.root_dir={packaged.resolve()}" in capsys.readouterr().out
+
+
 def test_missing_jupyterlab_is_one_chinese_message(capsys, monkeypatch):
     monkeypatch.setattr(lab, "has_jupyterlab", lambda: False)
     assert main(["lab", "--dry-run"]) == 2

@@ -34,8 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def default_notebooks() -> Path:
-    """The project's ``notebooks/`` directory (next to the ``govreport`` package in a checkout)."""
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    """The project's ``notebooks/`` directory (next to the ``govreport`` package in a checkout); where
+    govreport is installed from a wheel there is none, and the notebooks packaged with it are opened."""
+    checkout = Path(__file__).resolve().parents[2] / "notebooks"
+    if checkout.is_dir():
+        return checkout
+    from .. import notebooks
+
+    return notebooks.path(notebooks.EXPLORE).parent
 
 
 def has_jupyterlab() -> bool:

@@ -1,4 +1,4 @@
-"""The report notebooks as package data: ``annual_report.ipynb`` and ``compare.ipynb``.
+"""The notebooks as package data: ``annual_report.ipynb``, ``compare.ipynb`` and ``explore.ipynb``.
 
 They are found with :mod:`importlib.resources`, so an installed wheel renders exactly like a checkout.
 In the repository the files live in the top-level ``notebooks/`` folder (where analysts open them in
@@ -16,6 +16,8 @@ from pathlib import Path
 REPORT = "annual_report.ipynb"
 #: The cross-agency comparison (``govreport compare``).
 COMPARE = "compare.ipynb"
+#: The analyst's exploration tutorial (``govreport lab``).
+EXPLORE = "explore.ipynb"
 
 
 def path(name: str) -> Path:
