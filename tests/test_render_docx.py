@@ -5,6 +5,7 @@ for the same input, a clean text layer."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -247,6 +248,29 @@ def test_cli_render_docx_and_official_pdf(tmp_path, seed_bytes):
     d = _read((target / "report.docx").read_bytes())
     assert "data 5f262e77" in d.core_properties.keywords or d.core_properties.keywords.startswith("govreport")
     assert _docx_text(d) == _docx_text(_read(seed_bytes))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("to", "layout"), [("docx", "web"), ("pdf,docx", "official")])
+def test_docx_and_official_pdf_are_held_back_over_errors(tmp_path, to, layout):
+    """Like report.html, report.docx and the official PDF are publication copies: with an error finding
+    (the fixture's R6) neither is written, whatever else was asked for; the reviewer's copy always is."""
+    if layout == "official":
+        pytest.importorskip("typst")
+    from govreport.render.pipeline import Renderer
+
+    data = formatted_dataset(tmp_path / "data")
+    wanted = ["report.pdf", "report.docx"] if "pdf" in to else ["report.docx"]
+    with Renderer(tmp_path / "held", to=to, layout=layout) as r:
+        res = r.render(AGENCY_ID, 2021, data_dir=data)
+    assert res.held_back and res.findings["errors"] >= 1
+    assert sorted(res.files) == ["provenance.json", "report.ipynb", "review.html"]
+    assert sorted(p.name for p in res.directory.iterdir()) == sorted(res.files)
+    assert json.loads((res.directory / "provenance.json").read_text(encoding="utf-8"))["held_back"] == wanted
+    with Renderer(tmp_path / "allowed", to=to, layout=layout, allow_errors=True) as r:
+        res = r.render(AGENCY_ID, 2021, data_dir=data)
+    assert not res.held_back and sorted(res.files) == sorted(["provenance.json", "report.ipynb", *wanted])
+    assert _read(res.files["report.docx"].read_bytes()).paragraphs
 
 
 def test_title_lines():

@@ -120,7 +120,10 @@ def run(args: argparse.Namespace) -> int:
                 mark = "  未生成公开版" if k in report.held else ""
                 print(f"  {k[0]} {k[1]}：{finding_counts_text(report.findings[k])}{mark}", file=out)
     if report.held:
-        print(f"govreport: {len(report.held)} 个机关年度核验发现错误，未生成公开版（report.html、report.pdf），"
+        from ..render.pipeline import parse_to, publication_files
+
+        held = "、".join(publication_files(parse_to(args.to)))
+        print(f"govreport: {len(report.held)} 个机关年度核验发现错误，未生成公开版（{held}），"
               "只写了审核版 review.html：", file=sys.stderr)
         for k in report.held:
             print(f"  {_show(Path(args.out) / k[0] / str(k[1]) / 'review.html')}", file=sys.stderr)

@@ -1,9 +1,9 @@
 """``govreport render``: one agency-year's report as HTML (publication and reviewer copies) and PDF.
 
-Writes ``OUT/<agency-id>/<year>/``: ``report.ipynb`` (the executed notebook), ``report.html`` and
-``report.pdf`` (the publication copy), ``review.html`` (the reviewer's copy) and ``provenance.json``.
-The agency-year's finding counts are always printed. When the checks find errors the publication copy
-(``report.html``/``report.pdf``) is held back (and an earlier one removed) unless ``--allow-errors`` is
+Writes ``OUT/<agency-id>/<year>/``: ``report.ipynb`` (the executed notebook), ``report.html``,
+``report.pdf`` and ``report.docx`` as ``--to`` asks (the publication copies), ``review.html`` (the reviewer's
+copy) and ``provenance.json``. The agency-year's finding counts are always printed. When the checks find
+errors the publication copies are held back (and earlier ones removed) unless ``--allow-errors`` is
 given (then recorded in the provenance); the reviewer's copy is always written and named.
 Exit status: 0 written; 1 a notebook cell failed (the executed notebook is kept under ``failed/``) or the
 publication copy was held back; 2 a user mistake or a missing dependency (with the HTML still written when
@@ -82,8 +82,11 @@ def run(args: argparse.Namespace) -> int:
     if result.held_back:
         review = result.files.get("review.html")
         where = f"请查看审核版 {_show(review)}，" if review is not None else ""
+        from ..render.pipeline import publication_files
+
+        held = "、".join(publication_files(renderer.to))
         print(f"govreport: {name}核验发现 {result.findings.get('errors', 0)} 个错误，未生成公开版"
-              f"（report.html、report.pdf）；{where}改正数据后重新生成（确需照原样发布时加 --allow-errors）",
+              f"（{held}）；{where}改正数据后重新生成（确需照原样发布时加 --allow-errors）",
               file=sys.stderr)
         return 1
     return 0

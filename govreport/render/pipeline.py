@@ -30,10 +30,10 @@ For each :meth:`Renderer.render`:
    stopped (:class:`~govreport.errors.RenderError`).
 
 Publishing is gated: the child runs the agency-year's checks first (their counts are in the result and in
-``provenance.json``). When they find errors the publication copy (``report.html``, ``report.pdf``) is held
-back — only ``review.html`` and the notebook are written, and an earlier publication copy is removed —
-unless the renderer was made with ``allow_errors=True`` (then ``allow_errors`` is recorded among the
-parameters of the provenance).
+``provenance.json``). When they find errors the publication copies asked for (``report.html``, ``report.pdf``,
+``report.docx``: :func:`publication_files`) are held back — only ``review.html`` (whatever the outputs asked
+for) and the notebook are written, and an earlier publication copy is removed — unless the renderer was made
+with ``allow_errors=True`` (then ``allow_errors`` is recorded among the parameters of the provenance).
 
 Isolation: each report runs in its own child; the parent only checks names, prints and renames. Nothing a
 notebook does (variables, imports, rcParams, working directory, builtins) reaches another report.
@@ -102,6 +102,13 @@ def parse_to(value: str | Iterable[str] | None) -> tuple[str, ...]:
         raise ParameterError(f"未知的输出格式：{', '.join(bad) or '（空）'}",
                              hint=f"--to 取以下各项，用逗号分隔：{', '.join(OUTPUTS)}")
     return tuple(o for o in OUTPUTS if o in items)
+
+
+def publication_files(to: Iterable[str]) -> tuple[str, ...]:
+    """The publication copies these outputs ask for (held back when the checks find errors)."""
+    to = set(to)
+    return tuple(name for out, name in (("html", "report.html"), ("pdf", "report.pdf"), ("docx", "report.docx"))
+                 if out in to)
 
 
 def expected_files(to: Iterable[str]) -> tuple[str, ...]:
@@ -258,7 +265,8 @@ def _execute_job(job: Job) -> ExecOutcome:
 
     found = checks.run(ds, agencies=[res.agency_id], years=[res.year])
     counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
-    held = bool(found.errors) and not job.allow_errors and job.html  # only a requested publication is held
+    publishes = job.html or job.docx  # report.html, report.pdf (printed from it or typeset) or report.docx
+    held = bool(found.errors) and not job.allow_errors and publishes  # only a requested publication is held
     recorded_params = {**public, **job.extra}
     if job.allow_errors and found.errors:
         recorded_params["allow_errors"] = True  # published over errors, on the user's explicit request
@@ -283,7 +291,7 @@ def _execute_job(job: Job) -> ExecOutcome:
         nb.metadata["govreport"] = record.as_dict()
         nbformat.write(nb, str(staging / "report.ipynb"))
         files = ["report.ipynb"]
-        if job.html:
+        if job.html or held:  # held back: the reviewer's copy is written whatever the outputs asked for
             from . import html
 
             renditions = (("publication", "report.html"), ("review", "review.html"))
@@ -299,7 +307,7 @@ def _execute_job(job: Job) -> ExecOutcome:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     timings = {"validate": t1 - t0, "execute": t2 - t1, **print_timings}
-    if job.html:
+    if job.html or held:
         timings["export"] = t3 - t2
     return ExecOutcome(res.agency_id, report.agency.name, res.year, str(target), str(staging), tuple(files),
                        record.as_dict(), timings, findings=counts, held_back=held)
@@ -842,8 +850,7 @@ class Renderer:
         if report:
             record["findings"] = dict(out.findings)
             if held:
-                record["held_back"] = [n for n in ("report.html", "report.pdf", "report.docx")
-                                       if n.split(".")[1] in self.to or n == "report.html"]
+                record["held_back"] = list(publication_files(self.to))
         files = _commit(staging, target, produced, record)
         timings["commit"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - task.t0
