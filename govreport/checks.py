@@ -311,7 +311,9 @@ def findings_html(findings: pd.DataFrame) -> str:
     """An HTML table of findings with Chinese headers; every value from the data is escaped."""
     if findings is None or len(findings) == 0:
         return "<p>未发现问题。</p>"
-    cols = ["severity", "rule", "agency", "year", "place", "message", "expected", "found", "file", "source"]
+    cols = ["severity", "rule", "agency", "year", "place", "message", "expected", "found", "file"]
+    if "source" in findings and (findings["source"].astype(str) != "").any():
+        cols.append("source")  # where the figures were typed in, when any finding has one
     head = "".join(f"<th>{FINDING_HEADERS[c]}</th>" for c in cols)
     body = []
     for rec in findings.to_dict("records"):

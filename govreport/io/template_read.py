@@ -5,7 +5,9 @@ columns by their header cells (grouped headers included), rows by their row labe
 rows, extra channel rows and a CSV export (where merged cells keep only their top-left text) all read
 the same way. Every input cell must be a number, empty (blank, 未填报) or a 不适用 token; anything else
 is a :class:`~govreport.errors.ValueFormatError` that names the file, sheet, row and cell, the place in
-the report's own words, and how to fix it.
+the report's own words, and how to fix it. Each figure read records where it was typed
+(:func:`entered_at`: ``文件.xlsx 年度报告数据!D23``) as its cell note, which findings on it name; the text
+sheet (:func:`read_text_sheet`) gives the report's sections.
 """
 
 from __future__ import annotations

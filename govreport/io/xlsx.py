@@ -4,7 +4,9 @@
 :mod:`.template_layout`): the agency and report block, the 主动公开 total with its channel and content
 category lists, the Article 20 tables of the chosen version with their captions 第二十条第（N）项, Table 3
 with its grouped header and merged group labels, Table 4 with its three-level header, and the
-信息处理费 row; plus an instructions sheet in Chinese. Input cells are shaded and unlocked, dropdowns
+信息处理费 row; a text sheet (报告正文) with one row per official part of the year's format, prefilled
+with the agency-year's text or its skeleton (:mod:`govreport.report_text`); plus an instructions sheet
+in Chinese. Input cells are shaded and unlocked, dropdowns
 come from :mod:`govreport.channels`, figure cells carry Excel validation for their value type.
 
 The output is deterministic (fixed document timestamps, fixed zip entry times) and written atomically.
