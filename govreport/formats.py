@@ -532,10 +532,17 @@ def table_spec(version: str, table_id: str) -> TableSpec:
 
 @dataclass(frozen=True, slots=True)
 class CellKey:
+    """One cell of the model: format version, table, row and column ids."""
+
     version: str
     table: str
     row: str
     column: str
+
+
+#: A cell inside one format version, (table, row, column): a ``CellKey`` without its version, used where
+#: the version is known from context (e.g. the figures read from a report's prose).
+TableCell = tuple[str, str, str]
 
 
 @cache
