@@ -527,3 +527,11 @@ def from_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> Da
     """Build a dataset from validated (typed) frames, e.g. an ingested report not written anywhere."""
     linked = link_frames(frames, root)
     return Dataset(**linked, root=root)
+
+
+__all__ = [
+    "CACHE_DIR_KEY",
+    "Dataset",
+    "from_frames",
+    "load",
+]

@@ -8,7 +8,9 @@ Everything from the data is escaped. No matplotlib, no nbconvert: displays stay 
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from .render import tables as T
@@ -20,23 +22,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MAX_AGENCIES = 50
 
-_STYLE = (
-    "<style>"
-    ".govreport-display .gr-table{border-collapse:collapse;margin:.4em 0;font-size:12px}"
-    ".govreport-display .gr-table th,.govreport-display .gr-table td{border:1px solid #999;padding:2px 5px;"
-    "text-align:center;vertical-align:middle}"
-    ".govreport-display .gr-table th.label{text-align:left;font-weight:normal}"
-    ".govreport-display .gr-table td.text{text-align:left}"
-    ".govreport-display .gr-table td.na{color:#666;font-style:italic}"
-    ".govreport-display .gr-table td.blank{background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px)}"
-    ".govreport-display .gr-legend{font-size:11px;color:#555;margin:.2em 0}"
-    ".govreport-display .gr-legend .swatch{display:inline-block;width:2em;height:1em;vertical-align:middle;"
-    "border:1px solid #bbb;background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px)}"
-    ".govreport-display .gr-table caption{caption-side:top;text-align:left;font-weight:bold}"
-    ".govreport-display dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1em;margin:.4em 0}"
-    ".govreport-display dt{font-weight:bold}.govreport-display dd{margin:0}"
-    "</style>"
-)
+@cache
+def _style() -> str:
+    """The displays' stylesheet, ``static/display.css`` (one rule a line in the file, served as one line)."""
+    css = resources.files("govreport").joinpath("static", "display.css").read_text(encoding="utf-8")
+    return "<style>" + "".join(css.splitlines()) + "</style>"
 
 
 #: How blank, 0 and 不适用 look, under every display that shows figures.
@@ -45,7 +35,7 @@ LEGEND = ('<p class="gr-legend"><span class="swatch"></span> 空白（未填报�
 
 
 def _wrap(body: str) -> str:
-    return f'<div class="govreport-display">{_STYLE}{body}</div>'
+    return f'<div class="govreport-display">{_style()}{body}</div>'
 
 
 def _dl(rows: list[tuple[str, str]]) -> str:

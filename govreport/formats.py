@@ -532,10 +532,17 @@ def table_spec(version: str, table_id: str) -> TableSpec:
 
 @dataclass(frozen=True, slots=True)
 class CellKey:
+    """One cell of the model: format version, table, row and column ids."""
+
     version: str
     table: str
     row: str
     column: str
+
+
+#: A cell inside one format version, (table, row, column): a ``CellKey`` without its version, used where
+#: the version is known from context (e.g. the figures read from a report's prose).
+TableCell = tuple[str, str, str]
 
 
 @cache
@@ -565,3 +572,36 @@ def table_order() -> dict[tuple[str, str], int]:
         for i, t in enumerate(spec.tables):
             order[(spec.version, t.id)] = i
     return order
+
+
+__all__ = [
+    "ART20_TABLES",
+    "FORMATS",
+    "FORMAT_2019",
+    "FORMAT_2021",
+    "REPORT_FORMATS",
+    "SECTIONS",
+    "SECTION_BY_TOPIC",
+    "SECTION_MATCH_ORDER",
+    "SECTION_SPECS",
+    "SECTION_TOPICS",
+    "T3_COLUMNS",
+    "T3_CORNER",
+    "T4_OUTCOMES",
+    "T4_OUTCOME_LABELS",
+    "T4_ROUTES",
+    "Axis",
+    "CellKey",
+    "Column",
+    "FormatSpec",
+    "SectionSpec",
+    "TableCell",
+    "TableSpec",
+    "ValueType",
+    "cell_catalog",
+    "cell_ids",
+    "format_for_year",
+    "section_topic",
+    "table_order",
+    "table_spec",
+]

@@ -325,3 +325,19 @@ class Report:
 
 def known_versions() -> tuple[str, ...]:
     return tuple(FORMATS)
+
+
+__all__ = [
+    "Agency",
+    "AgencyKind",
+    "CategoryFigure",
+    "ChannelFigure",
+    "Level",
+    "Period",
+    "Proactive",
+    "Report",
+    "ReportFormat",
+    "Section",
+    "TableData",
+    "known_versions",
+]

@@ -807,3 +807,24 @@ def report_stats(ds: Dataset, agency_id: str, year: int) -> dict[str, Any]:
 
 def _iso(d) -> str | None:
     return d.isoformat() if d else None
+
+
+__all__ = [
+    "DEFAULT_MIN_N",
+    "MEASURES",
+    "RATE_STATUSES",
+    "SHARE_DECIMALS",
+    "aggregate",
+    "application_outcomes",
+    "changes",
+    "channel_distribution",
+    "largest_remainder",
+    "league_table",
+    "panel",
+    "proactive_totals",
+    "rate_terms",
+    "report_channels",
+    "report_stats",
+    "review_rates",
+    "year_over_year",
+]

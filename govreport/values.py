@@ -168,3 +168,15 @@ def parse_series(texts: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def format_series(values: np.ndarray, marks: np.ndarray) -> list[str]:
     """Vectorised :func:`format_value` (used when writing CSV)."""
     return [format_value(v, m) for v, m in zip(values.tolist(), marks.tolist(), strict=True)]
+
+
+__all__ = [
+    "NA_CANONICAL",
+    "NA_TOKENS",
+    "Figure",
+    "Mark",
+    "format_series",
+    "format_value",
+    "parse_series",
+    "parse_token",
+]

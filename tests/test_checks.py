@@ -983,3 +983,17 @@ def test_every_rule_has_a_failing_case_in_this_file():
     src = inspect.getsource(sys.modules[__name__])
     for r in RULES:
         assert f'"{r.id}"' in src, f"no test names rule {r.id}"
+
+
+def test_every_report_predicate_kind_has_one_registered_kernel():
+    """Report predicates are dispatched through a registry, not a chain of ``elif kind ==``: each kind named
+    in rules.py has its kernel, and the registry holds no kind that rules.py does not name."""
+    from typing import get_args
+
+    from govreport import checks
+    from govreport.rules import ReportPredicate, ReportPredicateKind
+
+    kinds = set(get_args(ReportPredicateKind))
+    assert set(checks._REPORT_KINDS) == kinds
+    used = {c.kind for r in RULES for c in r.checks if isinstance(c, ReportPredicate)}
+    assert used <= kinds and used

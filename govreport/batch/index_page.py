@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -73,63 +75,11 @@ def _rate(v: object, status: str) -> tuple[str, str]:
     return (f"{text}%" if key else "—"), key
 
 
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC",sans-serif;margin:24px;color:#222}
-h1{font-size:22px} h2{font-size:18px;margin-top:32px}
-span.findings{cursor:help}
-.prov{color:#666;font-size:12px}
-.filters{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
-.filters label{font-size:13px}
-table{border-collapse:collapse;font-size:13px}
-th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}
-th{background:#eef2f7;cursor:pointer;white-space:nowrap}
-th[aria-sort=ascending]::after{content:" ▲"} th[aria-sort=descending]::after{content:" ▼"}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-.err{color:#b00020;font-weight:bold} .warn{color:#a66300} .ok{color:#1b7f3b}
-.cov td{text-align:center;min-width:48px}
-.cov .rendered{background:#dff3e4} .cov .data{background:#fff4d6} .cov .failed{background:#fde2e2}
-.cov .none{background:#f2f2f2;color:#999}
-#count{font-size:13px;color:#444}
-"""
+@cache
+def _static(name: str) -> str:
+    """The page's stylesheet or script, kept as a file in ``batch/static/`` and inlined into the page."""
+    return resources.files("govreport.batch").joinpath("static", name).read_text(encoding="utf-8")
 
-_JS = """
-(function(){
-  var table=document.getElementById('reports'); if(!table) return;
-  var body=table.tBodies[0]; var rows=Array.prototype.slice.call(body.rows);
-  function filter(){
-    var q=document.getElementById('f-agency').value.trim().toLowerCase();
-    var region=document.getElementById('f-region').value;
-    var year=document.getElementById('f-year').value;
-    var status=document.getElementById('f-status').value; var shown=0;
-    rows.forEach(function(r){
-      var ok=(!q||r.dataset.agency.toLowerCase().indexOf(q)>=0)&&(!region||r.dataset.region===region)
-        &&(!year||r.dataset.year===year)&&(!status||r.dataset.status===status);
-      r.hidden=!ok; if(ok) shown++;
-    });
-    document.getElementById('count').textContent='显示 '+shown+' / '+rows.length+' 条';
-  }
-  ['f-agency','f-region','f-year','f-status'].forEach(function(id){
-    var el=document.getElementById(id); el.addEventListener('input',filter); el.addEventListener('change',filter);
-  });
-  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
-    th.addEventListener('click',function(){
-      var asc=th.getAttribute('aria-sort')!=='ascending';
-      Array.prototype.forEach.call(table.tHead.rows[0].cells,function(h){h.removeAttribute('aria-sort');});
-      th.setAttribute('aria-sort',asc?'ascending':'descending');
-      var numeric=th.dataset.type==='num';
-      rows.sort(function(a,b){
-        var x=a.cells[i].dataset.sort, y=b.cells[i].dataset.sort;
-        if(x===undefined) x=a.cells[i].textContent; if(y===undefined) y=b.cells[i].textContent;
-        if(x===''&&y==='') return 0; if(x==='') return 1; if(y==='') return -1;
-        var c=numeric?(parseFloat(x)-parseFloat(y)):x.localeCompare(y,'zh-Hans-CN');
-        return asc?c:-c;
-      });
-      rows.forEach(function(r){body.appendChild(r);});
-    });
-  });
-  filter();
-})();
-"""
 
 _COLUMNS = (
     ("机关", "text"), ("地区", "text"), ("年度", "num"), ("格式", "text"), ("核验", "text"),
@@ -226,7 +176,7 @@ def build_index(data: IndexInput) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="govreport {_e(__version__)}">'
         "<title>政府信息公开工作年度报告索引</title>"
-        f"<style>{_CSS}</style></head><body>"
+        f"<style>\n{_static('index.css')}</style></head><body>"
         "<h1>政府信息公开工作年度报告索引</h1>"
         f'<p class="prov">{prov}</p>'
         '<div class="filters">'
@@ -239,7 +189,7 @@ def build_index(data: IndexInput) -> str:
         '<span id="count"></span></div>'
         f'<table id="reports"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         f"{_coverage(data, years)}"
-        f"<script>{_JS}</script></body></html>\n"
+        f"<script>\n{_static('index.js')}</script></body></html>\n"
     )
 
 

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from .. import __version__
 from ..errors import NotFoundError, ParameterError
+from ..io.layout import dataset_name
 from .plan import Expected, Key, Selection
 from .server import ItemResult, ServerConfig
 
@@ -258,7 +259,7 @@ def _write_outputs(ds: Any, out_dir: Path, opts: BatchOptions, to: Sequence[str]
         entry["files"] = sorted(recorded.get("files") or []) if recorded else []
         entries.append(entry)
 
-    dataset = data_name(ds)
+    dataset = dataset_name(ds.root)
     document = {
         "schema": state.STATE_SCHEMA,
         "govreport_version": __version__,
@@ -292,10 +293,6 @@ def _write_outputs(ds: Any, out_dir: Path, opts: BatchOptions, to: Sequence[str]
     index_path = out_dir / state.INDEX_FILE
     write_text_atomic(index_path, page)
     return index_path, state_path
-
-
-def data_name(ds: Any) -> str:
-    return os.path.basename(os.path.normpath(str(ds.root))) if ds.root is not None else ""
 
 
 def _no_abs_paths(text: str, data_dir: Path | None, out_dir: Path) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFoundError, ParameterError
-from ..formats import table_spec
+from ..formats import TableCell, table_spec
 from ..ids import AGENCY_ID_MAX, check_agency_arg, is_agency_id
 from ..model import (
     Agency,
@@ -508,7 +508,7 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
         cells.setdefault((v, t), {})[(r, c)] = fig
         f.sources[("cell", v, t, r, c)] = src
     default_version = "2019" if rep_year is not None and rep_year <= 2020 else "2021"
-    prose_cells: dict[tuple[str, str, str], prose.ProseCell] = {}
+    prose_cells: dict[TableCell, prose.ProseCell] = {}
     for reader, tables_of in ((prose.read_applications, ("t3",)), (prose.read_reviews, ("t4",)),
                               (lambda d, o, ff: prose.read_article20_and_fee(d, o, rep_year, ff),
                                ("t2a", "t2b", "t2c", "t2d", "t2e", "fee"))):

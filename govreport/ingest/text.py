@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..channels import classify_category, classify_channel
-from ..formats import table_spec
+from ..formats import TableCell, table_spec
 from ..values import Figure
 from .document import Document
 from .normalize import CJK
@@ -804,7 +804,7 @@ _NEG_APP = re.compile(
 _APP_DISQUALIFY = re.compile(r"超期|逾期|答复|收费|补正|延期|复议|诉讼|投诉|举报|纠错|撤销|败诉|不予|无法|重复")
 _NP = re.compile(r"自然人|公民|个人")
 _ORG = re.compile(r"法人|其他组织|企业|单位")
-T3_ORG_COLUMNS = ("commercial", "research", "public_welfare", "legal_service", "other_org")
+T3_ORG_COLUMNS = table_spec("2021", "t3").parts("column", "legal_or_org")
 
 _APP_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:新)?(?:收到|受理|接到|接收)(?:各类)?(?:政府信息公开|依申请公开|信息公开)?申请(?:共计|共)?"
@@ -844,8 +844,6 @@ _SUBJECT = re.compile(
     r"^(?:我局|本局|我单位|本单位|我委|本委|我办|本办|我镇|本镇|我乡|我街道|我区|我县|我市|我院|我厅)"
 )
 
-CellKey = tuple[str, str, str]  # table, row, column
-
 
 @dataclass(slots=True)
 class ProseCell:
@@ -866,11 +864,11 @@ def _note(doc: Document, outline: Outline, sa: int, sb: int) -> str:
 
 class _CellSink:
     def __init__(self, f: Findings) -> None:
-        self.cells: dict[CellKey, ProseCell] = {}
-        self.conflicts: set[CellKey] = set()
+        self.cells: dict[TableCell, ProseCell] = {}
+        self.conflicts: set[TableCell] = set()
         self.f = f
 
-    def put(self, key: CellKey, value: float, note: str, src: Source, method: str = "prose") -> None:
+    def put(self, key: TableCell, value: float, note: str, src: Source, method: str = "prose") -> None:
         if key in self.conflicts:
             return
         old = self.cells.get(key)
@@ -921,7 +919,7 @@ def _has_count(text: str) -> bool:
     return re.search(r"\d", _DATEISH.sub("", text)) is not None
 
 
-def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, ProseCell]:
+def read_applications(doc: Document, outline: Outline, f: Findings) -> dict[TableCell, ProseCell]:
     sink = _CellSink(f)
     text = doc.text
     for a, b in _scoped(doc, outline, "applications"):
@@ -1011,7 +1009,7 @@ def _read_negative_app(s: str, sink: _CellSink, note: str, src: Source, f: Findi
     return False
 
 
-def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, ProseCell]:
+def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[TableCell, ProseCell]:
     sink = _CellSink(f)
     text = doc.text
     for a, b in _scoped(doc, outline, "reviews"):
@@ -1118,7 +1116,7 @@ _FEE_AMOUNT = re.compile(r"收取(?:政府信息公开)?信息处理费(?:共)?(
 
 
 def read_article20_and_fee(doc: Document, outline: Outline, year: int | None, f: Findings
-                           ) -> dict[CellKey, ProseCell]:
+                           ) -> dict[TableCell, ProseCell]:
     sink = _CellSink(f)
     text = doc.text
     patterns = list(_ART20_BOTH) + (list(_ART20_2021) if year is not None and year >= 2021 else [])

@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CellExecutionError, DependencyError, GovreportError, ParameterError, RenderError
+from ..io.layout import dataset_name
 from ..io.paths import inside, remove_stale
 from . import params as P
 from . import pdfpost
@@ -227,9 +228,8 @@ def _record(ds: Any, agency_id: str, year: int, parameters: dict[str, Any], job:
     if job.data_hash is None:
         return prov.for_report(ds, agency_id, year, parameters, notebook=job.notebook_name,
                                nb_hash=job.notebook_hash)
-    dataset = os.path.basename(os.path.normpath(str(ds.root))) if ds.root is not None else ""
     return prov.Provenance(agency_id=agency_id, agency=ds.agency(agency_id).name, year=int(year),
-                           data_hash=job.data_hash, dataset=dataset, notebook=job.notebook_name,
+                           data_hash=job.data_hash, dataset=dataset_name(ds.root), notebook=job.notebook_name,
                            notebook_hash=job.notebook_hash, parameters=dict(parameters))
 
 
@@ -743,7 +743,7 @@ class Renderer:
             values["data_dir"] = str(data if data.is_absolute() else Path.cwd() / data)
         extra = dict(validate(dict(values)) or {}) if validate is not None else {}
         doc_title = title or str(extra.pop("title", "") or path.stem)
-        public = {k: (os.path.basename(os.path.normpath(v)) if k == "data_dir" and isinstance(v, str) else v)
+        public = {k: (dataset_name(v) if k == "data_dir" and isinstance(v, str) else v)
                   for k, v in values.items()}
         record = {**{k: v for k, v in extra.items() if k not in ("parameters", "notebook", "notebook_hash")},
                   "govreport_version": __version__, "notebook": path.name,
