@@ -147,7 +147,8 @@ def read_title(title: str) -> tuple[str | None, int | None]:
         m = rx.match(t)
         if m:
             name = re.sub(r"^(?:关于)|(?:关于|的|年度)$", "", m.group("name").strip("的 《》"))
-            if name in _NOT_A_NAME or name.startswith(("我", "本")) or not re.search(f"[{CJK}]{{2}}", name):
+            if name in _NOT_A_NAME or name.startswith(("我", "本")) or not re.search(f"[{CJK}]{{2}}", name) \
+                    or not re.fullmatch(f"[{CJK}（）()·]+", name):  # punctuation or spaces: damaged or chrome
                 name = ""
             year = int(m.group("year")) if "year" in m.groupdict() else None
             return (name or None), year
@@ -158,12 +159,17 @@ def read_title(title: str) -> tuple[str | None, int | None]:
 
 _AGENCY_END = re.compile(rf"(?:{AGENCY_SUFFIX[3:-1]}|所)$")
 _META_AGENCY = re.compile(
-    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)\s*[：:|｜]\s*(?P<name>[{CJK}（）]{{3,60}})"
+    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)\s*[：:|｜][：:|｜\s]*(?P<name>[{CJK}（）]{{3,60}})"
 )
 _META_STOP = re.compile(r"(?:发布时间|发布日期|成文日期|浏览|点击|作者|时间|日期|字号|索引号|文号|主题分类|访问).*$")
 _OPENING_AGENCY = (
-    re.compile(rf"现(?:将|予以|向社会)?公布(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年"),
+    re.compile(rf"现(?:将|予以|向社会)?(?:公布|公开|发布)(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年"),
     re.compile(rf"现将(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开|信息公开)"),
+    # 现将2021年X政府信息公开工作年度报告予以公布: the year before the name
+    re.compile(rf"现将(?P<year>\d{{4}})年度?(?P<name>[{CJK}（）]{{3,40}}?)(?:政府信息公开|政务公开|信息公开)"),
+    # X特向社会公布2021年度政府信息公开工作年度报告: the agency as the sentence's subject
+    re.compile(rf"(?:^|[，。；\n])(?P<name>[{CJK}（）]{{3,40}}?)(?:特|现)?向社会(?:公布|公开|发布)"
+               rf"(?:本单位|本机关)?(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开|信息公开)"),
     re.compile(rf"《(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开)"),
     re.compile(rf"由(?P<name>[{CJK}（）]{{3,40}}?)(?:负责)?(?:组织)?编制"),
 )
@@ -240,6 +246,56 @@ def resolve_short_form(name: str, doc: Document) -> tuple[str, Source] | None:
         if full and full != name:
             return full, doc.source(m.start("full") + m.group("full").find(full), m.end("full"))
     return None
+
+
+_PLACE_PREFIX = re.compile(rf"^(?:[{CJK}]{{2,7}}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))+$")
+#: words that are no part of a place name (the end of a verb phrase before the name: 请联系…, 向社会公布…)
+_NOT_PLACE = re.compile(r"联系|公布|公开|发布|社会|编制|报告|请|与|由|将|于|在|对|向|的|和|及|为|是|经|据|现|特|本|我")
+_GOV_SUFFIX = re.compile(r"人民政府|办事处")
+#: what may stand right before a name written in full: the end of 请联系, 由, 现将, 向社会公布 …
+_NAME_BOUNDARY = re.compile(r"(?:联系|请与|可与|由|将|公布|公开|发布|关于|根据|为|是|对|向|与|和|及|经|在|系|同)$")
+#: what may follow an agency's name where the text writes it in full (not an address: 望疃镇振兴大道)
+_AFTER_NAME = re.compile(
+    rf"[^{CJK}]|$|联系|编制|特|现|在|认真|按照|根据|坚持|严格|始终|全面|紧紧|高度|积极|进一步|以|关于|对|的|"
+    r"\d|政府信息|政务公开|信息公开|办公室|党政|领导小组|网站|门户"
+)
+
+
+def resolve_full_name(name: str, doc: Document) -> tuple[str, Source] | None:
+    """The full name the text itself gives for a name that lacks its place or its 人民政府/办事处.
+
+    洪泽区人民政府 → 淮安市洪泽区人民政府 where the text writes 淮安市洪泽区人民政府; 建章路街道 → 建章路街道办事处,
+    横山镇 → 横山镇人民政府 where the text writes those. Only where the longer form stands as a name: the place
+    prefix made of place names only (淮安市, 安徽省亳州市), a suffix only for a town, township or subdistrict,
+    and followed by punctuation or the start of a clause (not an address such as 望疃镇振兴大道)."""
+    if not name or len(name) < 3:
+        return None
+    best: tuple[int, int] | None = None  # normalised span of the longest full form
+    text = doc.text
+    pos = text.find(name)
+    while pos >= 0:
+        a, b = pos, pos + len(name)
+        if re.search(r"(?:镇|乡|街道)$", name):
+            sm = _GOV_SUFFIX.match(text, b)
+            if sm and (sm.group() == "人民政府" or name.endswith("街道")):
+                b = sm.end()
+        if _AFTER_NAME.match(text, b):
+            for k in range(max(0, a - 12), a):
+                pre = text[k:a]
+                if _PLACE_PREFIX.match(pre) and not _NOT_PLACE.search(pre) and (
+                        k == 0 or not re.match(f"[{CJK}]", text[k - 1])
+                        or _NAME_BOUNDARY.search(text, max(0, k - 6), k)):
+                    a = k
+                    break
+            if (a, b) != (pos, pos + len(name)) and (best is None or b - a > best[1] - best[0]):
+                best = (a, b)
+        pos = text.find(name, pos + 1)
+    if best is None:
+        return None
+    full = text[best[0]:best[1]]
+    if not _clean_name(full):
+        return None
+    return full, doc.source(*best)
 
 
 def self_reference(doc: Document) -> str | None:
