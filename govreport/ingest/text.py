@@ -501,7 +501,39 @@ _TOTAL_COMMON = re.compile(
     rf"(?:^|[，。；：\s])(?:全年|本年度?|年度|今年)?(?:共计|共|累计|合计)(?:公开|发布)(?:各类|政务|政府)?信息"
     rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )
-_GAP_LIST = re.compile(r"涉及|等|各类|各项|方面|领域|类别")
+#: a publication statement whose figure is broken down right after it (…发布各类信息716条，其中…): the total
+_TOTAL_PARTS = re.compile(
+    rf"(?:公开|发布|公布)(?:了)?(?P<gap>(?:(?!公开|发布|公布)[^，。；！？：\d\n]){{0,30}}?)(?:信息|稿件)"
+    rf"(?:共计|共|合计|累计|总计|计|达)?[，：]?"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)  # and 其中 right after (checked past the sentence's end: …1469条。其中，…)
+_THEN_PARTS = re.compile(r"\s*[，,；;。：:]?\s*其中")
+#: the count before the noun: 通过各种媒体、网站和其他方式公开329条信息 (a total only where the clause
+#: says so: 共/累计/各种/多种/等, or a breakdown follows)
+_TOTAL_NUM_FIRST = re.compile(
+    rf"(?:公开|发布|公布)(?:了)?(?:各类)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?P<unit>条|篇|件)(?P<over>以上)?(?:各类)?(?:的)?(?:政府|政务)?信息"
+)
+#: 各类公开主体共发布信息150余条: 共/累计 right before the verb, no channel named in the clause
+_TOTAL_SUBJECT = re.compile(
+    rf"(?:共计|共|累计|合计|总计)(?:主动)?(?:公开|发布)(?:了)?(?:各类|政务|政府|相关)?(?:的)?(?:信息|政务信息|政府信息)"
+    rf"(?:共计|共|计|达)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+#: the one publication figure of a paragraph about proactive disclosure ((一)主动公开。…公开…等政府信息106条。)
+_TOTAL_SOLE = re.compile(
+    rf"(?:公开|发布|公布)(?:了)?(?P<gap>(?:(?!公开|发布|公布)[^，。；！？：\d\n]){{0,40}}?)(?:信息|稿件)"
+    rf"(?:共计|共|合计|累计|总计|计|达)?[，：]?"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_GENERIC_GAP = re.compile(r"^(?:各类|各项|各种|政务|政府|相关|的|了|公开|主动|及时|依法|向社会|对外|全部)*$")
+_PROACTIVE_HEAD = re.compile(r"主动公开|主动发布")
+_LOOSE_TOTALS_SAID = re.compile(r"共|累计|合计|总计|各种|多种|各类|等")
+#: a channel named in front of a figure (通过县政府网站…, 在微信公众号…): the figure is that channel's count
+_CHANNEL_LEAD = re.compile(
+    r"(?:通过|依托|利用|借助|在)(?P<ch>[^，。；：\d]{2,30}?)(?:上|中|内)?(?:共计|共|累计|主动|及时)?"
+    r"(?:公开|发布|公布|推送|更新)(?!网|平台|专栏|栏|目录|系统|板块|专区|信息网)"
+)
+_GAP_LIST = re.compile(r"涉及|等|各类|各项|方面|领域|类别|政务公开|政府信息公开")
 _CUMULATIVE = re.compile(r"截至目前|截止目前|至今|建站以来|开通以来|上线以来|历年|成立以来|累计至今")
 _ANNUAL = re.compile(r"全年|本年|今年|年度|年内|\d{4}年")
 _DATE_RANGE = re.compile(
@@ -644,12 +676,37 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
                 if "其中" in doc.text[sa:m.start()]:  # a part of a total stated earlier, not the total
                     continue
                 gap = m.groupdict().get("gap")
-                if gap is not None and not _GAP_LIST.search(gap):
+                if rx is _TOTAL_GAP and not _GAP_LIST.search(gap or ""):
                     continue  # 主动公开其他信息12条, 主动公开涉农补贴信息3条: a category's count, not the total
+                if rx is _TOTAL_PARTS and not _THEN_PARTS.match(doc.text, m.end()):
+                    continue
+                if rx is _TOTAL_SOLE and not _sole_figure_of_proactive_paragraph(doc, m):
+                    continue
+                if rx in (_TOTAL_PARTS, _TOTAL_SOLE) and not (
+                        _GENERIC_GAP.match(gap or "") or _GAP_LIST.search(gap or "") or "、" in (gap or "")):
+                    continue  # 公开涉农补贴信息12条: one kind of information, not all of it
+                clause = doc.text[_clause_start(doc.text, sa, m.start()):m.start()]
+                if rx in (_TOTAL_PARTS, _TOTAL_NUM_FIRST, _TOTAL_SUBJECT, _TOTAL_SOLE) and _NOT_CONTENT.search(
+                        doc.text[sa:m.end()]):
+                    continue  # 申请, 回复, 咨询 …: not a count of published items
+                if rx is _TOTAL_NUM_FIRST and not (_LOOSE_TOTALS_SAID.search(clause)
+                                                    or _THEN_PARTS.match(doc.text, m.end())):
+                    continue
+                said = doc.text[_clause_start(doc.text, sa, m.start()):m.end()]  # the clause, its verb included
+                if rx is _TOTAL_SUBJECT and (_CHANNEL_LEAD.search(said) or classify_channel(clause)):
+                    continue  # 在区政府网站共发布信息16条, 委网站共发布信息3972条: one channel's count
+                if _one_channel_of_several(doc, said, m.end()):
+                    f.miss("主动公开总数", "该数字是一个渠道的条数（同段还列出了其他渠道），不作为总数",
+                           doc.source(m.start(), m.end()))
+                    continue
                 sentence = doc.text[sa:m.end()]
                 if "累计" in sentence or _CUMULATIVE.search(sentence):
+                    until = _UNTIL.search(sentence)
                     annual = _DATE_RANGE.search(sentence) or (_ANNUAL.search(sentence)
-                                                              and not _CUMULATIVE.search(sentence))
+                                                              and not _CUMULATIVE.search(sentence)) or (
+                        # 截至12月31日，…累计…: counted to the year's end, in a paragraph about that year
+                        until is not None and until.group("b").endswith("12月31日")
+                        and _ANNUAL.search(doc.text, doc.starts[doc.line_index(sa)], sa))
                     if not annual:
                         f.miss("主动公开总数", "该数字为累计数（未限定本年度），不作为本年度总数",
                                doc.source(m.start(), m.end()))
@@ -663,6 +720,42 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
     return found
 
 
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    """Where the clause holding ``pos`` starts (after the last ，；： before it, not before ``lo``)."""
+    k = max(text.rfind(c, lo, pos) for c in "，；：,;")
+    return lo if k < 0 else k + 1
+
+
+def _sole_figure_of_proactive_paragraph(doc: Document, m: re.Match) -> bool:
+    """``m`` is the only count of items in a paragraph headed 主动公开 (on its line or the line before)."""
+    i = doc.line_index(m.start())
+    line = doc.lines[i]
+    head = line[:16]
+    if not _PROACTIVE_HEAD.search(head):
+        prev = doc.lines[i - 1] if i > 0 else ""
+        if not (len(prev) <= 24 and _PROACTIVE_HEAD.search(prev)):
+            return False
+    figures = [x for x in _FIGURE.finditer(line) if x.group("unit") in ITEM_UNITS]
+    return len(figures) == 1
+
+
+def _one_channel_of_several(doc: Document, clause: str, end: int) -> bool:
+    """A figure named with a single channel (在市政府网站…公开信息20条) while the same paragraph goes on to
+    another channel's own figure (…通过微信公众号发布85条): a channel's count, not the total."""
+    lead = _CHANNEL_LEAD.search(clause)
+    if lead is None or re.search(r"等|各种|多种|各类|、|和|及", lead.group("ch")) \
+            or not classify_channel(lead.group("ch")):
+        return False
+    line_end = doc.text.find("\n", end)
+    rest = doc.text[end:len(doc.text) if line_end < 0 else line_end]
+    for m in _CHANNEL_LEAD.finditer(rest):
+        if classify_channel(m.group("ch")) and _FIGURE.match(rest, m.end()) is None:
+            tail = rest[m.end():m.end() + 30]
+            if _FIGURE.search(tail) and not re.search(r"其中", rest[:m.start()][-4:]):
+                return True
+    return False
+
+
 def read_proactive(doc: Document, outline: Outline, year: int | None, period_end: dt.date | None,
                    agency_name: str, agency_is_government: bool, f: Findings) -> ProactiveRead:
     out = ProactiveRead()
@@ -670,7 +763,7 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
     if not outline.scopes("proactive"):
         scopes = [(0, len(doc.text))]
     found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
-    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON):
+    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON, _TOTAL_PARTS, _TOTAL_NUM_FIRST, _TOTAL_SUBJECT, _TOTAL_SOLE):
         found = _find_total(doc, scopes, rx, f)
         if found:
             if rx is not _TOTAL:
@@ -713,6 +806,8 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         f.miss("主动公开总数", "报告未载明本年度主动公开信息总数")
     if list_start is not None:
         _read_items(doc, list_start, list_end, out, agency_name, agency_is_government, f, explicit_only=False)
+    if found and not out.channels:
+        _total_channel(doc, found, out, agency_name, agency_is_government, f)
     if not out.channels:
         for a, b in scopes:
             _read_items(doc, a, b, out, agency_name, agency_is_government, f, explicit_only=True,
@@ -733,6 +828,29 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         if exact and sum(it.value for it, *_ in out.channels) == out.total.value:
             out.overlap = False
     return out
+
+
+def _total_channel(doc: Document, found: tuple[re.Match, int, int], out: ProactiveRead, agency_name: str,
+                   is_gov: bool, f: Findings) -> None:
+    """The one channel the total was published through (全年通过区政府网站共公开信息314条): that channel's
+    count is the total, as the text states it. Not for several channels (通过网站、公开栏等途径)."""
+    m, sa, _ = found
+    said = doc.text[_clause_start(doc.text, sa, m.start()):m.end()]
+    lead = _CHANNEL_LEAD.search(said)
+    if lead is None or re.search(r"等|各种|多种|各类|、|和|及|与", lead.group("ch")):
+        return
+    classes = _channel_classes(lead.group("ch"))
+    if len(classes) != 1:
+        return
+    label = _clean_label(lead.group("ch"))
+    q, note = _qualifier(m)
+    a = _clause_start(doc.text, sa, m.start()) + lead.start("ch")
+    item = Item(label, doc.text[a:m.end()].strip(), out.total.value, q, m.group("unit"), (a, m.end()),
+                (note + "；" if note else "") + "总数经由这一渠道发布，渠道条数即总数")
+    channel = classes.pop()
+    host, account = _host_account(label, channel, agency_name, is_gov)
+    out.channels.append((item, channel, host, account))
+    f.sources[("channel", len(out.channels))] = doc.source(a, m.end())
 
 
 def _cutoff(sentence: str, year: int | None, period_end: dt.date | None
