@@ -597,6 +597,12 @@ _EXPLICIT_LEAD = re.compile(r"^(?:其中|另外|此外|同时|并|还)?[，：]?
 _PUBLISH_VERB = re.compile(r"发布|公开|推送|更新|刊登|刊载|张贴|公示|推出")
 _NOT_CONTENT = re.compile(r"申请|复议|诉讼|投诉|咨询|访问|浏览|关注|热线|工单|来电|办件|回复|留言|答复")
 _OVERLAP = re.compile(r"同步(?:发布|推送|公开|更新|转载)|均(?:已)?(?:同步)?(?:在|通过)|同时(?:在|通过)|一并(?:在|通过)")
+_NOT_ITEMS = re.compile(r"申请|复议|诉讼|投诉|举报|热线|工单|来电|办件|留言|答复|信访")
+#: a figure followed by the noun it counts when that noun is not the published items themselves
+_COUNTS_OTHER = re.compile(
+    rf"(?!其中|占|均|全部|以上|左右|信息|政府信息|政务信息|稿件|文章|内容|条目|次|并|同比|较|分别|等|的|为|是|已|"
+    rf"主要|包括|涉及|含|在|通过|和|及|与|，|。)[{CJK}]{{2}}"
+)
 _SPLIT_PARTS = re.compile(r"[、和及与]|以及")
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
 _ACCOUNT = re.compile(
@@ -883,6 +889,10 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
         listed = False  # an explicit channel item was read in this sentence: the items after it are its list
         for m in _iter_items(text, sa, sb):
             raw_label = m.group("label")
+            if _NOT_ITEMS.search(raw_label) or _COUNTS_OTHER.match(text, m.end()):
+                # 通过网站提交申请的862件 (applications), 公开了…等50余项专项资金使用情况 (the count of
+                # something named after it): not a count of published items
+                continue
             if explicit_only:
                 lead = _EXPLICIT_LEAD.match(raw_label.strip())
                 if not (lead or ((listed or _PUBLISH_VERB.search(raw_label)) and classify_channel(raw_label))):
