@@ -993,7 +993,8 @@ T3_ORG_COLUMNS = ("commercial", "research", "public_welfare", "legal_service", "
 _APP_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:新)?(?:收到|受理|接到|接收)(?:各类)?(?:政府信息公开|依申请公开|信息公开)?申请(?:共计|共)?"
                 r"(?P<n>\d+)(?:件|条|个|宗|份|次)"), "new_received"),
-    (re.compile(r"上一?年(?:度)?(?:结转|转结)(?:的)?(?:申请)?(?P<n>\d+)件"), "carried_over"),
+    (re.compile(r"上一?年(?:度)?(?:结转|转结)(?:的)?(?:政府信息公开|依申请公开|信息公开)?(?:申请)?(?:数量|件数)?(?:共|为)?"
+                r"(?P<n>\d+)件"), "carried_over"),
     (re.compile(r"结转(?:至)?下一?年度?(?:继续办理)?(?P<n>\d+)件"), "carried_forward"),
     (re.compile(r"(?<!不)(?:予以公开|同意公开)(?P<n>\d+)件"), "granted"),
     (re.compile(r"(?<!不予)部分公开(?P<n>\d+)件"), "partial"),
@@ -1013,10 +1014,14 @@ _REVIEW_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
      "direct_total"),
     (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
      "after_review_total"),
-    (re.compile(r"行政复议(?:案件|申请|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
+    (re.compile(r"行政复议(?:案件|申请|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗|条)"), "review_total"),
+)
+#: 申请行政复议、提起行政诉讼0件: one zero for both, so each is 0 (a non-zero joint count is not split)
+_JOINT_ZERO = re.compile(
+    r"行政复议(?:[、和及与或]|以及)(?:提起)?(?:行政)?诉讼(?:案件|案)?(?:均为|均|共计|共|为)?0(?:件|起|宗|条)"
 )
 _LITIGATION_COUNT = re.compile(
-    r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"
+    r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗|条)"
 )
 _REVIEW_DETAIL = (
     (re.compile(r"(?:结果)?维持(?:原)?(?:行政行为|决定)?(?P<n>\d+)(?:件|起)"), "maintained"),
@@ -1088,10 +1093,15 @@ _TABLE_HEADER = re.compile("|".join(sorted(
 
 def _tableish(s: str) -> bool:
     """A line of a table laid out as text (values or a header), not a sentence."""
-    return bool(_TABLE_LINE.search(s)) or (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
+    if "|" in s or re.search(r"(?:\d+\s+){3,}\d+", s):
+        return True
+    if _TABLE_LINE.search(s):
+        # a row label in a sentence that counts in words (全年新收政府信息公开申请数量0件，…) is prose
+        return not re.search(r"\d+\s*(?:件|个|宗)(?:[，。；,;]|$)", s)
+    return (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
                                            and not re.search(r"[没未无]", s.replace("未经复议", "")))
 _NEW_RECEIVED = re.compile(
-    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
+    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:政府信息)?(?:要求|事项|件数|数量|总数|总量)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
 )
 _NEW_RECEIVED_BEFORE = re.compile(  # 收到0件信息公开申请: the count before what was received
@@ -1214,7 +1224,7 @@ def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, 
                 clause = cm.group()
                 if "复议" not in clause and "诉讼" not in clause and "起诉" not in clause:
                     continue
-                if re.search(r"\d+(?:件|起|宗|次)", _DATEISH.sub("", clause)):
+                if re.search(r"\d+(?:件|起|宗|次|条)", _DATEISH.sub("", clause)):
                     _review_counts(clause, sink, note, src, f)
                     continue
                 if _has_count(clause):
@@ -1229,6 +1239,11 @@ def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[CellKey, 
 
 def _review_counts(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:
     used: list[tuple[int, int]] = []
+    for m in _JOINT_ZERO.finditer(s):
+        used.append(m.span())
+        sink.put(("t4", "value", "review_total"), 0.0, note, src, "inferred")
+        sink.put(("t4", "value", "direct_total"), 0.0, note, src, "inferred")
+        sink.put(("t4", "value", "after_review_total"), 0.0, note, src, "inferred")
     for rx, col in _REVIEW_COUNTS:
         for m in rx.finditer(s):
             if any(u[0] <= m.start() < u[1] for u in used):
