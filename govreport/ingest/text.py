@@ -638,6 +638,7 @@ class ProactiveRead:
     categories: list[tuple[Item, str]] = field(default_factory=list)
     audience: list[Item] = field(default_factory=list)
     overlap: bool | None = None
+    channel_counts: set[int] = field(default_factory=set)  # ends of total-like figures that are one channel's
 
 
 def _qualifier(m: re.Match) -> tuple[str, str]:
@@ -671,8 +672,8 @@ def _channel_classes(label: str) -> set[str]:
     return classes
 
 
-def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f: Findings
-                ) -> tuple[re.Match, int, int] | None:
+def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f: Findings,
+                channel_counts: set[int]) -> tuple[re.Match, int, int] | None:
     """The first statement of the proactive total ``rx`` finds in ``scopes``: (match, sentence span)."""
     found: tuple[re.Match, int, int] | None = None
     for a, b in scopes:
@@ -705,6 +706,7 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
                 if rx is _TOTAL_SUBJECT and (_CHANNEL_LEAD.search(said) or classify_channel(clause)):
                     continue  # 在区政府网站共发布信息16条, 委网站共发布信息3972条: one channel's count
                 if _one_channel_of_several(doc, said, m.end()):
+                    channel_counts.add(m.end())
                     f.miss("主动公开总数", "该数字是一个渠道的条数（同段还列出了其他渠道），不作为总数",
                            doc.source(m.start(), m.end()))
                     continue
@@ -772,8 +774,8 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
     if not outline.scopes("proactive"):
         scopes = [(0, len(doc.text))]
     found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
-    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON, _TOTAL_PARTS, _TOTAL_NUM_FIRST, _TOTAL_SUBJECT, _TOTAL_SOLE):
-        found = _find_total(doc, scopes, rx, f)
+    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON, _TOTAL_SUBJECT, _TOTAL_PARTS, _TOTAL_NUM_FIRST, _TOTAL_SOLE):
+        found = _find_total(doc, scopes, rx, f, out.channel_counts)
         if found:
             if rx is not _TOTAL:
                 f.methods[("proactive_total",)] = "prose-loose"
@@ -901,7 +903,7 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
                 if not (lead or ((listed or _PUBLISH_VERB.search(raw_label)) and classify_channel(raw_label))):
                     continue
                 listed = True
-            if explicit_only and _TOTAL.search(text, m.start(), m.end()):
+            if explicit_only and _TOTAL.search(text, m.start(), m.end()) and m.end() not in out.channel_counts:
                 continue
             label = _clean_label(raw_label)
             q, note = _qualifier(m)
