@@ -166,7 +166,8 @@ _OPENING_AGENCY = (
     re.compile(rf"现(?:将|予以|向社会)?(?:公布|公开|发布)(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年"),
     re.compile(rf"现将(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开|信息公开)"),
     # 现将2021年X政府信息公开工作年度报告予以公布: the year before the name
-    re.compile(rf"现将(?P<year>\d{{4}})年度?(?P<name>[{CJK}（）]{{3,40}}?)(?:政府信息公开|政务公开|信息公开)"),
+    re.compile(rf"现(?:将|予以|向社会)?(?:公布|公开|发布)?(?P<year>\d{{4}})年度?(?P<name>[{CJK}（）]{{3,40}}?)"
+               rf"(?:政府信息公开|政务公开|信息公开)"),
     # X特向社会公布2021年度政府信息公开工作年度报告: the agency as the sentence's subject
     re.compile(rf"(?:^|[，。；\n])(?P<name>[{CJK}（）]{{3,40}}?)(?:特|现)?向社会(?:公布|公开|发布)"
                rf"(?:本单位|本机关)?(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开|信息公开)"),
@@ -190,10 +191,15 @@ _OPENING_YEAR = re.compile(
 )
 
 
+#: 县自然资源局, 市卫生健康委: the level without the place's name (市中区财政局 names a place and is kept)
+_LEVEL_ONLY = re.compile(r"^[县市区省][^县市区省州旗]*$")
+
+
 def _clean_name(name: str) -> str | None:
     """An agency name when ``name`` ends like one (局, 人民政府, 街道办事处 …), else None."""
     name = name.strip("（）() ")
-    if len(name) < 3 or name.startswith(("我", "本", "各")) or not _AGENCY_END.search(name):
+    if len(name) < 3 or name.startswith(("我", "本", "各")) or not _AGENCY_END.search(name) \
+            or _LEVEL_ONLY.match(name):
         return None
     return name
 
@@ -486,7 +492,7 @@ def read_period(doc: Document, f: Findings) -> PeriodRead:
 
 _TOTAL = re.compile(
     rf"主动(?:公开|发布)(?:了)?(?:的)?(?:各类|政务|政府|相关|各项)?(?:的)?(?:信息|政务信息|政府信息)?(?:内容)?"
-    rf"(?:数量|总数|总量)?[，：]?"
+    rf"(?:数量|总数|总量|数)?[，：]?"
     rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM}|{CN_NUM})(?P<wan>万)?(?P<post>余|多)?"
     rf"(?P<unit>{UNITS})(?P<over>以上)?"
 )
@@ -510,6 +516,7 @@ _TOTAL_PARTS = re.compile(
     rf"(?:共计|共|合计|累计|总计|计|达)?[，：]?"
     rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )  # and 其中 right after (checked past the sentence's end: …1469条。其中，…)
+_LIST_BREAK = re.compile(r"[；;]\s*(?:同时|另外|此外|另|并且|还)")
 _THEN_PARTS = re.compile(r"\s*[，,；;。：:]?\s*其中")
 #: the count before the noun: 通过各种媒体、网站和其他方式公开329条信息 (a total only where the clause
 #: says so: 共/累计/各种/多种/等, or a breakdown follows)
@@ -528,7 +535,9 @@ _TOTAL_SOLE = re.compile(
     rf"(?:共计|共|合计|累计|总计|计|达)?[，：]?"
     rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )
-_GENERIC_GAP = re.compile(r"^(?:各类|各项|各种|政务|政府|相关|的|了|公开|主动|及时|依法|向社会|对外|全部)*$")
+_GENERIC_GAP = re.compile(
+    r"^(?:各类|各项|各种|政务|政府|相关|的|了|公开|主动|及时|依法|向社会|对外|全部|上传|上网|发布)*$"
+)
 _PROACTIVE_HEAD = re.compile(r"主动公开|主动发布")
 _LOOSE_TOTALS_SAID = re.compile(r"共|累计|合计|总计|各种|多种|各类|等")
 #: a channel named in front of a figure (通过县政府网站…, 在微信公众号…): the figure is that channel's count
@@ -615,6 +624,7 @@ _ACCOUNT = re.compile(
 _GENERIC_ACCOUNT = re.compile(r"^(?:政务|官方|本局|我局|本单位|我单位|单位|部门|各类|各|县|市|区|局|本|我)$")
 _OWN_SITE = re.compile(r"本局|我局|本单位|我单位|局门户|局网站|单位网站|部门网站|官网|官方网站|局官网")
 _GOV_SITE = re.compile(r"政府|政务网")
+_MEDIUM = re.compile(r"网站|网|平台|公众号|微博|栏|号|屏|报|台|专区|系统|客户端")
 
 
 @dataclass(slots=True)
@@ -705,7 +715,7 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
                 said = doc.text[_clause_start(doc.text, sa, m.start()):m.end()]  # the clause, its verb included
                 if rx is _TOTAL_SUBJECT and (_CHANNEL_LEAD.search(said) or classify_channel(clause)):
                     continue  # 在区政府网站共发布信息16条, 委网站共发布信息3972条: one channel's count
-                if _one_channel_of_several(doc, said, m.end()):
+                if _one_channel_of_several(doc, said, m.start(), m.end()):
                     channel_counts.add(m.end())
                     f.miss("主动公开总数", "该数字是一个渠道的条数（同段还列出了其他渠道），不作为总数",
                            doc.source(m.start(), m.end()))
@@ -750,20 +760,25 @@ def _sole_figure_of_proactive_paragraph(doc: Document, m: re.Match) -> bool:
     return len(figures) == 1
 
 
-def _one_channel_of_several(doc: Document, clause: str, end: int) -> bool:
-    """A figure named with a single channel (在市政府网站…公开信息20条) while the same paragraph goes on to
-    another channel's own figure (…通过微信公众号发布85条): a channel's count, not the total."""
+def _one_channel_of_several(doc: Document, clause: str, start: int, end: int) -> bool:
+    """A figure named with a single channel (在市政府网站…公开信息20条) while the same paragraph, before or
+    after it, gives another channel its own figure (…通过微信公众号发布85条): a channel's count, not the total."""
     lead = _CHANNEL_LEAD.search(clause)
     if lead is None or re.search(r"等|各种|多种|各类|、|和|及", lead.group("ch")) \
             or not classify_channel(lead.group("ch")):
         return False
-    line_end = doc.text.find("\n", end)
-    rest = doc.text[end:len(doc.text) if line_end < 0 else line_end]
-    for m in _CHANNEL_LEAD.finditer(rest):
-        if classify_channel(m.group("ch")) and _FIGURE.match(rest, m.end()) is None:
-            tail = rest[m.end():m.end() + 30]
-            if _FIGURE.search(tail) and not re.search(r"其中", rest[:m.start()][-4:]):
-                return True
+    i = doc.line_index(start)
+    lo, hi = doc.starts[i], doc.starts[i] + len(doc.lines[i])
+    for m in _CHANNEL_LEAD.finditer(doc.text, lo, hi):
+        if start - len(clause) <= m.start() < end:
+            continue  # the figure's own channel
+        if not (classify_channel(m.group("ch")) or _MEDIUM.search(m.group("ch"))):
+            continue
+        stop = doc.text.find("。", m.end(), hi)
+        tail = doc.text[m.end():hi if stop < 0 else stop]
+        fig = _FIGURE.search(tail)
+        if fig and fig.group("unit") in ITEM_UNITS and "其中" not in doc.text[max(lo, m.start() - 4):m.start()]:
+            return True
     return False
 
 
@@ -798,6 +813,9 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
             f.methods[("proactive_total",)] = "prose-cn-numeral"
         # the breakdown: the rest of the sentence, then following sentences that start a list
         list_start, list_end = m.end(), sb
+        other = _LIST_BREAK.search(doc.text, m.end(), sb)  # …其中…；同时，在另一平台发布…: another statement
+        if other:
+            list_end = other.start()
         before = doc.text[sa:m.start()].rstrip("，, ")
         lead = re.search(r"(?:合计|共计|总计|以上共|共)$", before)
         if lead and _FIGURE.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
@@ -987,7 +1005,7 @@ def _host_account(label: str, channel: str, agency_name: str, is_gov: bool) -> t
 # ----------------------------------------------------------------------- applications and reviews
 
 _NEG_APP = re.compile(
-    r"(?P<neg>没有|暂无|尚未|均未|无(?!法|正当|需|关|偿)|未(?!按|能|经|予))(?P<verb>收到|接到|受理|接收|发生|产生|办理|处理)?(?:过)?(?P<gap>[^，。；\n]{0,18}?)"
+    r"(?P<neg>没有|暂无|尚未|均未|无(?!法|正当|需|关|偿)|未(?!按|能|经|予))(?P<verb>收到|接到|受理|接收|发生|产生|办理|处理)?(?:过)?(?P<gap>[^，。；\n]{0,30}?)"
     r"(?P<obj>依申请公开|政府信息公开申请|信息公开申请|公开申请|申请公开|申请)(?P<after>[^，。；\n]{0,8})"
 )
 _APP_DISQUALIFY = re.compile(r"超期|逾期|答复|收费|补正|延期|复议|诉讼|投诉|举报|纠错|撤销|败诉|不予|无法|重复")
@@ -1106,7 +1124,7 @@ def _tableish(s: str) -> bool:
     return (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
                                            and not re.search(r"[没未无]", s.replace("未经复议", "")))
 _NEW_RECEIVED = re.compile(
-    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:政府信息)?(?:要求|事项|件数|数量|总数|总量)?"
+    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:政府信息)?(?:要求|事项|件数|数量|总数|总量|件)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
 )
 _NEW_RECEIVED_BEFORE = re.compile(  # 收到0件信息公开申请: the count before what was received
