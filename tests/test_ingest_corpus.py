@@ -348,3 +348,20 @@ def test_application_sentences_that_name_a_table_row() -> None:
     d = js("r04-subject-gongbu-meta")  # 申请行政复议、提起行政诉讼0件: both are 0
     assert cell(d, "reviews", "value", "review_total")["value"] == 0
     assert cell(d, "reviews", "value", "direct_total")["value"] == 0
+
+
+def test_a_channel_count_with_its_own_breakdown_after_another_channel_is_not_the_total() -> None:
+    d = js("r10-channel-before-total")
+    assert d["proactive"]["total"] is None  # 138篇，其中… is the WeChat account's count, not the total
+    assert [c["value"] for c in d["proactive"]["channels"]] == [47, 138]
+    # 未收到任何公民、法人和其他组织提出的公开政府信息的申请: none received
+    assert cell(d, "applications", "new_received", "total")["value"] == 0
+
+
+def test_a_breakdown_stops_where_another_statement_starts() -> None:
+    d = js("r11-xinxishu-list-break")
+    p = d["proactive"]
+    assert (p["total"], [c["value"] for c in p["channels"]]) == (512, [188, 324])
+    assert p["categories"] == []  # ；同时…行政许可信息67条: licensing records, not a part of the 512
+    assert (d["agency"]["name"], d["agency"]["method"]) == ("宁江县自然资源和规划局", "opening")  # 现公布2023年X…
+    assert cell(d, "applications", "new_received", "total")["value"] == 4  # 受理依申请公开件4件
