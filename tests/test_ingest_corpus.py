@@ -365,3 +365,15 @@ def test_a_breakdown_stops_where_another_statement_starts() -> None:
     assert p["categories"] == []  # ；同时…行政许可信息67条: licensing records, not a part of the 512
     assert (d["agency"]["name"], d["agency"]["method"]) == ("宁江县自然资源和规划局", "opening")  # 现公布2023年X…
     assert cell(d, "applications", "new_received", "total")["value"] == 4  # 受理依申请公开件4件
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # an address is not a name: 安徽省亳州市望疃镇振兴大道 does not make 望疃镇 a longer name
+    ("望疃镇2023年政府信息公开工作年度报告\n如有疑问请联系（地址：安徽省亳州市望疃镇振兴大道）。\n", "望疃镇"),
+    # the verb in front of a place is not part of it
+    ("梧州区民政局2022年政府信息公开工作年度报告\n现向社会公布苍山市梧州区民政局2022年报告。\n", "苍山市梧州区民政局"),
+    ("梧州区民政局2022年政府信息公开工作年度报告\n请联系苍山市梧州区民政局（电话：0000-1234567）。\n", "苍山市梧州区民政局"),
+    ("柳塘镇2022年政府信息公开工作年度报告\n本报告由柳塘镇人民政府编制。\n", "柳塘镇人民政府"),
+])
+def test_a_name_is_completed_only_where_the_text_writes_it_as_a_name(text: str, name: str) -> None:
+    assert read_prose(text, "x.txt").agency_name == name
