@@ -836,7 +836,11 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
     if list_start is not None:
         _read_items(doc, list_start, list_end, out, agency_name, agency_is_government, f, explicit_only=False)
     if found and not out.channels:
+        _paren_channels(doc, found[1], found[2], out, agency_name, agency_is_government, f)
+    if found and not out.channels:
         _total_channel(doc, found, out, agency_name, agency_is_government, f)
+    if not found and not out.categories:
+        _list_lines(doc, scopes, out, f)
     if not out.channels:
         for a, b in scopes:
             _read_items(doc, a, b, out, agency_name, agency_is_government, f, explicit_only=True,
@@ -857,6 +861,57 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         if exact and sum(it.value for it, *_ in out.channels) == out.total.value:
             out.overlap = False
     return out
+
+
+_PAREN_ITEM = re.compile(
+    rf"(?P<label>[^、，。；（()）\d]{{2,24}})[（(](?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?P<unit>{UNITS})(?P<over>以上)?[)）]"
+)
+#: a line that is nothing but a list of counted headings: 工作信息30条、文件通知3条、财政信息4条。
+_LIST_LINE = re.compile(rf"^(?:[{CJK}“”（）]{{2,16}}\d+(?:条|篇|件)[、，；,;]?){{3,}}[。；]?$")
+_LIST_ITEM = re.compile(rf"(?P<label>[{CJK}“”（）]{{2,16}}?)(?P<num>\d+)(?P<unit>条|篇|件)")
+
+
+def _paren_channels(doc: Document, sa: int, sb: int, out: ProactiveRead, agency_name: str, is_gov: bool,
+                    f: Findings) -> None:
+    """Channels counted in brackets in the total's sentence: 政府信息公开网站（108条）、公开栏（35条）等平台."""
+    for m in _PAREN_ITEM.finditer(doc.text, sa, sb):
+        label = _clean_label(re.sub(r"^.*(?:为|有|是|：|:)", "", m.group("label")).strip("“”《》 "))
+        if m.group("unit") not in ITEM_UNITS or not label:
+            continue
+        classes = _channel_classes(label)
+        if len(classes) != 1:
+            if not classes:
+                f.miss(f"“{label}”", "括号中的条数所属渠道不在渠道表中，未读取", doc.source(m.start(), m.end()))
+            continue
+        q, note = _qualifier(m)
+        item = Item(label, m.group().strip(), to_number(m.group("num"), m.group("wan") or ""), q, m.group("unit"),
+                    (m.start(), m.end()), note)
+        channel = classes.pop()
+        host, account = _host_account(label, channel, agency_name, is_gov)
+        out.channels.append((item, channel, host, account))
+        f.sources[("channel", len(out.channels))] = doc.source(m.start(), m.end())
+
+
+def _list_lines(doc: Document, scopes: list[tuple[int, int]], out: ProactiveRead, f: Findings) -> None:
+    """Content headings counted on a line of their own (工作信息30条、文件通知3条、财政信息4条) when no total
+    is stated: each is what the line says; no total is made from them."""
+    for a, b in scopes:
+        i = doc.line_index(a)
+        while i < len(doc.lines) and doc.starts[i] < b:
+            line = doc.lines[i]
+            if _LIST_LINE.match(line):
+                for m in _LIST_ITEM.finditer(line):
+                    label = m.group("label").strip("“”、，")
+                    if _NOT_ITEMS.search(label) or classify_channel(label):
+                        continue
+                    a0 = doc.starts[i] + m.start()
+                    item = Item(label, m.group(), float(m.group("num")), "", m.group("unit"), (a0, a0 + len(m.group())),
+                                "单独一行列出的栏目条数（原文未给出总数）")
+                    out.categories.append((item, classify_category(label) or "other"))
+                    f.sources[("category", len(out.categories))] = doc.source(a0, a0 + len(m.group()))
+                return
+            i += 1
 
 
 def _total_channel(doc: Document, found: tuple[re.Match, int, int], out: ProactiveRead, agency_name: str,
@@ -1124,7 +1179,7 @@ def _tableish(s: str) -> bool:
     return (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
                                            and not re.search(r"[没未无]", s.replace("未经复议", "")))
 _NEW_RECEIVED = re.compile(
-    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:政府信息)?(?:要求|事项|件数|数量|总数|总量|件)?"
+    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:政府信息)?(?:要求|事项|件数|数量|总数|总量|情况|件)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
 )
 _NEW_RECEIVED_BEFORE = re.compile(  # 收到0件信息公开申请: the count before what was received
