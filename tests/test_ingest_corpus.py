@@ -354,6 +354,9 @@ def test_a_channel_count_with_its_own_breakdown_after_another_channel_is_not_the
     d = js("r10-channel-before-total")
     assert d["proactive"]["total"] is None  # 138篇，其中… is the WeChat account's count, not the total
     assert [c["value"] for c in d["proactive"]["channels"]] == [47, 138]
+    # its 其中 list is that account's own breakdown: content headings as written, no total made from them
+    assert [(c["label"], c["value"]) for c in d["proactive"]["categories"]] == [("工作动态", 61), ("政策宣传", 42),
+                                                                                ("其他内容", 35)]
     # 未收到任何公民、法人和其他组织提出的公开政府信息的申请: none received
     assert cell(d, "applications", "new_received", "total")["value"] == 0
 

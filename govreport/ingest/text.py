@@ -649,6 +649,7 @@ class ProactiveRead:
     audience: list[Item] = field(default_factory=list)
     overlap: bool | None = None
     channel_counts: set[int] = field(default_factory=set)  # ends of total-like figures that are one channel's
+    channel_breakdowns: list[tuple[int, int]] = field(default_factory=list)  # spans of those figures' 其中 lists
 
 
 def _qualifier(m: re.Match) -> tuple[str, str]:
@@ -683,7 +684,7 @@ def _channel_classes(label: str) -> set[str]:
 
 
 def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f: Findings,
-                channel_counts: set[int]) -> tuple[re.Match, int, int] | None:
+                channel_counts: set[int], breakdowns: list[tuple[int, int]]) -> tuple[re.Match, int, int] | None:
     """The first statement of the proactive total ``rx`` finds in ``scopes``: (match, sentence span)."""
     found: tuple[re.Match, int, int] | None = None
     for a, b in scopes:
@@ -717,6 +718,9 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
                     continue  # 在区政府网站共发布信息16条, 委网站共发布信息3972条: one channel's count
                 if _one_channel_of_several(doc, said, m.start(), m.end()):
                     channel_counts.add(m.end())
+                    if _THEN_PARTS.match(doc.text, m.end()):  # …18篇，其中…: that channel's own breakdown
+                        stop = _LIST_BREAK.search(doc.text, m.end(), sb)
+                        breakdowns.append((m.end(), stop.start() if stop else sb))
                     f.miss("主动公开总数", "该数字是一个渠道的条数（同段还列出了其他渠道），不作为总数",
                            doc.source(m.start(), m.end()))
                     continue
@@ -790,7 +794,7 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         scopes = [(0, len(doc.text))]
     found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
     for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON, _TOTAL_SUBJECT, _TOTAL_PARTS, _TOTAL_NUM_FIRST, _TOTAL_SOLE):
-        found = _find_total(doc, scopes, rx, f, out.channel_counts)
+        found = _find_total(doc, scopes, rx, f, out.channel_counts, out.channel_breakdowns)
         if found:
             if rx is not _TOTAL:
                 f.methods[("proactive_total",)] = "prose-loose"
@@ -845,6 +849,19 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         for a, b in scopes:
             _read_items(doc, a, b, out, agency_name, agency_is_government, f, explicit_only=True,
                         skip=(list_start, list_end))
+    if not found:
+        # the breakdown of a channel whose count looked like a total (通过门户网站发布18篇，其中土地资源6篇…;
+        # 同时，…): its content headings, as written
+        for a0, b0 in sorted(set(out.channel_breakdowns)):
+            before, n_channels, unit = len(out.categories), len(out.channels), out.unit
+            out.unit = next((u for u in UNITS.split("|") if doc.text.endswith(u, 0, a0)), unit)  # the channel's unit
+            _read_items(doc, a0, b0, out, agency_name, agency_is_government, f, explicit_only=False)
+            out.unit = unit
+            for k in range(n_channels, len(out.channels)):  # channels are read from their own statements
+                f.sources.pop(("channel", k + 1), None)
+            del out.channels[n_channels:]
+            for item, _cat in out.categories[before:]:
+                item.note = (item.note + "；" if item.note else "") + "为某一渠道条数的细分"
     # overlap: stated next to the total and its breakdown (the sentence after the list included)
     if found:
         after = doc.text.find("。", (list_end or found[2]) + 1)
