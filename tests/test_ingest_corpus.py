@@ -289,3 +289,107 @@ def test_channel_statements_without_a_total() -> None:
 def test_zero_in_words(sentence: str, cells: dict) -> None:
     g = read_prose(f"一、总体情况\n{sentence}\n", "x.txt")
     assert {(t.spec.id, *k): v.value for t in g.tables for k, v in t.cells.items()} == cells
+
+
+# ------------------------------------------- generalising to published pages (own wording, own numbers)
+
+@pytest.mark.parametrize(("name", "agency", "as_written", "method"), [
+    # breadcrumb lines and a 组配分类 field are page chrome, not the title; the town's full name is in the text
+    ("r01-breadcrumb-parts", "桐川县青桐镇人民政府", "青桐镇", "title"),
+    # a title without the city: the contact sentence writes the full name
+    ("r02-full-name-in-contact", "松江市柏林区卫生健康局", "柏林区卫生健康局", "title"),
+    ("r03-xianjiang-count-first", "云屏县审计局", "云屏县审计局", "opening"),  # 现将2021年X…报告予以公布
+    ("r04-subject-gongbu-meta", "兴安市河阳区统计局", "河阳区统计局", "metadata"),  # 发文机关: | X |
+    ("r06-sole-figure", "梧桐街道办事处", "梧桐街道办事处", "opening"),  # 现公开X2022年…
+    ("r07-subject-total-opening-subject", "北湾区商务局", "北湾区商务局", "opening"),  # 2019年，X认真…
+])
+def test_agency_of_published_pages(name: str, agency: str, as_written: str, method: str) -> None:
+    a = js(name)["agency"]
+    assert (a["name"], a["as_written"], a["method"]) == (agency, as_written, method)
+
+
+def test_a_title_whose_name_is_spam_leaves_the_agency_unidentified() -> None:
+    d = js("r09-spam-cut-name")
+    assert d["agency"] is None or not d["agency"].get("name")
+    assert d["year"] == 2019 and d["proactive"]["total"] == 864
+
+
+@pytest.mark.parametrize(("name", "total", "channels"), [
+    ("r01-breadcrumb-parts", 385, [("镇政务公开专栏", 241), ("村务公开栏", 144)]),  # …累计发布各类信息N条，其中…
+    ("r02-full-name-in-contact", 276, [("区政府信息公开网站", 276)]),  # the one channel the total went through
+    ("r03-xianjiang-count-first", 183, []),  # 通过各种媒体…公开183条信息
+    ("r04-subject-gongbu-meta", 147, []),  # 共计公开各类信息N条，其中 categories
+    ("r06-sole-figure", 92, [("区政府门户网站", 92)]),  # the only figure of a （一）主动公开 paragraph
+    ("r07-subject-total-opening-subject", 260, [("北湾区政府门户网站", 21), ("政务微信号发布工作动态信息", 70),
+                                                ("区商务局网站", 1530)]),
+    ("r08-until-year-end", 31, [("信息公开目录系统", 31)]),  # 截至12月31日…累计: the year's own count
+])
+def test_totals_as_published_pages_state_them(name: str, total: int, channels: list) -> None:
+    p = js(name)["proactive"]
+    assert p["total"] == total
+    assert [(c["label"], c["value"]) for c in p["channels"]] == channels
+
+
+def test_a_channel_count_followed_by_other_channels_is_not_the_total() -> None:
+    p = js("r05-one-channel-of-several")["proactive"]
+    assert p["total"] is None
+    # 14项惠民资金 counts funds, 通过网站提交申请的1件 counts applications: neither is a channel
+    assert [(c["channel"], c["value"]) for c in p["channels"]] == [("website", 38), ("wechat", 126)]
+    d = js("r05-one-channel-of-several")
+    assert cell(d, "reviews", "value", "review_total")["value"] == 0  # 行政复议0条
+
+
+def test_application_sentences_that_name_a_table_row() -> None:
+    d = js("r06-sole-figure")
+    assert cell(d, "applications", "new_received", "total")["value"] == 0
+    assert cell(d, "applications", "carried_over", "total")["value"] == 0
+    d = js("r09-spam-cut-name")  # 收到依申请公开政府信息要求5条
+    assert cell(d, "applications", "new_received", "total")["value"] == 5
+    d = js("r04-subject-gongbu-meta")  # 申请行政复议、提起行政诉讼0件: both are 0
+    assert cell(d, "reviews", "value", "review_total")["value"] == 0
+    assert cell(d, "reviews", "value", "direct_total")["value"] == 0
+
+
+def test_a_channel_count_with_its_own_breakdown_after_another_channel_is_not_the_total() -> None:
+    d = js("r10-channel-before-total")
+    assert d["proactive"]["total"] is None  # 138篇，其中… is the WeChat account's count, not the total
+    assert [c["value"] for c in d["proactive"]["channels"]] == [47, 138]
+    # its 其中 list is that account's own breakdown: content headings as written, no total made from them
+    assert [(c["label"], c["value"]) for c in d["proactive"]["categories"]] == [("工作动态", 61), ("政策宣传", 42),
+                                                                                ("其他内容", 35)]
+    # 未收到任何公民、法人和其他组织提出的公开政府信息的申请: none received
+    assert cell(d, "applications", "new_received", "total")["value"] == 0
+
+
+def test_a_breakdown_stops_where_another_statement_starts() -> None:
+    d = js("r11-xinxishu-list-break")
+    p = d["proactive"]
+    assert (p["total"], [c["value"] for c in p["channels"]]) == (512, [188, 324])
+    assert p["categories"] == []  # ；同时…行政许可信息67条: licensing records, not a part of the 512
+    assert (d["agency"]["name"], d["agency"]["method"]) == ("宁江县自然资源和规划局", "opening")  # 现公布2023年X…
+    assert cell(d, "applications", "new_received", "total")["value"] == 4  # 受理依申请公开件4件
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # an address is not a name: 安徽省亳州市望疃镇振兴大道 does not make 望疃镇 a longer name
+    ("望疃镇2023年政府信息公开工作年度报告\n如有疑问请联系（地址：安徽省亳州市望疃镇振兴大道）。\n", "望疃镇"),
+    # the verb in front of a place is not part of it
+    ("梧州区民政局2022年政府信息公开工作年度报告\n现向社会公布苍山市梧州区民政局2022年报告。\n", "苍山市梧州区民政局"),
+    ("梧州区民政局2022年政府信息公开工作年度报告\n请联系苍山市梧州区民政局（电话）。\n", "苍山市梧州区民政局"),
+    ("柳塘镇2022年政府信息公开工作年度报告\n本报告由柳塘镇人民政府编制。\n", "柳塘镇人民政府"),
+])
+def test_a_name_is_completed_only_where_the_text_writes_it_as_a_name(text: str, name: str) -> None:
+    assert read_prose(text, "x.txt").agency_name == name
+
+
+def test_channels_counted_in_brackets_and_a_line_of_counted_headings() -> None:
+    d = js("r12-bracket-counts-list-line")
+    p = d["proactive"]
+    assert p["total"] == 141
+    # 《竹山简报》（6期） is no channel of the table: left out and listed, never guessed
+    assert [(c["label"], c["value"]) for c in p["channels"]] == [("政府信息公开网站", 94), ("村务公开栏", 41)]
+    assert any("竹山简报" in n["item"] for n in d["not_read"])
+    p = js("r13-list-line-no-total")["proactive"]
+    assert p["total"] is None  # the headings are read as written; no total is made from them
+    assert [(c["label"], c["value"]) for c in p["categories"]] == [("工作动态", 24), ("通知公告", 7), ("财政信息", 5),
+                                                                   ("人事信息", 2)]

@@ -379,10 +379,10 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
             found(("agency", "name"), f.sources[("agency", "office")], "contact")
     name_as_written = name_read
     if name_read is not None:
-        full = prose.resolve_short_form(name_read, doc)
+        full = prose.resolve_short_form(name_read, doc) or prose.resolve_full_name(name_read, doc)
         if full:
             name_read = full[0]
-            f.warnings.append(f"标题中的简称“{name_as_written}”按正文给出的全称“{name_read}”记录")
+            f.warnings.append(f"机关名称“{name_as_written}”按正文给出的全称“{name_read}”记录")
             f.sources[("agency", "full_name")] = full[1]
     elif agency is None:
         me = prose.self_reference(doc)

@@ -27,6 +27,11 @@ _TITLE = re.compile(
     r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:报告|年报)(?:[（(]\d{4}年?度?[)）])?"
 )
 _TITLE_PREFIX = re.compile(r"^(?:标题|题名|名称|文件名称)[：:]|^[|｜\s]+|[|｜\s]+$")
+#: a page's metadata field whose value merely names the report's kind (信息分类：信息公开年度报告,
+#: 组配分类 政府信息公开年报): never the title
+_META_FIELD = re.compile(
+    r"^(?:(?:信息|主题|组配|体裁|公开|所属)分类|所属栏目|公开方式|公开范围|公开类别|(?:分类|类别|栏目)\s*[：:|｜\s])"
+)
 _AGENCY_LINE = re.compile(
     r"^[\u4e00-\u9fff（）]{2,40}(?:人民政府办公室|人民政府|办事处|街道|委员会|管委会|办公室|局|厅|委|办|署|中心|院|镇|乡|馆|所|站)$"
 )
@@ -107,6 +112,8 @@ def outline(doc: Document, title_hints: tuple[str, ...] = ()) -> Outline:
     title_line: int | None = None
     title_span: tuple[int, int] | None = None
     for i in range(min(n, 6)):
+        if _META_FIELD.match(lines[i]):
+            continue
         s = _TITLE_PREFIX.sub("", lines[i])
         tm = _TITLE.search(s)
         if s and "。" not in s and len(s) <= 60 and tm and not s[tm.end():].strip("》 |｜　"):

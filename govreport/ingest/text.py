@@ -147,7 +147,8 @@ def read_title(title: str) -> tuple[str | None, int | None]:
         m = rx.match(t)
         if m:
             name = re.sub(r"^(?:关于)|(?:关于|的|年度)$", "", m.group("name").strip("的 《》"))
-            if name in _NOT_A_NAME or name.startswith(("我", "本")) or not re.search(f"[{CJK}]{{2}}", name):
+            if name in _NOT_A_NAME or name.startswith(("我", "本")) or not re.search(f"[{CJK}]{{2}}", name) \
+                    or not re.fullmatch(f"[{CJK}（）()·]+", name):  # punctuation or spaces: damaged or chrome
                 name = ""
             year = int(m.group("year")) if "year" in m.groupdict() else None
             return (name or None), year
@@ -158,14 +159,23 @@ def read_title(title: str) -> tuple[str | None, int | None]:
 
 _AGENCY_END = re.compile(rf"(?:{AGENCY_SUFFIX[3:-1]}|所)$")
 _META_AGENCY = re.compile(
-    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)\s*[：:|｜]\s*(?P<name>[{CJK}（）]{{3,60}})"
+    rf"(?:发布机构|发文机关|发文单位|发布单位|制发机关|公开主体|信息来源|来源)\s*[：:|｜][：:|｜\s]*(?P<name>[{CJK}（）]{{3,60}})"
 )
 _META_STOP = re.compile(r"(?:发布时间|发布日期|成文日期|浏览|点击|作者|时间|日期|字号|索引号|文号|主题分类|访问).*$")
 _OPENING_AGENCY = (
-    re.compile(rf"现(?:将|予以|向社会)?公布(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年"),
+    re.compile(rf"现(?:将|予以|向社会)?(?:公布|公开|发布)(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年"),
     re.compile(rf"现将(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开|信息公开)"),
+    # 现将2021年X政府信息公开工作年度报告予以公布: the year before the name
+    re.compile(rf"现(?:将|予以|向社会)?(?:公布|公开|发布)?(?P<year>\d{{4}})年度?(?P<name>[{CJK}（）]{{3,40}}?)"
+               rf"(?:政府信息公开|政务公开|信息公开)"),
+    # X特向社会公布2021年度政府信息公开工作年度报告: the agency as the sentence's subject
+    re.compile(rf"(?:^|[，。；\n])(?P<name>[{CJK}（）]{{3,40}}?)(?:特|现)?向社会(?:公布|公开|发布)"
+               rf"(?:本单位|本机关)?(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开|信息公开)"),
     re.compile(rf"《(?P<name>[{CJK}（）]{{3,40}}?)(?P<year>\d{{4}})年度?(?:政府信息公开|政务公开)"),
     re.compile(rf"由(?P<name>[{CJK}（）]{{3,40}}?)(?:负责)?(?:组织)?编制"),
+    # 2019年，X认真贯彻…: the agency as the subject of the opening year's sentence
+    re.compile(rf"(?:^|[。\n])(?P<year>\d{{4}})年(?:度)?[，,]?(?P<name>[{CJK}（）]{{3,40}}?{AGENCY_SUFFIX})"
+               r"(?:认真|坚持|严格|深入|全面|紧紧|紧密|高度|按照|围绕|积极|进一步|始终|持续|不断|扎实|以)"),
 )
 _OFFICE_TAIL = re.compile(
     r"(?:政务公开(?:工作)?领导小组办公室|党政综合办公室|综合办公室|党政办公室|党政办|政务公开办|办公室|综合科|办公厅)$"
@@ -181,10 +191,15 @@ _OPENING_YEAR = re.compile(
 )
 
 
+#: 县自然资源局, 市卫生健康委: the level without the place's name (市中区财政局 names a place and is kept)
+_LEVEL_ONLY = re.compile(r"^[县市区省][^县市区省州旗]*$")
+
+
 def _clean_name(name: str) -> str | None:
     """An agency name when ``name`` ends like one (局, 人民政府, 街道办事处 …), else None."""
     name = name.strip("（）() ")
-    if len(name) < 3 or name.startswith(("我", "本", "各")) or not _AGENCY_END.search(name):
+    if len(name) < 3 or name.startswith(("我", "本", "各")) or not _AGENCY_END.search(name) \
+            or _LEVEL_ONLY.match(name):
         return None
     return name
 
@@ -242,6 +257,56 @@ def resolve_short_form(name: str, doc: Document) -> tuple[str, Source] | None:
     return None
 
 
+_PLACE_PREFIX = re.compile(rf"^(?:[{CJK}]{{2,7}}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗))+$")
+#: words that are no part of a place name (the end of a verb phrase before the name: 请联系…, 向社会公布…)
+_NOT_PLACE = re.compile(r"联系|公布|公开|发布|社会|编制|报告|请|与|由|将|于|在|对|向|的|和|及|为|是|经|据|现|特|本|我")
+_GOV_SUFFIX = re.compile(r"人民政府|办事处")
+#: what may stand right before a name written in full: the end of 请联系, 由, 现将, 向社会公布 …
+_NAME_BOUNDARY = re.compile(r"(?:联系|请与|可与|由|将|公布|公开|发布|关于|根据|为|是|对|向|与|和|及|经|在|系|同)$")
+#: what may follow an agency's name where the text writes it in full (not an address: 望疃镇振兴大道)
+_AFTER_NAME = re.compile(
+    rf"[^{CJK}]|$|联系|编制|特|现|在|认真|按照|根据|坚持|严格|始终|全面|紧紧|高度|积极|进一步|以|关于|对|的|"
+    r"\d|政府信息|政务公开|信息公开|办公室|党政|领导小组|网站|门户"
+)
+
+
+def resolve_full_name(name: str, doc: Document) -> tuple[str, Source] | None:
+    """The full name the text itself gives for a name that lacks its place or its 人民政府/办事处.
+
+    洪泽区人民政府 → 淮安市洪泽区人民政府 where the text writes 淮安市洪泽区人民政府; 建章路街道 → 建章路街道办事处,
+    横山镇 → 横山镇人民政府 where the text writes those. Only where the longer form stands as a name: the place
+    prefix made of place names only (淮安市, 安徽省亳州市), a suffix only for a town, township or subdistrict,
+    and followed by punctuation or the start of a clause (not an address such as 望疃镇振兴大道)."""
+    if not name or len(name) < 3:
+        return None
+    best: tuple[int, int] | None = None  # normalised span of the longest full form
+    text = doc.text
+    pos = text.find(name)
+    while pos >= 0:
+        a, b = pos, pos + len(name)
+        if re.search(r"(?:镇|乡|街道)$", name):
+            sm = _GOV_SUFFIX.match(text, b)
+            if sm and (sm.group() == "人民政府" or name.endswith("街道")):
+                b = sm.end()
+        if _AFTER_NAME.match(text, b):
+            for k in range(max(0, a - 12), a):
+                pre = text[k:a]
+                if _PLACE_PREFIX.match(pre) and not _NOT_PLACE.search(pre) and (
+                        k == 0 or not re.match(f"[{CJK}]", text[k - 1])
+                        or _NAME_BOUNDARY.search(text, max(0, k - 6), k)):
+                    a = k
+                    break
+            if (a, b) != (pos, pos + len(name)) and (best is None or b - a > best[1] - best[0]):
+                best = (a, b)
+        pos = text.find(name, pos + 1)
+    if best is None:
+        return None
+    full = text[best[0]:best[1]]
+    if not _clean_name(full):
+        return None
+    return full, doc.source(*best)
+
+
 def self_reference(doc: Document) -> str | None:
     m = _SELF.search(doc.text)
     return m.group() if m else None
@@ -275,7 +340,7 @@ def read_signature(doc: Document) -> tuple[str, Source] | None:
 # ----------------------------------------------------------------------------------------- contact
 
 _OFFICE = re.compile(
-    rf"(?:可与|请与|可联系|联系单位[：:]|联系部门[：:]|联系机构[：:])(?P<office>[{CJK}（）]{{4,50}}?)(?:联系|[，。（])"
+    rf"(?:可与|请与|可联系|请联系|联系单位[：:]|联系部门[：:]|联系机构[：:])(?P<office>[{CJK}（）]{{4,50}}?)(?:联系|[，。（(])"
 )
 _ADDRESS = re.compile(r"(?:联系|通讯|通信|办公)?地址[：:]\s*(?P<v>[^）)\n；;。，]+)")
 _POSTCODE = re.compile(r"(?:邮编|邮政编码)[：:]\s*(?P<v>\d{6})(?!\d)")
@@ -427,7 +492,7 @@ def read_period(doc: Document, f: Findings) -> PeriodRead:
 
 _TOTAL = re.compile(
     rf"主动(?:公开|发布)(?:了)?(?:的)?(?:各类|政务|政府|相关|各项)?(?:的)?(?:信息|政务信息|政府信息)?(?:内容)?"
-    rf"(?:数量|总数|总量)?[，：]?"
+    rf"(?:数量|总数|总量|数)?[，：]?"
     rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM}|{CN_NUM})(?P<wan>万)?(?P<post>余|多)?"
     rf"(?P<unit>{UNITS})(?P<over>以上)?"
 )
@@ -445,7 +510,42 @@ _TOTAL_COMMON = re.compile(
     rf"(?:^|[，。；：\s])(?:全年|本年度?|年度|今年)?(?:共计|共|累计|合计)(?:公开|发布)(?:各类|政务|政府)?信息"
     rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
 )
-_GAP_LIST = re.compile(r"涉及|等|各类|各项|方面|领域|类别")
+#: a publication statement whose figure is broken down right after it (…发布各类信息716条，其中…): the total
+_TOTAL_PARTS = re.compile(
+    rf"(?:公开|发布|公布)(?:了)?(?P<gap>(?:(?!公开|发布|公布)[^，。；！？：\d\n]){{0,30}}?)(?:信息|稿件)"
+    rf"(?:共计|共|合计|累计|总计|计|达)?[，：]?"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)  # and 其中 right after (checked past the sentence's end: …1469条。其中，…)
+_LIST_BREAK = re.compile(r"[；;]\s*(?:同时|另外|此外|另|并且|还)")
+_THEN_PARTS = re.compile(r"\s*[，,；;。：:]?\s*其中")
+#: the count before the noun: 通过各种媒体、网站和其他方式公开329条信息 (a total only where the clause
+#: says so: 共/累计/各种/多种/等, or a breakdown follows)
+_TOTAL_NUM_FIRST = re.compile(
+    rf"(?:公开|发布|公布)(?:了)?(?:各类)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?P<unit>条|篇|件)(?P<over>以上)?(?:各类)?(?:的)?(?:政府|政务)?信息"
+)
+#: 各类公开主体共发布信息150余条: 共/累计 right before the verb, no channel named in the clause
+_TOTAL_SUBJECT = re.compile(
+    rf"(?:共计|共|累计|合计|总计)(?:主动)?(?:公开|发布)(?:了)?(?:各类|政务|政府|相关)?(?:的)?(?:信息|政务信息|政府信息)"
+    rf"(?:共计|共|计|达)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+#: the one publication figure of a paragraph about proactive disclosure ((一)主动公开。…公开…等政府信息106条。)
+_TOTAL_SOLE = re.compile(
+    rf"(?:公开|发布|公布)(?:了)?(?P<gap>(?:(?!公开|发布|公布)[^，。；！？：\d\n]){{0,40}}?)(?:信息|稿件)"
+    rf"(?:共计|共|合计|累计|总计|计|达)?[，：]?"
+    rf"(?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?(?P<unit>{UNITS})(?P<over>以上)?"
+)
+_GENERIC_GAP = re.compile(
+    r"^(?:各类|各项|各种|政务|政府|相关|的|了|公开|主动|及时|依法|向社会|对外|全部|上传|上网|发布)*$"
+)
+_PROACTIVE_HEAD = re.compile(r"主动公开|主动发布")
+_LOOSE_TOTALS_SAID = re.compile(r"共|累计|合计|总计|各种|多种|各类|等")
+#: a channel named in front of a figure (通过县政府网站…, 在微信公众号…): the figure is that channel's count
+_CHANNEL_LEAD = re.compile(
+    r"(?:通过|依托|利用|借助|在)(?P<ch>[^，。；：\d]{2,30}?)(?:上|中|内)?(?:共计|共|累计|主动|及时)?"
+    r"(?:公开|发布|公布|推送|更新)(?!网|平台|专栏|栏|目录|系统|板块|专区|信息网)"
+)
+_GAP_LIST = re.compile(r"涉及|等|各类|各项|方面|领域|类别|政务公开|政府信息公开")
 _CUMULATIVE = re.compile(r"截至目前|截止目前|至今|建站以来|开通以来|上线以来|历年|成立以来|累计至今")
 _ANNUAL = re.compile(r"全年|本年|今年|年度|年内|\d{4}年")
 _DATE_RANGE = re.compile(
@@ -509,6 +609,12 @@ _EXPLICIT_LEAD = re.compile(r"^(?:其中|另外|此外|同时|并|还)?[，：]?
 _PUBLISH_VERB = re.compile(r"发布|公开|推送|更新|刊登|刊载|张贴|公示|推出")
 _NOT_CONTENT = re.compile(r"申请|复议|诉讼|投诉|咨询|访问|浏览|关注|热线|工单|来电|办件|回复|留言|答复")
 _OVERLAP = re.compile(r"同步(?:发布|推送|公开|更新|转载)|均(?:已)?(?:同步)?(?:在|通过)|同时(?:在|通过)|一并(?:在|通过)")
+_NOT_ITEMS = re.compile(r"申请|复议|诉讼|投诉|举报|热线|工单|来电|办件|留言|答复|信访")
+#: a figure followed by the noun it counts when that noun is not the published items themselves
+_COUNTS_OTHER = re.compile(
+    rf"(?!其中|占|均|全部|以上|左右|信息|政府信息|政务信息|稿件|文章|内容|条目|次|并|同比|较|分别|等|的|为|是|已|"
+    rf"主要|包括|涉及|含|在|通过|和|及|与|，|。)[{CJK}]{{2}}"
+)
 _SPLIT_PARTS = re.compile(r"[、和及与]|以及")
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
 _ACCOUNT = re.compile(
@@ -518,6 +624,7 @@ _ACCOUNT = re.compile(
 _GENERIC_ACCOUNT = re.compile(r"^(?:政务|官方|本局|我局|本单位|我单位|单位|部门|各类|各|县|市|区|局|本|我)$")
 _OWN_SITE = re.compile(r"本局|我局|本单位|我单位|局门户|局网站|单位网站|部门网站|官网|官方网站|局官网")
 _GOV_SITE = re.compile(r"政府|政务网")
+_MEDIUM = re.compile(r"网站|网|平台|公众号|微博|栏|号|屏|报|台|专区|系统|客户端")
 
 
 @dataclass(slots=True)
@@ -541,6 +648,8 @@ class ProactiveRead:
     categories: list[tuple[Item, str]] = field(default_factory=list)
     audience: list[Item] = field(default_factory=list)
     overlap: bool | None = None
+    channel_counts: set[int] = field(default_factory=set)  # ends of total-like figures that are one channel's
+    channel_breakdowns: list[tuple[int, int]] = field(default_factory=list)  # spans of those figures' 其中 lists
 
 
 def _qualifier(m: re.Match) -> tuple[str, str]:
@@ -574,8 +683,8 @@ def _channel_classes(label: str) -> set[str]:
     return classes
 
 
-def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f: Findings
-                ) -> tuple[re.Match, int, int] | None:
+def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f: Findings,
+                channel_counts: set[int], breakdowns: list[tuple[int, int]]) -> tuple[re.Match, int, int] | None:
     """The first statement of the proactive total ``rx`` finds in ``scopes``: (match, sentence span)."""
     found: tuple[re.Match, int, int] | None = None
     for a, b in scopes:
@@ -588,12 +697,41 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
                 if "其中" in doc.text[sa:m.start()]:  # a part of a total stated earlier, not the total
                     continue
                 gap = m.groupdict().get("gap")
-                if gap is not None and not _GAP_LIST.search(gap):
+                if rx is _TOTAL_GAP and not _GAP_LIST.search(gap or ""):
                     continue  # 主动公开其他信息12条, 主动公开涉农补贴信息3条: a category's count, not the total
+                if rx is _TOTAL_PARTS and not _THEN_PARTS.match(doc.text, m.end()):
+                    continue
+                if rx is _TOTAL_SOLE and not _sole_figure_of_proactive_paragraph(doc, m):
+                    continue
+                if rx in (_TOTAL_PARTS, _TOTAL_SOLE) and not (
+                        _GENERIC_GAP.match(gap or "") or _GAP_LIST.search(gap or "") or "、" in (gap or "")):
+                    continue  # 公开涉农补贴信息12条: one kind of information, not all of it
+                clause = doc.text[_clause_start(doc.text, sa, m.start()):m.start()]
+                if rx in (_TOTAL_PARTS, _TOTAL_NUM_FIRST, _TOTAL_SUBJECT, _TOTAL_SOLE) and _NOT_CONTENT.search(
+                        doc.text[sa:m.end()]):
+                    continue  # 申请, 回复, 咨询 …: not a count of published items
+                if rx is _TOTAL_NUM_FIRST and not (_LOOSE_TOTALS_SAID.search(clause)
+                                                    or _THEN_PARTS.match(doc.text, m.end())):
+                    continue
+                said = doc.text[_clause_start(doc.text, sa, m.start()):m.end()]  # the clause, its verb included
+                if rx is _TOTAL_SUBJECT and (_CHANNEL_LEAD.search(said) or classify_channel(clause)):
+                    continue  # 在区政府网站共发布信息16条, 委网站共发布信息3972条: one channel's count
+                if _one_channel_of_several(doc, said, m.start(), m.end()):
+                    channel_counts.add(m.end())
+                    if _THEN_PARTS.match(doc.text, m.end()):  # …18篇，其中…: that channel's own breakdown
+                        stop = _LIST_BREAK.search(doc.text, m.end(), sb)
+                        breakdowns.append((m.end(), stop.start() if stop else sb))
+                    f.miss("主动公开总数", "该数字是一个渠道的条数（同段还列出了其他渠道），不作为总数",
+                           doc.source(m.start(), m.end()))
+                    continue
                 sentence = doc.text[sa:m.end()]
                 if "累计" in sentence or _CUMULATIVE.search(sentence):
+                    until = _UNTIL.search(sentence)
                     annual = _DATE_RANGE.search(sentence) or (_ANNUAL.search(sentence)
-                                                              and not _CUMULATIVE.search(sentence))
+                                                              and not _CUMULATIVE.search(sentence)) or (
+                        # 截至12月31日，…累计…: counted to the year's end, in a paragraph about that year
+                        until is not None and until.group("b").endswith("12月31日")
+                        and _ANNUAL.search(doc.text, doc.starts[doc.line_index(sa)], sa))
                     if not annual:
                         f.miss("主动公开总数", "该数字为累计数（未限定本年度），不作为本年度总数",
                                doc.source(m.start(), m.end()))
@@ -607,6 +745,47 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
     return found
 
 
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    """Where the clause holding ``pos`` starts (after the last ，；： before it, not before ``lo``)."""
+    k = max(text.rfind(c, lo, pos) for c in "，；：,;")
+    return lo if k < 0 else k + 1
+
+
+def _sole_figure_of_proactive_paragraph(doc: Document, m: re.Match) -> bool:
+    """``m`` is the only count of items in a paragraph headed 主动公开 (on its line or the line before)."""
+    i = doc.line_index(m.start())
+    line = doc.lines[i]
+    head = line[:16]
+    if not _PROACTIVE_HEAD.search(head):
+        prev = doc.lines[i - 1] if i > 0 else ""
+        if not (len(prev) <= 24 and _PROACTIVE_HEAD.search(prev)):
+            return False
+    figures = [x for x in _FIGURE.finditer(line) if x.group("unit") in ITEM_UNITS]
+    return len(figures) == 1
+
+
+def _one_channel_of_several(doc: Document, clause: str, start: int, end: int) -> bool:
+    """A figure named with a single channel (在市政府网站…公开信息20条) while the same paragraph, before or
+    after it, gives another channel its own figure (…通过微信公众号发布85条): a channel's count, not the total."""
+    lead = _CHANNEL_LEAD.search(clause)
+    if lead is None or re.search(r"等|各种|多种|各类|、|和|及", lead.group("ch")) \
+            or not classify_channel(lead.group("ch")):
+        return False
+    i = doc.line_index(start)
+    lo, hi = doc.starts[i], doc.starts[i] + len(doc.lines[i])
+    for m in _CHANNEL_LEAD.finditer(doc.text, lo, hi):
+        if start - len(clause) <= m.start() < end:
+            continue  # the figure's own channel
+        if not (classify_channel(m.group("ch")) or _MEDIUM.search(m.group("ch"))):
+            continue
+        stop = doc.text.find("。", m.end(), hi)
+        tail = doc.text[m.end():hi if stop < 0 else stop]
+        fig = _FIGURE.search(tail)
+        if fig and fig.group("unit") in ITEM_UNITS and "其中" not in doc.text[max(lo, m.start() - 4):m.start()]:
+            return True
+    return False
+
+
 def read_proactive(doc: Document, outline: Outline, year: int | None, period_end: dt.date | None,
                    agency_name: str, agency_is_government: bool, f: Findings) -> ProactiveRead:
     out = ProactiveRead()
@@ -614,8 +793,8 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
     if not outline.scopes("proactive"):
         scopes = [(0, len(doc.text))]
     found: tuple[re.Match, int, int] | None = None  # the total match and its sentence
-    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON):
-        found = _find_total(doc, scopes, rx, f)
+    for rx in (_TOTAL, _TOTAL_GAP, _TOTAL_COMMON, _TOTAL_SUBJECT, _TOTAL_PARTS, _TOTAL_NUM_FIRST, _TOTAL_SOLE):
+        found = _find_total(doc, scopes, rx, f, out.channel_counts, out.channel_breakdowns)
         if found:
             if rx is not _TOTAL:
                 f.methods[("proactive_total",)] = "prose-loose"
@@ -638,6 +817,9 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
             f.methods[("proactive_total",)] = "prose-cn-numeral"
         # the breakdown: the rest of the sentence, then following sentences that start a list
         list_start, list_end = m.end(), sb
+        other = _LIST_BREAK.search(doc.text, m.end(), sb)  # …其中…；同时，在另一平台发布…: another statement
+        if other:
+            list_end = other.start()
         before = doc.text[sa:m.start()].rstrip("，, ")
         lead = re.search(r"(?:合计|共计|总计|以上共|共)$", before)
         if lead and _FIGURE.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
@@ -657,10 +839,29 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         f.miss("主动公开总数", "报告未载明本年度主动公开信息总数")
     if list_start is not None:
         _read_items(doc, list_start, list_end, out, agency_name, agency_is_government, f, explicit_only=False)
+    if found and not out.channels:
+        _paren_channels(doc, found[1], found[2], out, agency_name, agency_is_government, f)
+    if found and not out.channels:
+        _total_channel(doc, found, out, agency_name, agency_is_government, f)
+    if not found and not out.categories:
+        _list_lines(doc, scopes, out, f)
     if not out.channels:
         for a, b in scopes:
             _read_items(doc, a, b, out, agency_name, agency_is_government, f, explicit_only=True,
                         skip=(list_start, list_end))
+    if not found:
+        # the breakdown of a channel whose count looked like a total (通过门户网站发布18篇，其中土地资源6篇…;
+        # 同时，…): its content headings, as written
+        for a0, b0 in sorted(set(out.channel_breakdowns)):
+            before, n_channels, unit = len(out.categories), len(out.channels), out.unit
+            out.unit = next((u for u in UNITS.split("|") if doc.text.endswith(u, 0, a0)), unit)  # the channel's unit
+            _read_items(doc, a0, b0, out, agency_name, agency_is_government, f, explicit_only=False)
+            out.unit = unit
+            for k in range(n_channels, len(out.channels)):  # channels are read from their own statements
+                f.sources.pop(("channel", k + 1), None)
+            del out.channels[n_channels:]
+            for item, _cat in out.categories[before:]:
+                item.note = (item.note + "；" if item.note else "") + "为某一渠道条数的细分"
     # overlap: stated next to the total and its breakdown (the sentence after the list included)
     if found:
         after = doc.text.find("。", (list_end or found[2]) + 1)
@@ -677,6 +878,80 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
         if exact and sum(it.value for it, *_ in out.channels) == out.total.value:
             out.overlap = False
     return out
+
+
+_PAREN_ITEM = re.compile(
+    rf"(?P<label>[^、，。；（()）\d]{{2,24}})[（(](?P<pre>约|近|超过|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?P<unit>{UNITS})(?P<over>以上)?[)）]"
+)
+#: a line that is nothing but a list of counted headings: 工作信息30条、文件通知3条、财政信息4条。
+_LIST_LINE = re.compile(rf"^(?:[{CJK}“”（）]{{2,16}}\d+(?:条|篇|件)[、，；,;]?){{3,}}[。；]?$")
+_LIST_ITEM = re.compile(rf"(?P<label>[{CJK}“”（）]{{2,16}}?)(?P<num>\d+)(?P<unit>条|篇|件)")
+
+
+def _paren_channels(doc: Document, sa: int, sb: int, out: ProactiveRead, agency_name: str, is_gov: bool,
+                    f: Findings) -> None:
+    """Channels counted in brackets in the total's sentence: 政府信息公开网站（108条）、公开栏（35条）等平台."""
+    for m in _PAREN_ITEM.finditer(doc.text, sa, sb):
+        label = _clean_label(re.sub(r"^.*(?:为|有|是|：|:)", "", m.group("label")).strip("“”《》 "))
+        if m.group("unit") not in ITEM_UNITS or not label:
+            continue
+        classes = _channel_classes(label)
+        if len(classes) != 1:
+            if not classes:
+                f.miss(f"“{label}”", "括号中的条数所属渠道不在渠道表中，未读取", doc.source(m.start(), m.end()))
+            continue
+        q, note = _qualifier(m)
+        item = Item(label, m.group().strip(), to_number(m.group("num"), m.group("wan") or ""), q, m.group("unit"),
+                    (m.start(), m.end()), note)
+        channel = classes.pop()
+        host, account = _host_account(label, channel, agency_name, is_gov)
+        out.channels.append((item, channel, host, account))
+        f.sources[("channel", len(out.channels))] = doc.source(m.start(), m.end())
+
+
+def _list_lines(doc: Document, scopes: list[tuple[int, int]], out: ProactiveRead, f: Findings) -> None:
+    """Content headings counted on a line of their own (工作信息30条、文件通知3条、财政信息4条) when no total
+    is stated: each is what the line says; no total is made from them."""
+    for a, b in scopes:
+        i = doc.line_index(a)
+        while i < len(doc.lines) and doc.starts[i] < b:
+            line = doc.lines[i]
+            if _LIST_LINE.match(line):
+                for m in _LIST_ITEM.finditer(line):
+                    label = m.group("label").strip("“”、，")
+                    if _NOT_ITEMS.search(label) or classify_channel(label):
+                        continue
+                    a0 = doc.starts[i] + m.start()
+                    item = Item(label, m.group(), float(m.group("num")), "", m.group("unit"), (a0, a0 + len(m.group())),
+                                "单独一行列出的栏目条数（原文未给出总数）")
+                    out.categories.append((item, classify_category(label) or "other"))
+                    f.sources[("category", len(out.categories))] = doc.source(a0, a0 + len(m.group()))
+                return
+            i += 1
+
+
+def _total_channel(doc: Document, found: tuple[re.Match, int, int], out: ProactiveRead, agency_name: str,
+                   is_gov: bool, f: Findings) -> None:
+    """The one channel the total was published through (全年通过区政府网站共公开信息314条): that channel's
+    count is the total, as the text states it. Not for several channels (通过网站、公开栏等途径)."""
+    m, sa, _ = found
+    said = doc.text[_clause_start(doc.text, sa, m.start()):m.end()]
+    lead = _CHANNEL_LEAD.search(said)
+    if lead is None or re.search(r"等|各种|多种|各类|、|和|及|与", lead.group("ch")):
+        return
+    classes = _channel_classes(lead.group("ch"))
+    if len(classes) != 1:
+        return
+    label = _clean_label(lead.group("ch"))
+    q, note = _qualifier(m)
+    a = _clause_start(doc.text, sa, m.start()) + lead.start("ch")
+    item = Item(label, doc.text[a:m.end()].strip(), out.total.value, q, m.group("unit"), (a, m.end()),
+                (note + "；" if note else "") + "总数经由这一渠道发布，渠道条数即总数")
+    channel = classes.pop()
+    host, account = _host_account(label, channel, agency_name, is_gov)
+    out.channels.append((item, channel, host, account))
+    f.sources[("channel", len(out.channels))] = doc.source(a, m.end())
 
 
 def _cutoff(sentence: str, year: int | None, period_end: dt.date | None
@@ -709,12 +984,16 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
         listed = False  # an explicit channel item was read in this sentence: the items after it are its list
         for m in _iter_items(text, sa, sb):
             raw_label = m.group("label")
+            if _NOT_ITEMS.search(raw_label) or _COUNTS_OTHER.match(text, m.end()):
+                # 通过网站提交申请的862件 (applications), 公开了…等50余项专项资金使用情况 (the count of
+                # something named after it): not a count of published items
+                continue
             if explicit_only:
                 lead = _EXPLICIT_LEAD.match(raw_label.strip())
                 if not (lead or ((listed or _PUBLISH_VERB.search(raw_label)) and classify_channel(raw_label))):
                     continue
                 listed = True
-            if explicit_only and _TOTAL.search(text, m.start(), m.end()):
+            if explicit_only and _TOTAL.search(text, m.start(), m.end()) and m.end() not in out.channel_counts:
                 continue
             label = _clean_label(raw_label)
             q, note = _qualifier(m)
@@ -798,7 +1077,7 @@ def _host_account(label: str, channel: str, agency_name: str, is_gov: bool) -> t
 # ----------------------------------------------------------------------- applications and reviews
 
 _NEG_APP = re.compile(
-    r"(?P<neg>没有|暂无|尚未|均未|无(?!法|正当|需|关|偿)|未(?!按|能|经|予))(?P<verb>收到|接到|受理|接收|发生|产生|办理|处理)?(?:过)?(?P<gap>[^，。；\n]{0,18}?)"
+    r"(?P<neg>没有|暂无|尚未|均未|无(?!法|正当|需|关|偿)|未(?!按|能|经|予))(?P<verb>收到|接到|受理|接收|发生|产生|办理|处理)?(?:过)?(?P<gap>[^，。；\n]{0,30}?)"
     r"(?P<obj>依申请公开|政府信息公开申请|信息公开申请|公开申请|申请公开|申请)(?P<after>[^，。；\n]{0,8})"
 )
 _APP_DISQUALIFY = re.compile(r"超期|逾期|答复|收费|补正|延期|复议|诉讼|投诉|举报|纠错|撤销|败诉|不予|无法|重复")
@@ -809,7 +1088,8 @@ T3_ORG_COLUMNS = table_spec("2021", "t3").parts("column", "legal_or_org")
 _APP_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:新)?(?:收到|受理|接到|接收)(?:各类)?(?:政府信息公开|依申请公开|信息公开)?申请(?:共计|共)?"
                 r"(?P<n>\d+)(?:件|条|个|宗|份|次)"), "new_received"),
-    (re.compile(r"上一?年(?:度)?(?:结转|转结)(?:的)?(?:申请)?(?P<n>\d+)件"), "carried_over"),
+    (re.compile(r"上一?年(?:度)?(?:结转|转结)(?:的)?(?:政府信息公开|依申请公开|信息公开)?(?:申请)?(?:数量|件数)?(?:共|为)?"
+                r"(?P<n>\d+)件"), "carried_over"),
     (re.compile(r"结转(?:至)?下一?年度?(?:继续办理)?(?P<n>\d+)件"), "carried_forward"),
     (re.compile(r"(?<!不)(?:予以公开|同意公开)(?P<n>\d+)件"), "granted"),
     (re.compile(r"(?<!不予)部分公开(?P<n>\d+)件"), "partial"),
@@ -829,10 +1109,14 @@ _REVIEW_COUNTS: tuple[tuple[re.Pattern, str], ...] = (
      "direct_total"),
     (re.compile(r"复议后(?:提起)?(?:行政)?(?:诉讼|起诉)(?:案件|案)?(?:共)?(?P<n>\d+)(?:件|起|宗)"),
      "after_review_total"),
-    (re.compile(r"行政复议(?:案件|申请|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"), "review_total"),
+    (re.compile(r"行政复议(?:案件|申请|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗|条)"), "review_total"),
+)
+#: 申请行政复议、提起行政诉讼0件: one zero for both, so each is 0 (a non-zero joint count is not split)
+_JOINT_ZERO = re.compile(
+    r"行政复议(?:[、和及与或]|以及)(?:提起)?(?:行政)?诉讼(?:案件|案)?(?:均为|均|共计|共|为)?0(?:件|起|宗|条)"
 )
 _LITIGATION_COUNT = re.compile(
-    r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗)"
+    r"(?<!直接)(?<!复议后)(?:行政)?诉讼(?:案件|案)?(?:共计|共|数量|总数)?(?:为)?(?P<n>\d+)(?:件|起|宗|条)"
 )
 _REVIEW_DETAIL = (
     (re.compile(r"(?:结果)?维持(?:原)?(?:行政行为|决定)?(?P<n>\d+)(?:件|起)"), "maintained"),
@@ -902,10 +1186,15 @@ _TABLE_HEADER = re.compile("|".join(sorted(
 
 def _tableish(s: str) -> bool:
     """A line of a table laid out as text (values or a header), not a sentence."""
-    return bool(_TABLE_LINE.search(s)) or (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
+    if "|" in s or re.search(r"(?:\d+\s+){3,}\d+", s):
+        return True
+    if _TABLE_LINE.search(s):
+        # a row label in a sentence that counts in words (全年新收政府信息公开申请数量0件，…) is prose
+        return not re.search(r"\d+\s*(?:件|个|宗)(?:[，。；,;]|$)", s)
+    return (bool(_TABLE_HEADER.search(s)) and not re.search(r"\d+(?:件|起|宗)", s)
                                            and not re.search(r"[没未无]", s.replace("未经复议", "")))
 _NEW_RECEIVED = re.compile(
-    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:事项|件数|数量|总数|总量)?"
+    r"(?:新收|收到|受理|接到|接收)(?P<gap>[^，。；\d]{0,40}?)(?:申请|依申请公开)(?:政府信息)?(?:要求|事项|件数|数量|总数|总量|情况|件)?"
     r"(?:共计|共|合计|计|为|总数为)?[：:]?(?P<n>\d+)(?:件|条|个|宗|份|次|起)"
 )
 _NEW_RECEIVED_BEFORE = re.compile(  # 收到0件信息公开申请: the count before what was received
@@ -1028,7 +1317,7 @@ def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[TableCell
                 clause = cm.group()
                 if "复议" not in clause and "诉讼" not in clause and "起诉" not in clause:
                     continue
-                if re.search(r"\d+(?:件|起|宗|次)", _DATEISH.sub("", clause)):
+                if re.search(r"\d+(?:件|起|宗|次|条)", _DATEISH.sub("", clause)):
                     _review_counts(clause, sink, note, src, f)
                     continue
                 if _has_count(clause):
@@ -1043,6 +1332,11 @@ def read_reviews(doc: Document, outline: Outline, f: Findings) -> dict[TableCell
 
 def _review_counts(s: str, sink: _CellSink, note: str, src: Source, f: Findings) -> None:
     used: list[tuple[int, int]] = []
+    for m in _JOINT_ZERO.finditer(s):
+        used.append(m.span())
+        sink.put(("t4", "value", "review_total"), 0.0, note, src, "inferred")
+        sink.put(("t4", "value", "direct_total"), 0.0, note, src, "inferred")
+        sink.put(("t4", "value", "after_review_total"), 0.0, note, src, "inferred")
     for rx, col in _REVIEW_COUNTS:
         for m in rx.finditer(s):
             if any(u[0] <= m.start() < u[1] for u in used):
