@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..years import parse_years
 from ._common import add_browser, add_data
-from .render import add_layout
+from .render import _publication, add_layout
 
 DEFAULT_OUT = "reports_out"
 
@@ -57,8 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 600)")
     parser.add_argument("--allow-errors", action="store_true",
-                        help="write the publication copy (report.html, report.pdf) of agency-years whose checks "
-                             "find errors (recorded in their provenance)")
+                        help="write the publication copies (report.html, report.pdf, report.docx) of "
+                             "agency-years whose checks find errors (recorded in their provenance)")
     parser.add_argument("--timings", action="store_true", help="print the median time of each step")
 
 
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
                 mark = "  未生成公开版" if k in report.held else ""
                 print(f"  {k[0]} {k[1]}：{finding_counts_text(report.findings[k])}{mark}", file=out)
     if report.held:
-        print(f"govreport: {len(report.held)} 个机关年度核验发现错误，未生成公开版（report.html、report.pdf），"
+        print(f"govreport: {len(report.held)} 个机关年度核验发现错误，未生成公开版（{_publication(args.to)}），"
               "只写了审核版 review.html：", file=sys.stderr)
         for k in report.held:
             print(f"  {_show(Path(args.out) / k[0] / str(k[1]) / 'review.html')}", file=sys.stderr)

@@ -45,8 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the report notebook (default: notebooks/annual_report.ipynb)")
     add_browser(parser)
     parser.add_argument("--allow-errors", action="store_true",
-                        help="write the publication copy (report.html, report.pdf) even when the checks find "
-                             "errors (recorded in the provenance)")
+                        help="write the publication copies (report.html, report.pdf, report.docx) even when "
+                             "the checks find errors (recorded in the provenance)")
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
 
 
@@ -54,6 +54,14 @@ def _show(path: Path) -> str:
     """The path relative to the working directory when it lies below it, else absolute."""
     rel = os.path.relpath(path)
     return str(path.resolve()) if rel.startswith("..") else rel
+
+
+def _publication(to: str) -> str:
+    """The publication copies ``--to`` asks for, as the held-back message names them."""
+    from ..render.pipeline import parse_to
+
+    asked = parse_to(to)
+    return "、".join(f"report.{x}" for x in ("html", "pdf", "docx") if x in asked) or "report.html"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         review = result.files.get("review.html")
         where = f"请查看审核版 {_show(review)}，" if review is not None else ""
         print(f"govreport: {name}核验发现 {result.findings.get('errors', 0)} 个错误，未生成公开版"
-              f"（report.html、report.pdf）；{where}改正数据后重新生成（确需照原样发布时加 --allow-errors）",
+              f"（{_publication(args.to)}）；{where}改正数据后重新生成（确需照原样发布时加 --allow-errors）",
               file=sys.stderr)
         return 1
     return 0

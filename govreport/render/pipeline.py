@@ -31,8 +31,9 @@ For each :meth:`Renderer.render`:
    stopped (:class:`~govreport.errors.RenderError`).
 
 Publishing is gated: the child runs the agency-year's checks first (their counts are in the result and in
-``provenance.json``). When they find errors the publication copy (``report.html``, ``report.pdf``) is held
-back — only ``review.html`` and the notebook are written, and an earlier publication copy is removed —
+``provenance.json``). When they find errors the publication copies (``report.html``, ``report.pdf`` in either
+layout, ``report.docx``) are held back — only ``review.html`` (even when HTML was not asked for: it shows
+why) and the notebook are written, and an earlier publication copy is removed —
 unless the renderer was made with ``allow_errors=True`` (then ``allow_errors`` is recorded among the
 parameters of the provenance).
 
@@ -259,7 +260,8 @@ def _execute_job(job: Job) -> ExecOutcome:
 
     found = checks.run(ds, agencies=[res.agency_id], years=[res.year])
     counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
-    held = bool(found.errors) and not job.allow_errors and job.html  # only a requested publication is held
+    publishes = job.html or job.docx or job.official_pdf  # a publication copy is requested (not just .ipynb)
+    held = bool(found.errors) and not job.allow_errors and publishes  # only a requested publication is held
     recorded_params = {**public, **job.extra}
     if job.allow_errors and found.errors:
         recorded_params["allow_errors"] = True  # published over errors, on the user's explicit request
@@ -284,7 +286,7 @@ def _execute_job(job: Job) -> ExecOutcome:
         nb.metadata["govreport"] = record.as_dict()
         nbformat.write(nb, str(staging / "report.ipynb"))
         files = ["report.ipynb"]
-        if job.html:
+        if job.html or held:  # held back: the reviewer's copy shows why, whatever was asked for
             from . import html
 
             renditions = (("publication", "report.html"), ("review", "review.html"))
@@ -300,7 +302,7 @@ def _execute_job(job: Job) -> ExecOutcome:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     timings = {"validate": t1 - t0, "execute": t2 - t1, **print_timings}
-    if job.html:
+    if job.html or held:
         timings["export"] = t3 - t2
     return ExecOutcome(res.agency_id, report.agency.name, res.year, str(target), str(staging), tuple(files),
                        record.as_dict(), timings, findings=counts, held_back=held)
