@@ -95,3 +95,14 @@ def test_errors_hold_back_every_publication_copy_of_the_official_layout(tmp_path
     if "report.pdf" in published:
         assert record["pdf_layout"] == "official"
         assert (target / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("to", ["docx", "html,docx"])
+def test_compare_refuses_a_word_document(repo_root, tmp_path, capsys, to):
+    from govreport.cli import main
+
+    out = tmp_path / "out"
+    assert main(["compare", "--data", str(repo_root / "data"), "--out", str(out), "--to", to]) == 2
+    err = capsys.readouterr().err
+    assert "比较报告不能生成 Word 文档" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.rglob("*"))  # refused before anything ran or was written
