@@ -106,3 +106,14 @@ def test_compare_refuses_a_word_document(repo_root, tmp_path, capsys, to):
     err = capsys.readouterr().err
     assert "比较报告不能生成 Word 文档" in err and "Traceback" not in err
     assert not out.exists() or not any(out.rglob("*"))  # refused before anything ran or was written
+
+
+def test_readme_names_every_apt_package_bootstrap_installs(repo_root):
+    """The set-up paragraph lists what bootstrap.sh installs (fonts-lxgw-wenkai: the official layout's 楷体)."""
+    import re
+
+    script = (repo_root / "bootstrap.sh").read_text(encoding="utf-8")
+    packages = re.search(r"^APT_PACKAGES=\(([^)]*)\)", script, re.M).group(1).split()
+    setup = (repo_root / "README.md").read_text(encoding="utf-8").split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    assert "fonts-lxgw-wenkai" in packages
+    assert [p for p in packages if f"`{p}`" not in setup] == []
