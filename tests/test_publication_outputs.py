@@ -41,6 +41,10 @@ def test_batch_records_the_layout_links_the_docx_and_rerenders_on_a_layout_switc
     record = json.loads((target / "provenance.json").read_text(encoding="utf-8"))
     assert record["pdf_layout"] == "official" and "report.docx" in record["files"]
     assert _keywords((target / "report.pdf").read_bytes()).endswith("; layout official")
+    import docx
+
+    word = docx.Document(str(target / "report.docx")).core_properties.keywords
+    assert word.startswith("govreport ") and word.endswith("; layout official") and record["data_hash"] in word
     links = lhtml.fromstring((out / "index.html").read_text(encoding="utf-8")).xpath('//table[@id="reports"]//a')
     assert [a.get("href").rsplit("/", 1)[1] for a in links] == [*PUBLICATION, "review.html"]
     assert json.loads((out / "batch.json").read_text(encoding="utf-8"))["layout"] == "official"
