@@ -94,6 +94,14 @@ def test_is_current_and_staleness(tmp_path):
     html_only = {**rec, "files": ["report.html", "report.ipynb", "review.html"]}
     assert not plan.is_current(html_only, exp, d)  # the PDF was not asked for last time
     assert plan.is_current(html_only, Expected("h1", "nb1", govreport.__version__, params, files[:3]), d)
+    # the PDF's layout: a record without one is of the default web layout; a switch makes the render stale
+    official = Expected("h1", "nb1", govreport.__version__, params, files, pdf_layout="official")
+    assert not plan.is_current(rec, official, d) and plan.staleness(rec, official) == "layout changed"
+    assert plan.is_current({**rec, "pdf_layout": "official"}, official, d)
+    assert plan.is_current({**rec, "pdf_layout": "web"}, exp, d)
+    assert plan.staleness({**rec, "pdf_layout": "official"}, exp) == "layout changed"
+    no_pdf = Expected("h1", "nb1", govreport.__version__, params, files[:3], pdf_layout="official")
+    assert plan.is_current(rec, no_pdf, d)  # no PDF asked for: its layout does not matter
     (d / "report.pdf").unlink()
     assert not plan.is_current(rec, exp, d) and plan.staleness(rec, exp) == "outputs missing"
     (d / "provenance.json").write_text("{not json")

@@ -6,7 +6,7 @@ import pandas as pd
 from lxml import html as lhtml
 
 from govreport import stats
-from govreport.batch.index_page import EntryStatus, IndexInput, build_index
+from govreport.batch.index_page import EntryStatus, IndexInput, build_index, collect_status
 
 
 def _findings(rows):
@@ -47,3 +47,32 @@ def test_index_escapes_data_and_is_deterministic(seed_dataset):
     doc = lhtml.fromstring(page)
     assert doc.xpath('//tr[@data-status="failed"]')
     assert build_index(inp) == page
+
+
+def test_index_links_the_word_document_beside_html_and_pdf(seed_dataset, tmp_path):
+    key = ("150821-minzhengju", 2020)
+    target = tmp_path / key[0] / str(key[1])
+    target.mkdir(parents=True)
+    for name in ("report.html", "report.pdf", "report.docx", "review.html", "report.ipynb"):
+        (target / name).write_bytes(b"x")
+    status = collect_status(tmp_path, [key])
+    assert status[key].outputs == ("report.html", "report.pdf", "report.docx", "review.html")
+    page = build_index(IndexInput(panel=stats.panel(seed_dataset), findings=_findings([]), status=status))
+    links = lhtml.fromstring(page).xpath('//table[@id="reports"]//a')
+    assert [(a.get("href"), a.text_content()) for a in links] == [
+        ("150821-minzhengju/2020/report.html", "公开版"), ("150821-minzhengju/2020/report.pdf", "PDF"),
+        ("150821-minzhengju/2020/report.docx", "Word"), ("150821-minzhengju/2020/review.html", "审核版")]
+
+
+def test_index_links_no_word_document_when_the_publication_is_held_back(seed_dataset, tmp_path):
+    key = ("150821-minzhengju", 2020)
+    target = tmp_path / key[0] / str(key[1])
+    target.mkdir(parents=True)
+    for name in ("review.html", "report.ipynb"):  # what a held-back render leaves (render/pipeline.py)
+        (target / name).write_bytes(b"x")
+    status = collect_status(tmp_path, [key])
+    page = build_index(IndexInput(panel=stats.panel(seed_dataset), findings=_findings([(*key, "error")]),
+                                  status=status))
+    row = lhtml.fromstring(page).xpath('//table[@id="reports"]/tbody/tr')[0]
+    assert row.xpath(".//a/@href") == ["150821-minzhengju/2020/review.html"]
+    assert "公开版未生成" in row.text_content() and "Word" not in row.text_content()

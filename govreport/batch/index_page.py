@@ -19,7 +19,9 @@ import pandas as pd
 
 from .. import __version__
 
-OUTPUT_FILES = {"report.html": "公开版", "report.pdf": "PDF", "review.html": "审核版"}
+#: The files the index links, in link order. The publication copies (report.html, report.pdf, report.docx)
+#: are absent when a render held them back (errors found), so only what is on disk is linked.
+OUTPUT_FILES = {"report.html": "公开版", "report.pdf": "PDF", "report.docx": "Word", "review.html": "审核版"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,7 @@ def build_index(data: IndexInput) -> str:
             for name, label in OUTPUT_FILES.items() if name in st.outputs
         ) or "未生成"
         if st.stale and st.outputs:
-            links += ' <span class="warn" title="数据、笔记本或版本已变化，需重新生成">（已过期）</span>'
+            links += ' <span class="warn" title="数据、笔记本、版本或版式已变化，需重新生成">（已过期）</span>'
         total, total_key = _num(r.proactive_total)
         received, received_key = _num(r.received)
         dr, dr_key = _rate(r.disclosure_rate, r.disclosure_rate_status)

@@ -9,7 +9,9 @@ skips it — when that record names the same inputs as now and every requested o
 * ``notebook_hash``: the report notebook's code; ``govreport_version``;
 * ``parameters``: as the renderer records them (agency's full name, year, the dataset directory's name and the
   notebook's other declared parameters);
-* the files: the requested outputs (``--to``) are among the files the record lists, and exist.
+* the files: the requested outputs (``--to``) are among the files the record lists, and exist;
+* ``pdf_layout``: when report.pdf is requested, the layout it was made in (``--layout``; a record without it
+  is of the default ``web`` layout), so switching ``--layout`` re-renders without ``--force``.
 
 Hashing every agency-year one by one costs ~40 ms each (a pandas slice, ``astype(str)`` and a hash per
 report); :func:`report_hashes` computes the same values in bulk (row hashes of each frame once, then one
@@ -34,6 +36,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..io import layout
 from ..io.narrative import narrative_bytes
+from ..render.provenance import DEFAULT_LAYOUT
 
 Key = tuple[str, int]
 _ROWS_PER_CHUNK = 500_000
@@ -156,6 +159,12 @@ class Expected:
     govreport_version: str
     parameters: dict[str, Any]
     files: tuple[str, ...]  # required output files
+    pdf_layout: str = DEFAULT_LAYOUT  # report.pdf's layout (--layout); matters only when report.pdf is required
+
+    def layout_of(self, recorded: Mapping[str, Any]) -> bool:
+        """Whether the recorded render's report.pdf has this layout (True when no report.pdf is required).
+        A record without ``pdf_layout`` (written before the layout was recorded) had the default layout."""
+        return "report.pdf" not in self.files or recorded.get("pdf_layout", DEFAULT_LAYOUT) == self.pdf_layout
 
 
 def read_provenance(directory: Path) -> dict[str, Any] | None:
@@ -175,7 +184,8 @@ def is_current(recorded: Mapping[str, Any] | None, expected: Expected, directory
     if (recorded.get("data_hash") != expected.data_hash
             or recorded.get("notebook_hash") != expected.notebook_hash
             or recorded.get("govreport_version") != expected.govreport_version
-            or recorded.get("parameters") != expected.parameters):
+            or recorded.get("parameters") != expected.parameters
+            or not expected.layout_of(recorded)):
         return False
     listed = set(recorded.get("files") or ())
     return all(name in listed and (directory / name).is_file() for name in expected.files)
@@ -193,4 +203,6 @@ def staleness(recorded: Mapping[str, Any] | None, expected: Expected) -> str:
         return "govreport version changed"
     if recorded.get("parameters") != expected.parameters:
         return "parameters changed"
+    if not expected.layout_of(recorded):
+        return "layout changed"
     return "outputs missing"

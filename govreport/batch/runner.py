@@ -131,7 +131,7 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
         files = expected_files(to)
         names = dict(zip(ds.agencies["agency_id"].astype(str), ds.agencies["name"].astype(str), strict=True))
         expected = {k: Expected(hashes[k], probe.notebook_hash, __version__,
-                                _parameters(probe, k, data_dir, names[k[0]]), files)
+                                _parameters(probe, k, data_dir, names[k[0]]), files, pdf_layout=opts.layout)
                     for k in keys}
         recorded = {k: plan.read_provenance(probe.target_dir(*k)) for k in keys}
         current = {k: plan.is_current(recorded[k], expected[k], probe.target_dir(*k)) for k in keys}
@@ -268,6 +268,7 @@ def _write_outputs(ds: Any, out_dir: Path, opts: BatchOptions, to: Sequence[str]
         "notebook": notebook.name,
         "notebook_hash": nb_hash,
         "outputs": list(to),
+        "layout": opts.layout,
         "selection": {"agencies": list(selection.agencies) if selection.agencies is not None else None,
                       "years": list(selection.years) if selection.years is not None else None,
                       "force": bool(opts.force)},

@@ -57,8 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 600)")
     parser.add_argument("--allow-errors", action="store_true",
-                        help="write the publication copy (report.html, report.pdf) of agency-years whose checks "
-                             "find errors (recorded in their provenance)")
+                        help="write the publication copies (report.html, report.pdf, report.docx) of "
+                             "agency-years whose checks find errors (recorded in their provenance)")
     parser.add_argument("--timings", action="store_true", help="print the median time of each step")
 
 

@@ -3,7 +3,8 @@
 Writes ``OUT/compare/<scope>/``: ``report.ipynb`` (executed), ``report.html``, ``report.pdf`` and
 ``provenance.json``. The scope directory name says what was compared, e.g. ``all-2019-2023``.
 Exit status: 0 written; 1 a notebook cell failed (the executed notebook is kept under ``failed/``);
-2 a user mistake (unknown agency or region, no data in the years asked for) or a missing dependency.
+2 a user mistake (unknown agency or region, no data in the years asked for, ``--to docx``: the comparison has
+no Word document) or a missing dependency.
 """
 
 from __future__ import annotations
@@ -44,11 +45,23 @@ def scope_name(years: str, agencies: str, region: str) -> str:
     return "-".join(parts)
 
 
+def _refuse_docx(to: str) -> None:
+    """The comparison has no Word layout (render/docx.py lays out one agency-year's report): refuse ``docx``
+    before anything runs instead of accepting it and writing nothing."""
+    from ..errors import ParameterError
+    from ..render.pipeline import OUTPUTS, parse_to
+
+    if "docx" in parse_to(to):
+        raise ParameterError("比较报告不能生成 Word 文档（docx），只能生成 HTML、PDF 和笔记本",
+                             hint=f"--to 取以下各项，用逗号分隔：{'、'.join(o for o in OUTPUTS if o != 'docx')}")
+
+
 def run(args: argparse.Namespace) -> int:
     from .. import compare, notebooks
     from ..errors import CellExecutionError
     from ..render.pipeline import Renderer
 
+    _refuse_docx(args.to)
     notebook = notebooks.path(notebooks.COMPARE)
     params = {"data_dir": str(args.data), "years": args.years, "agencies": args.agencies, "region": args.region,
               "min_n": args.min_n}

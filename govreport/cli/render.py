@@ -45,8 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the report notebook (default: notebooks/annual_report.ipynb)")
     add_browser(parser)
     parser.add_argument("--allow-errors", action="store_true",
-                        help="write the publication copy (report.html, report.pdf) even when the checks find "
-                             "errors (recorded in the provenance)")
+                        help="write the publication copies (report.html, report.pdf, report.docx) even when "
+                             "the checks find errors (recorded in the provenance)")
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
 
 

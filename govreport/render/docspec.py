@@ -207,7 +207,7 @@ def build(doc: ReportDocument) -> DocSpec:
         blocks.append(Table("yoy", yoy))
     for topic in ("applications", "review", "problems", "other"):
         part(topic)
-    keywords = doc.provenance.keywords() if doc.provenance is not None else ""
+    keywords = doc.provenance.keywords(layout="official") if doc.provenance is not None else ""
     return DocSpec(title=r.title, blocks=tuple(blocks), author=r.agency.name, year=r.year, keywords=keywords,
                    title_lines=title_lines(r.title))
 

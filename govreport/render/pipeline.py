@@ -22,7 +22,8 @@ For each :meth:`Renderer.render`:
    with ``layout="official"`` it stages the inputs of the official-layout ``report.pdf`` and this process
    typesets it with its Typst compiler (render/official_pdf.py) in step 3; no browser is started.
 4. Every output is staged beside its destination and renamed into place only when all succeeded;
-   ``provenance.json`` (the record of the last good render) is written last. A failing cell leaves the
+   ``provenance.json`` (the record of the last good render, with ``pdf_layout`` when report.pdf was written)
+   is written last. A failing cell leaves the
    executed notebook (with papermill's error banner) at ``<out>/<agency-id>/<year>/failed/report.ipynb``
    and no HTML or PDF from this run, and raises :class:`~govreport.errors.CellExecutionError` naming the
    cell. A missing Chromium still writes the notebook and the HTML, then raises
@@ -265,7 +266,7 @@ def _execute_job(job: Job) -> ExecOutcome:
 
     found = checks.run(ds, agencies=[res.agency_id], years=[res.year])
     counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
-    publishes = job.html or job.docx  # report.html, report.pdf (printed from it or typeset) or report.docx
+    publishes = job.html or job.docx or job.official_pdf  # a publication copy is requested (not just .ipynb)
     held = bool(found.errors) and not job.allow_errors and publishes  # only a requested publication is held
     recorded_params = {**public, **job.extra}
     if job.allow_errors and found.errors:
@@ -326,7 +327,7 @@ def _print_outputs(job: Job, ds: Any, res: Any, report: Any, record: prov.Proven
 
     t, c = time.perf_counter(), time.process_time()
     doc = ReportDocument.prepare(ds, res.agency_id, res.year)
-    spec = dataclasses.replace(build(doc), keywords=record.keywords())
+    spec = dataclasses.replace(build(doc), keywords=record.keywords(layout="official"))  # both in GB/T 9704
     timings = {"spec": time.perf_counter() - t, "spec_cpu": time.process_time() - c}
     if job.docx:
         from .docx import render_docx
@@ -827,7 +828,7 @@ class Renderer:
 
             t, c = time.perf_counter(), time.process_time()
             record = prov.Provenance(**out.provenance)
-            info = {"Author": out.agency_name, "Subject": PDF_SUBJECT, "Keywords": record.keywords()}
+            info = {"Author": out.agency_name, "Subject": PDF_SUBJECT, "Keywords": record.keywords(layout="official")}
             inputs = json.loads((staging / OFFICIAL_INPUTS).read_text(encoding="utf-8"))
             (staging / "report.pdf").write_bytes(pdfpost.finish(compile_inputs(inputs), info))
             produced.append("report.pdf")
@@ -847,6 +848,8 @@ class Renderer:
             produced.append("report.docx")
         t = time.perf_counter()
         record = dict(out.provenance)
+        if report and "report.pdf" in produced:  # a batch re-renders when --layout changes (batch/plan.py)
+            record["pdf_layout"] = self.layout
         if report:
             record["findings"] = dict(out.findings)
             if held:

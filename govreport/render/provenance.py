@@ -4,8 +4,14 @@ A :class:`Provenance` holds the govreport version, the hash of the agency-year's
 (:meth:`Dataset.report_hash <govreport.dataset.Dataset.report_hash>`: its rows, its agency and its
 narrative), the hash of the notebook's code, and the parameters. It contains no time and no absolute
 path, so equal inputs give equal bytes. It is written as ``<meta>`` tags into both HTML files, as a block in
-the reviewer's appendix, into the executed notebook's metadata, into the PDF's keywords, and as
-``provenance.json`` next to the outputs (the record of the last good render, for incremental batches).
+the reviewer's appendix, into the executed notebook's metadata, into the PDF's and the Word document's
+keywords, and as ``provenance.json`` next to the outputs (the record of the last good render, for incremental
+batches).
+
+The layout of report.pdf (``--layout``) is recorded where it makes a difference: ``provenance.json`` holds
+``pdf_layout`` (``web`` or ``official``) whenever report.pdf was written, so a batch sees a changed layout;
+the keywords of a document in the official layout (report.docx always, report.pdf with ``--layout official``)
+end in ``layout official``. The HTML files carry no layout: they are the same whatever the PDF's layout.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from typing import Any
 
 from .. import __version__
 from ..io.layout import dataset_name
+
+#: report.pdf's default layout (Chromium prints report.html); the other is "official" (GB/T 9704-2012).
+DEFAULT_LAYOUT = "web"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +66,12 @@ class Provenance:
             items.append(("govreport:notebook-hash", self.notebook_hash))
         return "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in items)
 
-    def keywords(self) -> str:
-        """One line for the PDF's Keywords field."""
-        return (f"govreport {self.govreport_version}; data {self.data_hash}; "
+    def keywords(self, layout: str = DEFAULT_LAYOUT) -> str:
+        """One line for the PDF's (and the Word document's) Keywords field. ``layout``: the document's
+        layout, named only when it is not the default web layout (so the web PDF's line is unchanged)."""
+        line = (f"govreport {self.govreport_version}; data {self.data_hash}; "
                 f"notebook {self.notebook_hash or '-'}; parameters {self.parameters_json}")
+        return line if layout == DEFAULT_LAYOUT else f"{line}; layout {layout}"
 
     def html_block(self) -> str:
         rows = [
