@@ -233,6 +233,18 @@ def test_official_pdf_same_bytes(official_pdf, seed_doc):
     assert O.render_pdf(docspec.build(seed_doc)) == official_pdf
 
 
+def test_official_layout_without_its_fonts_is_one_chinese_message(monkeypatch, tmp_path):
+    from govreport.errors import DependencyError
+    from govreport.render import fonts
+    from govreport.render import official_pdf as O
+
+    monkeypatch.setattr(fonts, "search_dirs", lambda: (tmp_path,))  # a machine without the Noto CJK faces
+    with pytest.raises(DependencyError) as caught:
+        O.font_dirs()
+    assert caught.value.message == "公文版式（--layout official）需要思源字体 Noto Serif CJK SC 和 Noto Sans CJK SC"
+    assert "apt-get install fonts-noto-cjk" in caught.value.hint and "安装" in caught.value.hint
+
+
 # ------------------------------------------------------------------------------------------- CLI
 
 

@@ -46,7 +46,7 @@ FONTS = {"title": [SERIF], "fang": [SERIF], "song": [SERIF], "hei": [SANS], "kai
 #: Font files (name → where Debian installs them); the directories holding them are given to Typst.
 FONT_FILES = ("NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc", "NotoSansCJK-Regular.ttc",
               "LXGWWenKai-Regular.ttf", "ukai.ttc")
-INSTALL_HINT = "apt-get install fonts-noto-cjk fonts-lxgw-wenkai; pip install typst"
+INSTALL_HINT = "安装字体和排版程序：apt-get install fonts-noto-cjk fonts-lxgw-wenkai；pip install typst"
 
 
 def template_dir() -> Path:
@@ -66,7 +66,7 @@ def font_dirs() -> list[str]:
                 if f in FONT_FILES and f not in found:
                     found[f] = root
     if "NotoSerifCJK-Regular.ttc" not in found or "NotoSansCJK-Regular.ttc" not in found:
-        raise DependencyError("the official layout needs the Noto CJK fonts (Noto Serif CJK SC, Noto Sans CJK SC)",
+        raise DependencyError("公文版式（--layout official）需要思源字体 Noto Serif CJK SC 和 Noto Sans CJK SC",
                               hint=INSTALL_HINT)
     return sorted(set(found.values()))
 
@@ -76,7 +76,7 @@ def compiler() -> Any:
     try:
         import typst
     except ImportError as exc:
-        raise DependencyError("the official layout needs the typst package", hint=INSTALL_HINT) from exc
+        raise DependencyError("公文版式（--layout official）需要 typst 软件包", hint=INSTALL_HINT) from exc
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=font_dirs())
     root = template_dir()
     return typst.Compiler(str(root / "report.typ"), root=str(root), font_paths=fonts)
