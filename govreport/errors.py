@@ -2,7 +2,7 @@
 
 Every error a user can cause derives from :class:`GovreportError`. Each carries a stable reason
 ``code``, a Chinese ``message`` and a ``hint`` that says what to change or install (printed after
-``fix:``). The CLI prints ``str(error)`` and exits non-zero; it never shows a traceback for these.
+:data:`FIX_LABEL`). The CLI prints ``str(error)`` and exits non-zero; it never shows a traceback for these.
 
 All errors are plain data: they pickle (and so cross process and Dask boundaries) with every field
 intact, because ``__reduce__`` rebuilds them from their keyword arguments.
@@ -11,6 +11,9 @@ intact, because ``__reduce__`` rebuilds them from their keyword arguments.
 from __future__ import annotations
 
 from typing import Any
+
+#: The label printed before an error's hint (the fix), on its own indented line.
+FIX_LABEL = "改正方法："
 
 
 class GovreportError(Exception):
@@ -34,7 +37,7 @@ class GovreportError(Exception):
     def __str__(self) -> str:
         text = self.message
         if self.hint:
-            text += f"\n  fix: {self.hint}"
+            text += f"\n  {FIX_LABEL}{self.hint}"
         return text
 
 
@@ -77,7 +80,7 @@ class DataError(GovreportError):
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
         if self.hint:
-            text += f"\n  fix: {self.hint}"
+            text += f"\n  {FIX_LABEL}{self.hint}"
         return text
 
 

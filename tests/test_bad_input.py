@@ -34,7 +34,7 @@ def one_clear_error(res, *, file: str, line: int | None, column: str | None) -> 
         assert f"第 {line} 行" in first, err
     if column is not None:
         assert (column if column.startswith("第") else f"列 {column}") in first, err
-    assert "\n  fix: " in err and len(err.split("fix:", 1)[1].strip()) > 5, err
+    assert "\n  改正方法：" in err and len(err.split("改正方法：", 1)[1].strip()) > 5, err
     return err
 
 
@@ -218,4 +218,4 @@ def test_import_csv_with_unreadable_bytes(tmp_path, seed_dir, head, encoding):
 def test_import_missing_file(tmp_path, seed_dir):
     res = cli("import", tmp_path / "nope.xlsx", "--data", seed_dir)
     assert res.returncode == 2 and "Traceback" not in res.stderr and "nope.xlsx" in res.stderr
-    assert "fix:" in res.stderr
+    assert "\n  改正方法：" in res.stderr

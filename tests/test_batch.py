@@ -73,7 +73,7 @@ def first_run(tmp_path_factory):
 def test_renders_every_agency_year_and_the_index(first_run):
     data, out, proc = first_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "rendered 8, skipped 0 (current), failed 0" in proc.stdout
+    assert "生成 8 个，跳过 0 个（已是最新），失败 0 个" in proc.stdout
     agencies = load(data).agencies
     names = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
     targets = _targets(out)
@@ -109,7 +109,7 @@ def test_second_run_skips_everything(first_run):
     proc = _cli("--data", str(data), "--out", str(out), "--jobs", "2", "--years", "2019-2021")
     took = time.perf_counter() - t
     assert proc.returncode == 0, proc.stderr
-    assert "rendered 0, skipped 8 (current), failed 0" in proc.stdout
+    assert "生成 0 个，跳过 8 个（已是最新），失败 0 个" in proc.stdout
     after = _snapshot(out)
     changed = {k for k in after if before.get(k) != after[k]}
     assert changed <= {"index.html", "batch.json"}  # no report was written again
@@ -124,12 +124,12 @@ def test_changed_input_renders_only_that_report_and_force_renders_again(first_ru
     narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本年度另有说明。\n", encoding="utf-8")
     proc = _cli("--data", str(data), "--out", str(out), "--to", "html,pdf", "--jobs", "1")
     assert proc.returncode == 0, proc.stderr
-    assert "rendered 1, skipped 7 (current), failed 0" in proc.stdout
+    assert "生成 1 个，跳过 7 个（已是最新），失败 0 个" in proc.stdout
     assert "本年度另有说明" in (out / agency / "2020" / "report.html").read_text(encoding="utf-8")
     before = _snapshot(out)
     proc = _cli("--data", str(data), "--out", str(out), "--force", "--agencies", agency, "--to", "html,pdf")
     assert proc.returncode == 0, proc.stderr
-    assert "rendered 2, skipped 0 (current), failed 0" in proc.stdout
+    assert "生成 2 个，跳过 0 个（已是最新），失败 0 个" in proc.stdout
     after = _snapshot(out)
     rewritten = {k.split("/")[0] for k in after if before.get(k) != after[k] and "/" in k}
     assert rewritten == {agency}
@@ -149,7 +149,7 @@ def test_failures_do_not_stop_the_others(tmp_path):
     out = tmp_path / "out"
     proc = _cli("--data", str(data), "--out", str(out), "--to", "html", "--notebook", str(nb), "--jobs", "2")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "rendered 4, skipped 0 (current), failed 2" in proc.stdout
+    assert "生成 4 个，跳过 0 个（已是最新），失败 2 个" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
     assert f"{ids[0]} 2021: 第 4 个单元格" in proc.stdout and "ValueError: 本年度数据无法汇总" in proc.stdout
     assert f"{ids[1]} 2020: " in proc.stdout and "2020.md" in proc.stdout
@@ -295,7 +295,7 @@ def test_a_killed_batch_leaves_no_partial_file_and_resumes(tmp_path):
                 proc.kill()
         if sig == signal.SIGTERM:
             assert proc.returncode == 130, stderr
-            assert "interrupted" in stdout and "Traceback" not in stderr
+            assert "已中断" in stdout and "Traceback" not in stderr
             state = json.loads((out / "batch.json").read_text())
             assert state["summary"]["interrupted"] and state["summary"]["not_run"] > 0
         else:
@@ -311,7 +311,7 @@ def test_a_killed_batch_leaves_no_partial_file_and_resumes(tmp_path):
     finished = done()
     proc = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"rendered {12 - finished}, skipped {finished} (current), failed 0" in proc.stdout
+    assert f"生成 {12 - finished} 个，跳过 {finished} 个（已是最新），失败 0 个" in proc.stdout
     targets = _targets(out)
     assert len(targets) == 12 and all(_complete(t) for t in targets)
     assert all(sorted(p.name for p in t.iterdir()) == FILES for t in targets)

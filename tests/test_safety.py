@@ -50,8 +50,8 @@ def one_chinese_error(res) -> str:
     assert res.returncode == 2, (res.returncode, res.stdout, err)
     assert "Traceback" not in err + res.stdout, err
     assert err.count("govreport: error:") == 1, err
-    assert "\n  fix: " in err, err
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in err.split("fix:")[0]), err
+    assert "\n  改正方法：" in err, err
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in err.split("改正方法：")[0]), err
     return err
 
 
@@ -416,7 +416,7 @@ def test_narrative_that_is_a_folder(seed_dir, tmp_path):
     out = tmp_path / "out"
     for args in (("render", "--to", "html"), ("batch", "--to", "html")):
         err = one_chinese_error(cli(*args, "--data", seed_dir, "--out", out))
-        assert "文件夹" in err and "2020.md" in err and "Traceback" not in err.split("fix:")[1]
+        assert "文件夹" in err and "2020.md" in err and "Traceback" not in err.split("改正方法：")[1]
     assert not list(out.rglob("*.html")) if out.exists() else True
 
 

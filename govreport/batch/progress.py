@@ -10,7 +10,7 @@ class Progress:
     """``update(result)`` after each rendered (or failed) agency-year; ``close()`` at the end."""
 
     def __init__(self, total: int, *, stream: IO[str] | None = None, bar: bool | None = None,
-                 desc: str = "rendering") -> None:
+                 desc: str = "生成报告") -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.total = total
         self.done = 0
@@ -20,7 +20,7 @@ class Progress:
         if total and (bar if bar is not None else isatty()):
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=desc, unit="report", file=self.stream, dynamic_ncols=True,
+            self._bar = tqdm(total=total, desc=desc, unit="份", file=self.stream, dynamic_ncols=True,
                              smoothing=0.1)
 
     def update(self, agency_id: str, year: int, ok: bool, reason: str = "", seconds: float | None = None) -> None:
@@ -29,12 +29,12 @@ class Progress:
         if self._bar is not None:
             self._bar.update(1)
             if not ok:
-                self._bar.write(f"failed: {agency_id} {year}: {reason}", file=self.stream)
-                self._bar.set_postfix(failed=self.failed)
+                self._bar.write(f"失败：{agency_id} {year}：{reason}", file=self.stream)
+                self._bar.set_postfix({"失败": self.failed})
             return
         width = len(str(self.total))
-        took = f" ({seconds:.2f} s)" if seconds is not None and ok else ""
-        state = "ok" if ok else f"FAILED: {reason}"
+        took = f"（{seconds:.2f} 秒）" if seconds is not None and ok else ""
+        state = "完成" if ok else f"失败：{reason}"
         print(f"[{self.done:>{width}}/{self.total}] {agency_id} {year} {state}{took}", file=self.stream, flush=True)
 
     def note(self, text: str) -> None:

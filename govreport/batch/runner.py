@@ -145,7 +145,7 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
         results: dict[Key, ItemResult] = {}
         progress = Progress(len(todo), stream=stream, bar=bar)
         if report.skipped:
-            progress.note(f"{len(report.skipped)} of {len(selection.items)} reports are current: skipped")
+            progress.note(f"{len(selection.items)} 份报告中 {len(report.skipped)} 份已是最新，跳过")
         scheduler = _scheduler(opts, config, jobs)
         index_inputs: dict[str, Any] = {}
 

@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import GovreportError, RenderError
+from ..errors import FIX_LABEL, GovreportError, RenderError
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class ItemResult:
         """The error in one line, with the file and line of a data error (the summary and the index show it)."""
         if self.error is None:
             return ""
-        text = str(self.error).split("\n  fix: ")[0]
+        text = str(self.error).split(f"\n  {FIX_LABEL}")[0]
         return " ".join(text.split())
 
     @property

@@ -21,6 +21,7 @@ import statistics
 import sys
 from pathlib import Path
 
+from ..errors import FIX_LABEL
 from ..years import parse_years
 from ._common import add_browser, add_data
 from .render import add_layout
@@ -95,22 +96,21 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     out = sys.stdout
     n = len(report.selection.items)
-    print(f"batch: {n} agency-year{'s' if n != 1 else ''} selected; rendered {len(report.rendered)}, "
-          f"skipped {len(report.skipped)} (current), failed {len(report.failed)}"
-          + (f", not run {len(report.not_run)} (interrupted)" if report.not_run else ""), file=out)
+    print(f"batch：选定 {n} 个机关年度；生成 {len(report.rendered)} 个，"
+          f"跳过 {len(report.skipped)} 个（已是最新），失败 {len(report.failed)} 个"
+          + (f"，未运行 {len(report.not_run)} 个（已中断）" if report.not_run else ""), file=out)
     if report.rendered:
         per = report.render_seconds / len(report.rendered)
-        print(f"  {report.render_seconds:.1f} s rendering with {report.workers} worker"
-              f"{'s' if report.workers != 1 else ''} ({per:.2f} s per report), {report.seconds:.1f} s in all",
-              file=out)
+        print(f"  {report.workers} 个工作进程生成用时 {report.render_seconds:.1f} 秒（每份报告 {per:.2f} 秒），"
+              f"共用时 {report.seconds:.1f} 秒", file=out)
     if report.failed:
-        print("failed:", file=out)
+        print("失败：", file=out)
         for r in report.failed:
             print(f"  {r.agency_id} {r.year}: {r.reason}", file=out)
             if r.failed_notebook:
-                print(f"    the executed notebook with the error: {_show(Path(r.failed_notebook))}", file=out)
+                print(f"    出错的已执行笔记本保存在 {_show(Path(r.failed_notebook))}", file=out)
             elif r.hint:
-                print(f"    fix: {r.hint}", file=out)
+                print(f"    {FIX_LABEL}{r.hint}", file=out)
     if report.findings:
         from ..render.pipeline import finding_counts_text
 
@@ -129,12 +129,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {_show(Path(args.out) / k[0] / str(k[1]) / 'review.html')}", file=sys.stderr)
         print("  改正数据后重新运行；确需照原样发布时加 --allow-errors", file=sys.stderr)
     if report.interrupted:
-        print("interrupted: finished reports are kept; run the same command again to go on", file=out)
+        print("已中断：已完成的报告均已保留；再次运行同一命令即可接着生成", file=out)
     if report.index is not None:
-        print(f"index: {_show(report.index)}", file=out)
-        print(f"state: {_show(report.state)}", file=out)
+        print(f"索引：{_show(report.index)}", file=out)
+        print(f"状态：{_show(report.state)}", file=out)
     if args.timings and report.rendered:
         keys = sorted({k for r in report.rendered for k in r.timings})
         med = {k: statistics.median(r.timings.get(k, 0.0) for r in report.rendered) for k in keys}
-        print("median per report: " + "  ".join(f"{k} {v:.2f}s" for k, v in med.items()), file=sys.stderr)
+        print("每份报告各步骤用时中位数：" + "  ".join(f"{k} {v:.2f} 秒" for k, v in med.items()), file=sys.stderr)
     return report.exit_code
