@@ -120,8 +120,8 @@ def check_parameters(values: Mapping[str, Any]) -> CompareParams:
     (``data_dir`` ``data``, the others empty, ``min_n`` 30)."""
     unknown = sorted(set(values) - set(PARAMETERS))
     if unknown:
-        raise ParameterError(f"unknown comparison parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-                             hint=f"the comparison takes: {', '.join(PARAMETERS)}")
+        raise ParameterError(f"比较分析没有参数 {'、'.join(unknown)}",
+                             hint=f"比较分析的参数为：{', '.join(PARAMETERS)}")
     data_dir = values.get("data_dir", "data")
     if isinstance(data_dir, os.PathLike):
         data_dir = os.fspath(data_dir)
@@ -129,18 +129,18 @@ def check_parameters(values: Mapping[str, Any]) -> CompareParams:
                           ("region", '"内蒙古自治区/巴彦淖尔市"')):
         v = values.get(name, "")
         if not isinstance(v, str):
-            raise ParameterError(f"parameter {name} must be str, got {type(v).__name__} {v!r}",
-                                 hint=f"e.g. {name}={example}")
+            raise ParameterError(f"参数 {name} 应为文字（str），实为 {type(v).__name__} {v!r}",
+                                 hint=f"例如 {name}={example}")
     if not isinstance(data_dir, str) or not data_dir.strip():
-        raise ParameterError(f"parameter data_dir must be a directory path, got {data_dir!r}",
-                             hint='e.g. data_dir="data"')
+        raise ParameterError(f"参数 data_dir 应为数据集目录的路径，实为 {data_dir!r}",
+                             hint='例如 data_dir="data"')
     min_n = values.get("min_n", DEFAULT_MIN_N)
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)):
-        raise ParameterError(f"parameter min_n must be int, got {type(min_n).__name__} {min_n!r}",
-                             hint=f"e.g. min_n={DEFAULT_MIN_N}")
+        raise ParameterError(f"参数 min_n 应为整数（int），实为 {type(min_n).__name__} {min_n!r}",
+                             hint=f"例如 min_n={DEFAULT_MIN_N}")
     if int(min_n) < 1:
-        raise ParameterError(f"min_n must be at least 1, got {min_n}",
-                             hint=f"the minimum denominator for a rate to be ranked, e.g. {DEFAULT_MIN_N}")
+        raise ParameterError(f"min_n 至少为 1，实为 {min_n}",
+                             hint=f"min_n 是比率参加排名所需的最小分母，例如 {DEFAULT_MIN_N}")
     return CompareParams(
         data_dir=data_dir,
         years=parse_years(values.get("years", "")),
@@ -228,8 +228,8 @@ def resolve(params: CompareParams | Mapping[str, Any], *, base: Path | None = No
     data_dir = Path(os.path.normpath(data_dir))
     if dataset is None:
         if not data_dir.is_dir():
-            raise NotFoundError(f"data directory not found: {p.data_dir}",
-                                hint="pass the dataset directory (agencies.csv, reports.csv, …)")
+            raise NotFoundError(f"找不到数据集目录 {p.data_dir}",
+                                hint="给出数据集目录（内有 agencies.csv、reports.csv 等）")
         from .render.datacache import load
 
         dataset = load(data_dir)
@@ -242,25 +242,25 @@ def resolve(params: CompareParams | Mapping[str, Any], *, base: Path | None = No
     if p.region:
         in_region = region_matches(agencies["region"], p.region)
         if not in_region.any():
-            raise NotFoundError(f"no agency in region {p.region!r}", hint=_region_hint(agencies["region"], p.region))
+            raise NotFoundError(f"地区 {p.region!r} 中没有机关", hint=_region_hint(agencies["region"], p.region))
         keep &= in_region
         if not keep.any():
-            raise NotFoundError(f"none of the agencies given lies in region {p.region!r}",
-                                hint="drop the region, or name agencies of that region")
+            raise NotFoundError(f"所列机关都不在地区 {p.region!r} 中",
+                                hint="去掉地区，或改列该地区的机关")
     agency_ids = tuple(sorted(agencies["agency_id"].astype(str)[keep]))
     rep = ds.reports
     mine = rep["agency_id"].astype(str).isin(agency_ids).to_numpy()
     have = sorted({int(y) for y in rep["year"][mine]})
     if not have:
-        raise NotFoundError("the agencies selected have no report in the dataset",
-                            hint="list agencies and their years with `govreport agencies`")
+        raise NotFoundError("所选机关在数据集中没有报告",
+                            hint="用 `govreport agencies` 列出各机关及其有数据的年度")
     if p.years is None:
         years = tuple(range(have[0], have[-1] + 1))
     else:
         years = p.years
         if not set(years) & set(have):
-            raise NotFoundError(f"no data for the selection in {years_label(years)}",
-                                hint=f"years with data: {years_text(have).replace(',', ', ')}")
+            raise NotFoundError(f"所选机关在{years_label(years)}没有数据",
+                                hint=f"有数据的年度：{years_text(have).replace(',', '、')}")
     data = ds.subset(list(agency_ids), list(years)) if (p.agencies or p.region or p.years) else ds
     return Scope(params=p, dataset=ds, data=data, agency_ids=agency_ids, years=years, data_dir=data_dir)
 
@@ -319,9 +319,9 @@ def _region_hint(regions: pd.Series, prefix: str) -> str:
     parts = prefix.split("/")
     close = [r for r in paths if parts[-1] in r][:5]
     if close:
-        return f"regions that contain {parts[-1]!r}: {', '.join(close)}"
+        return f"包含 {parts[-1]!r} 的地区：{'、'.join(close)}"
     tops = sorted({r.split("/")[0] for r in paths})[:8]
-    return f"top-level regions in the dataset: {', '.join(tops) or '(none recorded)'}"
+    return f"数据集中的一级地区：{'、'.join(tops) or '（未记录）'}"
 
 
 # ========================================================================================= panel
@@ -687,9 +687,9 @@ def league(data: Dataset, panel: pd.DataFrame, metric: str, *, min_n: int = DEFA
     [['五原县民政局', 'none']]
     """
     if metric not in RATES:
-        raise ParameterError(f"unknown rate {metric!r}", hint=f"one of: {', '.join(RATES)}")
+        raise ParameterError(f"没有比率 {metric!r}", hint=f"可选：{', '.join(RATES)}")
     if isinstance(min_n, bool) or int(min_n) < 1:
-        raise ParameterError(f"min_n must be at least 1, got {min_n}")
+        raise ParameterError(f"min_n 至少为 1，实为 {min_n}")
     table = stats.league_table(data, metric, min_n=int(min_n), frame=panel)
     _, status = _values_and_status(panel, metric)
     per = pd.DataFrame({"agency_id": panel["agency_id"].astype(str).to_numpy(), "status": status})
@@ -795,7 +795,7 @@ def rate_histogram(panel: pd.DataFrame, metric: str, *, min_n: int = DEFAULT_MIN
 def _denominator(panel: pd.DataFrame, metric: str) -> np.ndarray:
     """The denominator of a rate per agency-year (NaN when not reported)."""
     if metric not in RATES:
-        raise ParameterError(f"unknown rate {metric!r}", hint=f"one of: {', '.join(RATES)}")
+        raise ParameterError(f"没有比率 {metric!r}", hint=f"可选：{', '.join(RATES)}")
     return stats.rate_terms(panel, metric)[1]
 
 
@@ -830,7 +830,7 @@ def aggregates(data: Dataset, panel: pd.DataFrame, by: str) -> pd.DataFrame:
     [[2020, 1]]
     """
     if by not in AGGREGATE_BY:
-        raise ParameterError(f"cannot aggregate by {by!r}", hint=f"one of: {', '.join(AGGREGATE_BY)}")
+        raise ParameterError(f"不能按 {by!r} 汇总", hint=f"可选：{', '.join(AGGREGATE_BY)}")
     out = stats.aggregate(data, (by,), frame=panel)
     if by == "level":
         rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}

@@ -118,9 +118,9 @@ def test_check_parameters_names_types_and_defaults():
     p = compare.check_parameters({"years": "2021", "agencies": "甲县民政局，a3、a3", "region": " 甲省 / 甲市/ "})
     assert p.years == (2021,) and p.agencies == ("甲县民政局", "a3") and p.region == "甲省/甲市"
     assert p.min_n == compare.DEFAULT_MIN_N and p.data_dir == "data"
-    with pytest.raises(ParameterError, match="unknown comparison parameter: agency"):
+    with pytest.raises(ParameterError, match="比较分析没有参数 agency"):
         compare.check_parameters({"agency": "x"})
-    with pytest.raises(ParameterError, match="years must be str"):
+    with pytest.raises(ParameterError, match="参数 years 应为文字"):
         compare.check_parameters({"years": 2021})
     for bad in (0, -3, True, "30", 2.5):
         with pytest.raises(ParameterError, match="min_n"):
@@ -142,12 +142,12 @@ def test_resolve_against_the_dataset(small):
         compare.validate({"data_dir": str(small), "agencies": "甲县民政局,不存在局"})
     with pytest.raises(NotFoundError) as err:
         compare.validate({"data_dir": str(small), "years": "2019-2020"})
-    assert err.value.hint == "years with data: 2021-2022"
-    with pytest.raises(NotFoundError, match="have no report"):
+    assert err.value.hint == "有数据的年度：2021-2022"
+    with pytest.raises(NotFoundError, match="所选机关在数据集中没有报告"):
         compare.validate({"data_dir": str(small), "agencies": "a4"})
-    with pytest.raises(NotFoundError, match="none of the agencies"):
+    with pytest.raises(NotFoundError, match="所列机关都不在地区"):
         compare.validate({"data_dir": str(small), "agencies": "a4", "region": "甲省"})
-    with pytest.raises(NotFoundError, match="data directory not found"):
+    with pytest.raises(NotFoundError, match="找不到数据集目录"):
         compare.validate({"data_dir": str(small / "nope")})
 
 
