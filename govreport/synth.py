@@ -248,21 +248,21 @@ class SynthParams:
 
     def __post_init__(self) -> None:
         if not 1 <= self.agencies <= MAX_AGENCIES:
-            raise ParameterError(f"--agencies must lie between 1 and {MAX_AGENCIES}, not {self.agencies}",
-                                 hint="e.g. --agencies 1000")
+            raise ParameterError(f"--agencies 应在 1 到 {MAX_AGENCIES} 之间，实为 {self.agencies}",
+                                 hint="例如 --agencies 1000")
         if not self.years:
-            raise ParameterError("no report year given", hint="write e.g. --years 2019-2023")
+            raise ParameterError("没有给出报告年度", hint="写作例如 --years 2019-2023")
         if list(self.years) != sorted(set(self.years)):
-            raise ParameterError(f"report years must increase without repetition: {self.years}",
-                                 hint="write e.g. --years 2019-2023")
+            raise ParameterError(f"报告年度应从小到大排列且不重复，实为 {self.years}",
+                                 hint="写作例如 --years 2019-2023")
         if self.years[0] < FIRST_YEAR or self.years[-1] > LAST_YEAR:
             raise ParameterError(
-                f"report years must lie between {FIRST_YEAR} and {LAST_YEAR} (the official table formats "
-                f"start with the {FIRST_YEAR} reports)", hint="write e.g. --years 2019-2023")
+                f"报告年度应在 {FIRST_YEAR} 到 {LAST_YEAR} 年之间（国家规定的表格格式从 {FIRST_YEAR} 年度报告起施行），"
+                f"实为 {self.years[0]}—{self.years[-1]}", hint="写作例如 --years 2019-2023")
         if self.seed < 0:
-            raise ParameterError(f"--seed must be a non-negative integer, not {self.seed}", hint="e.g. --seed 1")
+            raise ParameterError(f"--seed 应为非负整数，实为 {self.seed}", hint="例如 --seed 1")
         if self.broken < 0:
-            raise ParameterError(f"--broken must be 0 or more, not {self.broken}", hint="e.g. --broken 10")
+            raise ParameterError(f"--broken 应为 0 或正整数，实为 {self.broken}", hint="例如 --broken 10")
 
     @property
     def command(self) -> str:
@@ -786,9 +786,8 @@ class _Gen:
                 attempts_without_success += 1
                 if attempts_without_success >= len(kinds):
                     raise ParameterError(
-                        f"cannot make {k} reports inconsistent: only {picked} eligible reports "
-                        f"(one per agency) in this dataset",
-                        hint="ask for fewer --broken reports or more --agencies")
+                        f"无法生成 {k} 份不一致的报告：这个数据集只有 {picked} 份可用的报告（每个单位一份）",
+                        hint="减少 --broken 的份数，或增加 --agencies")
                 continue
             attempts_without_success = 0
             d = int(rng.integers(1, 6))
@@ -1339,22 +1338,21 @@ def check_target(out: Path) -> None:
     data = _repo_data_dir()
     if target == data or data in target.parents:
         raise GovreportError(
-            f"refusing to write synthetic data into {out}: that is the repository's real dataset (data/)",
-            hint="choose another directory, e.g. --out /tmp/synth", code="refused")
+            f"拒绝把合成数据写入 {out}：那是仓库的真实数据集（data/）",
+            hint="另选一个目录，例如 --out /tmp/synth", code="refused")
     if not target.exists():
         return
     if not target.is_dir():
-        raise GovreportError(f"refusing to write synthetic data to {out}: it exists and is not a directory",
-                             hint="choose a new directory name", code="refused")
+        raise GovreportError(f"拒绝把合成数据写入 {out}：它已存在且不是目录",
+                             hint="另起一个新的目录名", code="refused")
     if not any(target.iterdir()):
         return
     if is_synthetic_dir(target):
         return
-    what = "holds a dataset that is not synthetic" if (target / layout.REPORTS.name).exists() else \
-        "is not empty and holds no synthetic dataset"
+    what = "存放着非合成的数据集" if (target / layout.REPORTS.name).exists() else "不是空目录，也没有合成数据集"
     raise GovreportError(
-        f"refusing to write synthetic data into {out}: it {what} (no {layout.SYNTHETIC_MARKER} marker)",
-        hint="choose a new or empty directory; an existing synthetic dataset there is replaced as a whole",
+        f"拒绝把合成数据写入 {out}：该目录{what}（没有 {layout.SYNTHETIC_MARKER} 标记文件）",
+        hint="选一个新的或空的目录；已有的合成数据集会被整体替换",
         code="refused")
 
 
@@ -1391,8 +1389,8 @@ def write_dataset(out: str | os.PathLike[str], *, agencies: int, years: Sequence
     try:
         n_cells, n_narr = _write_staged(out, params, g, frames, texts)
     except OSError as exc:
-        raise GovreportError(f"cannot write the synthetic dataset to {out}: {exc.strerror or exc}",
-                             hint="choose a directory you can write to, on a disk with enough space",
+        raise GovreportError(f"无法把合成数据集写入 {out}：{exc.strerror or exc}",
+                             hint="选一个有写权限、磁盘空间足够的目录",
                              code="write-failed") from None
     counts = {"channels": len(frames["channels"]), "categories": len(frames["categories"])}
     return SynthResult(out=out, agencies=params.agencies, reports=g.n_reports, cells=n_cells,

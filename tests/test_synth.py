@@ -153,26 +153,26 @@ def test_narratives_have_the_six_sections(clean_dir: Path) -> None:
 
 def test_refuses_the_repository_data(tmp_path: Path) -> None:
     before = _digest(DATA)
-    with pytest.raises(GovreportError, match="real dataset"):
+    with pytest.raises(GovreportError, match="仓库的真实数据集"):
         write_dataset(DATA, agencies=3, years=[2021], seed=1)
-    with pytest.raises(GovreportError, match="real dataset"):
+    with pytest.raises(GovreportError, match="仓库的真实数据集"):
         write_dataset(DATA / "sub", agencies=3, years=[2021], seed=1)
     assert _digest(DATA) == before
     assert not (DATA / "sub").exists()
 
 
 def test_refuses_other_directories(tmp_path: Path, seed_dir: Path) -> None:
-    with pytest.raises(GovreportError, match="not synthetic"):
+    with pytest.raises(GovreportError, match="存放着非合成的数据集"):
         write_dataset(seed_dir, agencies=3, years=[2021], seed=1)
     other = tmp_path / "notes"
     other.mkdir()
     (other / "keep.txt").write_text("mine")
-    with pytest.raises(GovreportError, match="no synthetic dataset"):
+    with pytest.raises(GovreportError, match="不是空目录，也没有合成数据集"):
         write_dataset(other, agencies=3, years=[2021], seed=1)
     assert (other / "keep.txt").read_text() == "mine"
     file = tmp_path / "file"
     file.write_text("x")
-    with pytest.raises(GovreportError, match="not a directory"):
+    with pytest.raises(GovreportError, match="它已存在且不是目录"):
         write_dataset(file, agencies=3, years=[2021], seed=1)
 
 
@@ -204,7 +204,7 @@ def test_bad_parameters(kwargs) -> None:
 
 
 def test_too_many_broken(tmp_path: Path) -> None:
-    with pytest.raises(ParameterError, match="fewer --broken"):
+    with pytest.raises(ParameterError, match="减少 --broken"):
         write_dataset(tmp_path / "x", agencies=3, years=[2021, 2022], seed=1, broken=5)
     assert not (tmp_path / "x").exists()
 
@@ -220,7 +220,7 @@ def test_cli(tmp_path: Path, capsys) -> None:
     assert "--broken 1 --no-narratives" in (out / layout.SYNTHETIC_MARKER).read_text(encoding="utf-8")
     assert main(["synth", "--agencies", "4", "--years", "2020-2021", "--out", str(DATA)]) == 2
     err = capsys.readouterr().err
-    assert "refusing" in err and "Traceback" not in err
+    assert "拒绝把合成数据写入" in err and "Traceback" not in err
     assert main(["synth", "--agencies", "4", "--years", "soon", "--out", str(tmp_path / "y")]) == 2
     assert main(["check", str(out)]) == 1  # the broken report is an error (or a warning at least)
     clean = tmp_path / "clean"
