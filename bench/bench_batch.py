@@ -151,7 +151,7 @@ def run_batch(data: Path, out: Path, jobs: int) -> dict:
     c1, i1 = _cpu_counters()
     if proc.returncode != 0:
         raise SystemExit(f"batch failed ({proc.returncode}):\n{stdout}\n{stderr[-3000:]}")
-    m = re.search(r"([\d.]+) s rendering with (\d+) workers? \(([\d.]+) s per report\)", stdout)
+    m = re.search(r"(\d+) 个工作进程生成用时 ([\d.]+) 秒（每份报告 ([\d.]+) 秒）", stdout)
     mib = 1 / (1 << 20)
     workers = [{k: round(v * mib, 1) for k, v in sorted(peak.items())} for peak in sampler.peak.values()]
     cpu: dict[str, float] = defaultdict(float)
@@ -160,7 +160,7 @@ def run_batch(data: Path, out: Path, jobs: int) -> dict:
     return {
         "command": " ".join(["govreport", *cmd[1:]]),
         "wall_s": round(wall, 2),
-        "render_phase_s": float(m.group(1)) if m else None,
+        "render_phase_s": float(m.group(2)) if m else None,
         "render_phase_per_report_s": float(m.group(3)) if m else None,
         "cpu_idle_share": round((i1 - i0) / max(1, c1 - c0), 3),
         "cpu_s_by_process_kind": {k: round(v, 1) for k, v in sorted(cpu.items())},

@@ -27,7 +27,7 @@ def one_clear_error(res, *, file: str, line: int | None, column: str | None) -> 
     err = res.stderr
     assert res.returncode == 2, (res.returncode, res.stdout, err)
     assert "Traceback" not in err and "Traceback" not in res.stdout
-    assert err.count("govreport: error:") == 1, err
+    assert err.count("govreport：错误：") == 1, err
     first = err.splitlines()[0]
     assert file in first, err
     if line is not None:

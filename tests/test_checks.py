@@ -735,7 +735,7 @@ def test_cli_filters(tmp_path, capsys):
 def test_cli_user_mistakes_exit_2_without_traceback(seed_dir, capsys, args):
     assert main(["check", str(seed_dir), *args]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("govreport: error:") and "Traceback" not in err
+    assert err.startswith("govreport：错误：") and "Traceback" not in err
 
 
 def test_cli_bad_dataset_exit_2(tmp_path, capsys):

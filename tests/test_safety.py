@@ -49,7 +49,7 @@ def one_chinese_error(res) -> str:
     err = res.stderr
     assert res.returncode == 2, (res.returncode, res.stdout, err)
     assert "Traceback" not in err + res.stdout, err
-    assert err.count("govreport: error:") == 1, err
+    assert err.count("govreport：错误：") == 1, err
     assert "\n  改正方法：" in err, err
     assert any("\u4e00" <= ch <= "\u9fff" for ch in err.split("改正方法：")[0]), err
     return err

@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if name not in commands:
         top.print_usage(sys.stderr)
         close = [c for c in commands if c.startswith(name[:2])]
-        print(f"govreport: 未知的命令 {name!r}" + (f"；是否指 {' 或 '.join(close)}？" if close else ""),
+        print(f"govreport：未知的命令 {name!r}" + (f"；是否指 {' 或 '.join(close)}？" if close else ""),
               file=sys.stderr)
         return EXIT_USAGE
     module = importlib.import_module(f"{__name__}.{commands[name][0]}")
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(rest)
     except GovreportError as exc:  # an argument's type refused its value (e.g. --agency ../x)
-        print(f"govreport: error: {exc}", file=sys.stderr)
+        print(f"govreport：错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     return run_guarded(module.run, args)
 
@@ -94,10 +94,10 @@ def run_guarded(func, args) -> int:
     try:
         return int(func(args) or 0)
     except GovreportError as exc:
-        print(f"govreport: error: {exc}", file=sys.stderr)
+        print(f"govreport：错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("govreport: interrupted", file=sys.stderr)
+        print("govreport：已中断", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK

@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             got = ingest_path(file, agency=args.agency, year=args.year, agencies=known, limit_mb=args.max_mb)
             result, rows = audit_one(got)
         except GovreportError as exc:
-            print(f"govreport: error: {exc}", file=sys.stderr)
+            print(f"govreport：错误：{exc}", file=sys.stderr)
             status = max(status, 2)
             continue
         if result.errors:

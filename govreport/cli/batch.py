@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         from ..render.pipeline import parse_to, publication_files
 
         held = "、".join(publication_files(parse_to(args.to)))
-        print(f"govreport: {len(report.held)} 个机关年度核验发现错误，未生成公开版（{held}），"
+        print(f"govreport：{len(report.held)} 个机关年度核验发现错误，未生成公开版（{held}），"
               "只写了审核版 review.html：", file=sys.stderr)
         for k in report.held:
             print(f"  {_show(Path(args.out) / k[0] / str(k[1]) / 'review.html')}", file=sys.stderr)

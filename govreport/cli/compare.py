@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = renderer.render_notebook(notebook, params, out, validate=compare.preflight)
         except CellExecutionError as exc:
-            print(f"govreport: error: {exc.message}", file=sys.stderr)
+            print(f"govreport：错误：{exc.message}", file=sys.stderr)
             if exc.notebook_path:
                 print(f"  出错的已执行笔记本保存在 {exc.notebook_path}", file=sys.stderr)
             return 1

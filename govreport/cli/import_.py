@@ -76,10 +76,10 @@ def run(args: argparse.Namespace) -> int:
         if text:
             print(text)
         if not args.accept_errors:
-            print(f"govreport: {name}：校验发现 {result.errors} 个错误，未导入，数据目录未改动；"
+            print(f"govreport：{name}：校验发现 {result.errors} 个错误，未导入，数据目录未改动；"
                   "请改正后重新导入（确需照原样导入时加 --accept-errors）", file=sys.stderr)
             return 1
-        print(f"govreport: warning: 校验发现 {result.errors} 个错误，按 --accept-errors 照原样导入", file=sys.stderr)
+        print(f"govreport：警告：校验发现 {result.errors} 个错误，按 --accept-errors 照原样导入", file=sys.stderr)
     elif result.warnings:
         text = result.to_text().rstrip()
         if text:
@@ -97,6 +97,6 @@ def run(args: argparse.Namespace) -> int:
           + (f"，报告正文 {sum(1 for s in report.sections if s.heading)} 部分" if report.sections else "")
           + f" → {root}")
     if not has_text and not kept_text:
-        print("govreport: note: 工作簿没有填写报告正文（“报告正文”表）；可用 govreport narrative "
+        print("govreport：提示：工作簿没有填写报告正文（“报告正文”表）；可用 govreport narrative "
               f"--agency {report.agency.id} --year {report.year} 生成正文草稿，补写后再生成报告", file=sys.stderr)
     return 0

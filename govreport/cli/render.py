@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = renderer.render(args.agency, args.year, data_dir=args.data)
     except CellExecutionError as exc:
-        print(f"govreport: error: {exc.message}", file=sys.stderr)
+        print(f"govreport：错误：{exc.message}", file=sys.stderr)
         if exc.notebook_path:
-            print(f"  the executed notebook with the error is kept at {_show(Path(exc.notebook_path))}",
+            print(f"  出错的已执行笔记本保存在 {_show(Path(exc.notebook_path))}",
                   file=sys.stderr)
         return 1
     finally:
@@ -78,14 +78,14 @@ def run(args: argparse.Namespace) -> int:
     name = f"{result.agency}（{result.agency_id}）{result.year}年度"
     print(f"核验：{name}：{result.findings_text()}")
     if args.timings:
-        print("  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()), file=sys.stderr)
+        print("用时：" + "  ".join(f"{k} {v:.2f} 秒" for k, v in result.timings.items()), file=sys.stderr)
     if result.held_back:
         review = result.files.get("review.html")
         where = f"请查看审核版 {_show(review)}，" if review is not None else ""
         from ..render.pipeline import publication_files
 
         held = "、".join(publication_files(renderer.to))
-        print(f"govreport: {name}核验发现 {result.findings.get('errors', 0)} 个错误，未生成公开版"
+        print(f"govreport：{name}核验发现 {result.findings.get('errors', 0)} 个错误，未生成公开版"
               f"（{held}）；{where}改正数据后重新生成（确需照原样发布时加 --allow-errors）",
               file=sys.stderr)
         return 1

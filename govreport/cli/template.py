@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
             agency_id = ds.agency_id(key)
         except NotFoundError:
             agency_id = None
-            print(f"govreport: note: 数据集 {args.data} 中没有单位 {key!r}；模板中的单位信息请由填报单位填写",
+            print(f"govreport：提示：数据集 {args.data} 中没有单位 {key!r}；模板中的单位信息请由填报单位填写",
                   file=sys.stderr)
         if agency_id is not None:
             agency = ds.agency(agency_id)
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             if ds.has_report(agency_id, args.year):
                 report = ds.report(agency_id, args.year)
     else:
-        print(f"govreport: note: 数据集目录 {args.data} 不存在，模板不预填", file=sys.stderr)
+        print(f"govreport：提示：数据集目录 {args.data} 不存在，模板不预填", file=sys.stderr)
     version = args.format
     if version is None:
         used = sorted({t.spec.version for t in report.tables if t.spec.id != "fee"}) if report else []
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     info = write_template(out, year=args.year, version=version, agency=agency,
                           agency_text="" if agency else key, report=report, text=text)
     for w in info.warnings:
-        print(f"govreport: warning: {w}", file=sys.stderr)
+        print(f"govreport：警告：{w}", file=sys.stderr)
     what = "已预填现有数据（更正用）" if info.prefilled else ("已填单位信息" if agency else "单位信息待填")
     print(f"{info.path}\t{version}年格式\t{what}")
     return 0

@@ -62,8 +62,8 @@ def parse(text: str, file: str) -> Page:
     try:
         root = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise DataError(f"not a readable HTML page ({exc})", file=file,
-                        hint="save the report page again, or as plain text (.txt)") from None
+        raise DataError(f"无法读取的 HTML 网页（{exc}）", file=file,
+                        hint="重新保存报告网页，或另存为纯文本（.txt）") from None
     tables = [t for t in root.iter("table")]
     leaf_tables = [t for t in tables if not any(True for _ in t.iter("table") if _ is not t)]
     cells = [td for t in leaf_tables for td in t.iter("td", "th")]

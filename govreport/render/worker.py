@@ -196,7 +196,7 @@ def _spawned_main(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) 
     try:
         conn.send(payload)
     except Exception as exc:
-        conn.send(("err", RenderError(f"cannot return the result: {exc}")))
+        conn.send(("err", RenderError(f"生成进程无法送回结果：{exc}")))
     finally:
         conn.close()
         sys.stdout.flush()
@@ -238,8 +238,7 @@ class SpawnedCall:
         except EOFError:
             self._proc.join()
             self._done = True
-            raise RenderError(f"the render process {self.pid} exited with status {self._proc.exitcode} "
-                              "before reporting a result") from None
+            raise RenderError(f"生成进程 {self.pid} 未送回结果就已结束（退出状态 {self._proc.exitcode}）") from None
         except BaseException:
             self.cancel()
             raise
