@@ -164,8 +164,8 @@ class CheckResult:
         if not hit.any():
             from .errors import NotFoundError
 
-            raise NotFoundError(f"no checked report for {agency_id} in {year}",
-                                hint="run the checks over a dataset that holds this agency-year")
+            raise NotFoundError(f"没有 {agency_id} {year} 年度的核验结果",
+                                hint="对含有该机关年度的数据集运行核验")
         i = int(np.flatnonzero(hit)[0])
         aid = ids[i]
         f = self.findings
@@ -1865,7 +1865,7 @@ def _select_rules(rules: Iterable[str | Rule] | str | None) -> tuple[Rule, ...]:
     for r in rules:
         rid = r.id if isinstance(r, Rule) else str(r).strip()
         if rid not in RULE_BY_ID:
-            raise ParameterError(f"unknown rule {rid!r}", hint=f"rules: {', '.join(RULE_BY_ID)}")
+            raise ParameterError(f"没有规则 {rid!r}", hint=f"可选的规则：{', '.join(RULE_BY_ID)}")
         wanted.append(rid)
     keep = set(wanted)
     return tuple(r for r in RULES if r.id in keep)

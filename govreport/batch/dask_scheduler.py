@@ -127,7 +127,7 @@ class DaskScheduler:
             client = Client(self.address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ParameterError(f"无法连接 {self.address} 的 Dask 调度器：{exc}",
-                                 hint="start one (dask scheduler, then dask worker ADDRESS) or fix --dask-address"
+                                 hint="先启动调度器（dask scheduler，再 dask worker 地址），或改正 --dask-address"
                                  ) from None
         self._client = client
         token = uuid.uuid4().hex[:10]

@@ -105,11 +105,11 @@ class Ingested:
         if agency is None and unidentified:
             agency = unidentified_agency(self.file, self.agency_name)
         if agency is None:
-            raise ParameterError(f"{self.file}: the agency could not be read from the report",
-                                 hint="pass --agency with the agency's id or full Chinese name")
+            raise ParameterError(f"{self.file}：无法从报告中读出机关",
+                                 hint="用 --agency 给出机关的 id 或中文全称")
         if self.year is None:
-            raise ParameterError(f"{self.file}: the report year could not be read from the report",
-                                 hint="pass --year, e.g. --year 2020")
+            raise ParameterError(f"{self.file}：无法从报告中读出报告年度",
+                                 hint="用 --year 给出年度，例如 --year 2020")
         return Report(
             agency=agency, year=self.year, format=self.format, period=self.period, published=self.published,
             proactive=self.proactive, tables=self.tables, sections=self.sections,
@@ -285,9 +285,9 @@ def ingest_path(path: str | os.PathLike[str], *, agency: str | None = None, year
         _refuse_size(display or str(path), p.stat().st_size, limit)
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise NotFoundError(f"{p}: no such file", hint="check the path of the report") from None
+        raise NotFoundError(f"{p}：文件不存在", hint="检查报告文件的路径") from None
     except IsADirectoryError:
-        raise ParameterError(f"{p}: is a directory", hint="pass the report files themselves") from None
+        raise ParameterError(f"{p}：这是一个文件夹", hint="给出报告文件本身") from None
     return ingest_bytes(raw, display or str(path), agency=agency, year=year, agencies=agencies, limit_mb=limit)
 
 

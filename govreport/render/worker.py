@@ -63,11 +63,11 @@ def start_method() -> str:
     forced = os.environ.get(START_METHOD_ENV, "").strip().lower()
     if forced:
         if forced not in START_METHODS:
-            raise ParameterError(f"{START_METHOD_ENV}={forced!r} is not a start method",
-                                 hint=f"set it to {' or '.join(START_METHODS)}, or unset it")
+            raise ParameterError(f"{START_METHOD_ENV}={forced!r} 不是可用的进程启动方式",
+                                 hint=f"设为 {' 或 '.join(START_METHODS)}，或删去这个环境变量")
         if forced == "fork" and not hasattr(os, "fork"):
-            raise ParameterError(f"{START_METHOD_ENV}=fork, but this system has no fork()",
-                                 hint=f"unset {START_METHOD_ENV} (spawn is used here)")
+            raise ParameterError(f"{START_METHOD_ENV}=fork，但本系统没有 fork()",
+                                 hint=f"删去环境变量 {START_METHOD_ENV}（本系统使用 spawn）")
         return forced
     return "fork" if hasattr(os, "fork") and sys.platform != "darwin" else "spawn"
 
