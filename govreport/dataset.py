@@ -273,9 +273,12 @@ class Dataset:
             raise NotFoundError(f"没有 {agency_id} {year} 年度的报告", hint="核对单位和年度")
         a = self.agencies.iloc[self._agency_index[agency_id]].drop(labels=["line"], errors="ignore")
         h.update(repr(a.tolist()).encode())
-        h.update(repr(self.reports.iloc[pos].drop(labels=["line"]).tolist()).encode())
-        for frame in (self.cells, self.channels, self.categories):
+        row = self.reports.iloc[pos].drop(labels=["line"])
+        h.update(repr(row.drop(labels=_unset(row.to_frame().T, layout.REPORTS)).tolist()).encode())
+        for frame, spec in ((self.cells, layout.CELLS), (self.channels, layout.CHANNELS),
+                            (self.categories, layout.CATEGORIES)):
             part = self._slice(frame, agency_id, year).drop(columns=["line"], errors="ignore")
+            part = part.drop(columns=_unset(part, spec))
             h.update(pd.util.hash_pandas_object(part.astype(str), index=False).to_numpy().tobytes())
         if self.root is not None:
             from .io.narrative import narrative_bytes
@@ -535,3 +538,11 @@ __all__ = [
     "from_frames",
     "load",
 ]
+
+
+def _unset(frame: pd.DataFrame, spec: layout.FileSpec) -> list[str]:
+    """The ``omit_when_empty`` columns a frame has but leaves empty: left out of a hash, so a dataset
+    written before such a column existed keeps its hashes."""
+    return [f.name for f in spec.fields if f.omit_when_empty and f.name in frame
+            and not frame[f.name].astype("string").fillna("").ne("").any()]
+
