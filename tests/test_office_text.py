@@ -362,8 +362,11 @@ def test_findings_on_the_total_and_channels_name_the_workbook_cells(tmp_path):
     check = json.loads(run("check", data, "--json").stdout)
     c1 = [f for f in check["findings"] if f["rule"] == "C1"]
     assert len(c1) == 1 and c1[0]["source"] == expected and c1[0]["file"].endswith("reports.csv")
-    result = govreport.load(data, use_cache=False).check()
-    assert expected in findings_html(result.findings)  # the table review.html and the notebook show
+    ds = govreport.load(data, use_cache=False)
+    assert expected in findings_html(ds.check().findings)  # the table review.html and the notebook show
+    from govreport.batch.plan import report_hashes  # the sources are part of the inputs a batch hashes
+
+    assert report_hashes(ds, [(AGENCY_ID, 2021)]) == {(AGENCY_ID, 2021): ds.report_hash(AGENCY_ID, 2021)}
     # a seed-like dataset without sources keeps its files: the new columns are written only when set
     assert "proactive_total_source" in (data / "reports.csv").read_text(encoding="utf-8").splitlines()[0]
     assert (DATA / "reports.csv").read_text(encoding="utf-8").splitlines()[0].endswith(",notes")
