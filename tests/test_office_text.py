@@ -363,7 +363,11 @@ def test_findings_on_the_total_and_channels_name_the_workbook_cells(tmp_path):
     c1 = [f for f in check["findings"] if f["rule"] == "C1"]
     assert len(c1) == 1 and c1[0]["source"] == expected and c1[0]["file"].endswith("reports.csv")
     ds = govreport.load(data, use_cache=False)
-    assert expected in findings_html(ds.check().findings)  # the table review.html and the notebook show
+    findings = ds.check().findings
+    assert expected in findings_html(findings)  # the table review.html and the notebook show
+    from govreport.batch.index_page import _finding_lines  # the index page's line per finding
+
+    assert f"C1 主动公开 总数与各渠道合计（录入位置：{expected}）" in _finding_lines(findings)[(AGENCY_ID, 2021)]
     from govreport.batch.plan import report_hashes  # the sources are part of the inputs a batch hashes
 
     assert report_hashes(ds, [(AGENCY_ID, 2021)]) == {(AGENCY_ID, 2021): ds.report_hash(AGENCY_ID, 2021)}
