@@ -500,16 +500,29 @@ class _Engine:
     def cell_source(self, i: int | None) -> str:
         """Where the figure of a row of the cells frame was entered (its ``note``: a workbook cell such as
         ``文件.xlsx 数据!D23``, or the sentence of the text it was read from)."""
+        return self._text_at("cells", "note", i)
+
+    def total_source(self, pos: int) -> str:
+        """The workbook cell the stated 主动公开 total of a report was typed in (``proactive_total_source``)."""
+        return self._text_at("reports", "proactive_total_source", pos)
+
+    def channel_source(self, i: int) -> str:
+        """The workbook cell a row of the channels frame was typed in (its ``source``)."""
+        return self._text_at("channels", "source", i)
+
+    def _text_at(self, frame_name: str, column: str, i: int | None) -> str:
+        """One row's text of an optional text column of a frame ("" when absent or empty)."""
         if i is None:
             return ""
-        notes = self._cache.get("cell_notes")
-        if notes is None:
-            cells = self.ds.cells
-            notes = cells["note"].to_numpy(dtype=object) if "note" in cells else np.zeros(0, dtype=object)
-            self._cache["cell_notes"] = notes
-        if i >= len(notes):
+        key = f"text:{frame_name}:{column}"
+        values = self._cache.get(key)
+        if values is None:
+            frame = getattr(self.ds, frame_name)
+            values = frame[column].to_numpy(dtype=object) if column in frame else np.zeros(0, dtype=object)
+            self._cache[key] = values
+        if i >= len(values):
             return ""
-        v = notes[i]
+        v = values[i]
         return "" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
 
     # ---------------------------------------------------------------------------------- running
@@ -1041,7 +1054,8 @@ def _magnitude_total(engine: _Engine, rule: Rule, limit: float) -> None:
         found = _num(total[p])
         engine.add(rule, int(p), place="主动公开 总数",
                    message=f"主动公开总数为 {found}，超过合理上限 {_num(limit)}，可能多输了位数。",
-                   expected=f"不超过 {_num(limit)}", found=found, file=file, line=line)
+                   expected=f"不超过 {_num(limit)}", found=found, file=file, line=line,
+                   source=engine.total_source(int(p)))
 
 
 # ======================================================================================== channels
@@ -1158,6 +1172,7 @@ def _channel_sum(engine: _Engine, rule: Rule, check: ChannelSum) -> None:
     for p in np.flatnonzero(fail):
         members = order[np.searchsorted(sorted_pos, p): np.searchsorted(sorted_pos, p, side="right")]
         parts, excluded = [], []
+        sources = [engine.total_source(int(p))] + [engine.channel_source(int(i)) for i in members]
         for i in members:
             label = _text_at(frame["label"], i)
             if not c["summable"][i]:
@@ -1183,7 +1198,25 @@ def _channel_sum(engine: _Engine, rule: Rule, check: ChannelSum) -> None:
             message += f"（未计入非条数单位的渠道：{'、'.join(excluded)}）"
         file, line = engine.report_place(int(p))
         engine.add(rule, int(p), place="主动公开 总数与各渠道合计", message=message, expected=total_text,
-                   found=sum_text, file=file, line=line)
+                   found=sum_text, file=file, line=line, source=_sources_text(sources))
+
+
+def _sources_text(sources: Iterable[str]) -> str:
+    """Workbook cells in one line, the file and sheet named once per run:
+    ``文件.xlsx 数据!C12、C16、C17`` (empty sources are left out)."""
+    out: list[str] = []
+    prefix = None
+    for s in sources:
+        if not s:
+            continue
+        cut = max(s.rfind("!"), s.rfind(" "))
+        head, ref = s[:cut + 1], s[cut + 1:]
+        if out and head == prefix:
+            out[-1] += f"、{ref}"
+        else:
+            out.append(s)
+            prefix = head
+    return "；".join(out)
 
 
 def _range_text(lo: float, hi: float) -> str:
@@ -1205,7 +1238,7 @@ def _non_negative(engine: _Engine, rule: Rule, check: NonNegativeFigures) -> Non
         file, line = engine.report_place(int(p))
         found = _num(c["total"][p])
         engine.add(rule, int(p), place="主动公开 总数", message=f"主动公开总数为 {found}，条数不能为负数。",
-                   expected="非负数", found=found, file=file, line=line)
+                   expected="非负数", found=found, file=file, line=line, source=engine.total_source(int(p)))
     # every channel figure
     pos = c["pos"]
     if len(pos) == 0:
@@ -1222,7 +1255,7 @@ def _non_negative(engine: _Engine, rule: Rule, check: NonNegativeFigures) -> Non
         file = engine.files["channels"]
         engine.add(rule, int(pos[i]), place=place, message=f"{place}为 {found}，条数不能为负数。", expected="非负数",
                    found=found, channel_seq=seq, file=file, line=int(frame["line"].iloc[i]) if file else None,
-                   order=("", 0, seq))
+                   source=engine.channel_source(int(i)), order=("", 0, seq))
 
 
 # ======================================================================================== report-level rules
@@ -1732,11 +1765,12 @@ def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, fi
         return _PASS
     cfile = engine.files["channels"]
     line = int(lines[i]) if cfile and lines is not None else None
-    at = f"（{_where(cfile, line)}）" if cfile else ""
+    source = engine.channel_source(i)
+    at = _at(_where(cfile, line) if cfile else "", source)
     place = f"主动公开渠道“{fig.row}”"
     engine.add(rule, p, place=f"{place}（正文与数据）", message=f"{said}，但数据中{place}为 {_num(data)}{at}。",
                expected=_num(data), found=_num(fig.value), channel_seq=int(seqs[i]), file=file,
-               line=fig.line if with_lines else None, order=(0, k))
+               line=fig.line if with_lines else None, source=source, order=(0, k))
     return _FAIL
 
 
@@ -1794,11 +1828,12 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
                 continue
             status.append(_FAIL)
             rfile, rline = engine.report_place(p)
-            at = f"（{_where(rfile, rline)}）" if rfile else ""
+            source = engine.total_source(p)
+            at = _at(_where(rfile, rline) if rfile else "", source)
             engine.add(rule, p, place="主动公开 总数（正文与数据）",
                        message=f"{said}，但数据中的主动公开总数为 {_num(data)}{at}。",
                        expected=_num(data), found=_num(fig.value), file=file, line=fig.line if with_lines else None,
-                       order=(0, k))
+                       source=source, order=(0, k))
             continue
         hit = None
         for v in lut.versions:
@@ -1817,11 +1852,8 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
         status.append(_FAIL)
         place = _spec(v, fig.table).place(fig.row, fig.column)
         cfile = engine.files["cells"]
-        at = [f"{_where(cfile, int(engine.cell_lines[i]))}"] if cfile else []
         source = engine.cell_source(i)
-        if source:
-            at.append(f"录入位置 {source}")
-        tail = f"（{'；'.join(at)}）" if at else ""
+        tail = _at(_where(cfile, int(engine.cell_lines[i])) if cfile else "", source)
         engine.add(rule, p, place=f"{place}（正文与表格）", message=f"{said}，但{place}为 {_num(data)}{tail}。",
                    expected=_num(data), found=_num(fig.value), version=v, table=fig.table, row=fig.row,
                    column=fig.column, file=file, line=fig.line if with_lines else None, source=source,
@@ -1830,6 +1862,14 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
         engine.tally(rule, np.full(len(status), p, dtype=np.int64), np.asarray(status, dtype=np.int64))
     else:
         engine.tally(rule, np.array([p]), _NA)
+
+
+def _at(where: str, source: str) -> str:
+    """``（数据文件 行；录入位置 工作簿!单元格）`` for a message, or "" when neither is known."""
+    at = [where] if where else []
+    if source:
+        at.append(f"录入位置 {source}")
+    return f"（{'；'.join(at)}）" if at else ""
 
 
 def _format_for(year: int):

@@ -273,10 +273,15 @@ class Dataset:
             raise NotFoundError(f"没有 {agency_id} {year} 年度的报告", hint="核对单位和年度")
         a = self.agencies.iloc[self._agency_index[agency_id]].drop(labels=["line"], errors="ignore")
         h.update(repr(a.tolist()).encode())
-        h.update(repr(self.reports.iloc[pos].drop(labels=["line"]).tolist()).encode())
-        for frame in (self.cells, self.channels, self.categories):
-            part = self._slice(frame, agency_id, year).drop(columns=["line"], errors="ignore")
+        h.update(report_row_bytes(self.reports.iloc[pos].drop(labels=["line"])))
+        for frame, spec in ((self.cells, layout.CELLS), (self.channels, layout.CHANNELS),
+                            (self.categories, layout.CATEGORIES)):
+            rows = self._slice(frame, agency_id, year)
+            part = rows.drop(columns=["line", *omitted_columns(rows, spec)], errors="ignore")
             h.update(pd.util.hash_pandas_object(part.astype(str), index=False).to_numpy().tobytes())
+            extra = extra_row_hashes(rows, spec)
+            if extra is not None and extra[1].any():
+                h.update(extra[0].tobytes())
         if self.root is not None:
             from .io.narrative import narrative_bytes
 
@@ -535,3 +540,31 @@ __all__ = [
     "from_frames",
     "load",
 ]
+
+
+
+# The ``omit_when_empty`` columns (io/layout.py) enter a hash only when set, so a dataset written before
+# such a column existed keeps its hashes (and its renders stay current). batch.plan hashes the same way.
+
+
+def omitted_columns(frame: pd.DataFrame, spec: layout.FileSpec) -> list[str]:
+    """The ``omit_when_empty`` columns of ``spec`` that ``frame`` has."""
+    return [f.name for f in spec.fields if f.omit_when_empty and f.name in frame.columns]
+
+
+def report_row_bytes(row: pd.Series) -> bytes:
+    """One reports.csv row as hashed: its values, then those of its ``omit_when_empty`` columns when set."""
+    omit = [f.name for f in layout.REPORTS.fields if f.omit_when_empty and f.name in row.index]
+    out = repr(row.drop(labels=omit).tolist()).encode()
+    filled = [str(row[c]) for c in omit if not pd.isna(row[c]) and str(row[c]) != ""]
+    return out + repr(filled).encode() if filled else out
+
+
+def extra_row_hashes(frame: pd.DataFrame, spec: layout.FileSpec) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per row: the hash of its ``omit_when_empty`` columns and whether any is set (None: it has none)."""
+    cols = omitted_columns(frame, spec)
+    if not cols:
+        return None
+    part = frame[cols].astype("string").fillna("")
+    return (pd.util.hash_pandas_object(part.astype(str), index=False).to_numpy(),
+            part.ne("").any(axis=1).to_numpy(dtype=bool))

@@ -98,7 +98,8 @@ class ChannelFigure:
     unit: str = "条"
     host: str = ""  # website: own | superior
     account: str = ""  # named account, e.g. 五原县民政局
-    note: str = ""
+    note: str = ""  # the office's own remark
+    source: str = ""  # the workbook cell the figure was typed in (template_read.entered_at); set by import
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class Proactive:
     channels: tuple[ChannelFigure, ...] = ()
     categories: tuple[CategoryFigure, ...] = ()
     channels_overlap: bool | None = None  # None: the report does not say
+    total_source: str = ""  # the workbook cell the total was typed in (template_read.entered_at); set by import
 
 
 @dataclass(frozen=True, slots=True)

@@ -333,3 +333,62 @@ def test_seed_text_and_figures_agree():
     s = result.summary.set_index("rule")
     assert s.loc["N2", "passed"] >= 9 and s.loc["N2", "failed"] == 0  # the total, four channels, T3, T4
     assert s.loc["N1", "passed"] == 1 and s.loc["N3", "passed"] == 1
+
+
+def _import_total_off(tmp_path: Path) -> tuple[Path, str, str, list[str]]:
+    """Import a template whose stated 主动公开 total (500) exceeds its channels (418, not counted twice):
+    ``(data, where the total was typed, C1's 录入位置, where each channel was typed)``."""
+    data = tmp_path / "data"
+    path = _office_template(tmp_path, data)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    loc = Locator(ws)
+    tr, tc = loc.kv_cell(L.PROACTIVE_BLOCK.title, "主动公开信息总数")
+    ws.cell(row=tr, column=tc).value = 500
+    first, cols = loc.list_columns(L.CHANNEL_BLOCK.title)
+    vcol = L.col_letter(cols["数量"])
+    wb.save(path)
+    res = run("import", path, "--data", data, "--create", "--accept-errors")
+    assert res.returncode == 0, res.stdout + res.stderr
+    total_at = f"{path.name} {SHEET}!{L.col_letter(tc)}{tr}"
+    channels = [f"{vcol}{first + i}" for i in range(4)]
+    expected = f"{total_at}、{'、'.join(channels)}"  # one sheet: named once, then the total's cell and each channel's
+    assert f"录入位置：{expected}" in res.stdout  # the CLI
+    return data, total_at, expected, [f"{path.name} {SHEET}!{c}" for c in channels]
+
+
+def test_findings_on_the_total_and_channels_name_the_workbook_cells(tmp_path):
+    """The 主动公开 total and the channel figures sit outside the tables: a finding on them still names
+    the workbook cell the office typed them in, in the CLI, --json, the findings table review.html shows
+    and the index page."""
+    from govreport.checks import findings_html
+
+    data, total_at, expected, channels_at = _import_total_off(tmp_path)
+    r = govreport.load(data, use_cache=False).report(AGENCY_ID, 2021)
+    assert r.proactive.total_source == total_at
+    assert [c.source for c in r.proactive.channels] == channels_at
+    check = json.loads(run("check", data, "--json").stdout)
+    c1 = [f for f in check["findings"] if f["rule"] == "C1"]
+    assert len(c1) == 1 and c1[0]["source"] == expected and c1[0]["file"].endswith("reports.csv")
+    ds = govreport.load(data, use_cache=False)
+    findings = ds.check().findings
+    assert expected in findings_html(findings)  # the table review.html and the notebook show
+    from govreport.batch.index_page import _finding_lines  # the index page's line per finding
+
+    assert f"C1 主动公开 总数与各渠道合计（录入位置：{expected}）" in _finding_lines(findings)[(AGENCY_ID, 2021)]
+    from govreport.batch.plan import report_hashes  # the sources are part of the inputs a batch hashes
+
+    assert report_hashes(ds, [(AGENCY_ID, 2021)]) == {(AGENCY_ID, 2021): ds.report_hash(AGENCY_ID, 2021)}
+    # a seed-like dataset without sources keeps its files: the new columns are written only when set
+    assert "proactive_total_source" in (data / "reports.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert (DATA / "reports.csv").read_text(encoding="utf-8").splitlines()[0].endswith(",notes")
+
+
+@pytest.mark.slow
+def test_review_copy_names_the_cells_of_the_total_and_channels(tmp_path):
+    data, _, expected, _ = _import_total_off(tmp_path)
+    out = tmp_path / "out"
+    res = cli("render", "--agency", AGENCY_ID, "--year", 2021, "--data", data, "--out", out, "--to", "html")
+    assert res.returncode == 1 and "未生成公开版" in res.stderr
+    review = (out / AGENCY_ID / "2021" / "review.html").read_text(encoding="utf-8")
+    assert expected in review

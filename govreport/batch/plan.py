@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..dataset import extra_row_hashes, omitted_columns, report_row_bytes
 from ..errors import ParameterError
 from ..io import layout
 from ..io.narrative import narrative_bytes
@@ -108,7 +109,9 @@ def report_hashes(ds: Any, keys: Iterable[Key]) -> dict[Key, str]:
         return {(a, y): ds.report_hash(a, y) for a, y in keys}
     agencies = ds.agencies.drop(columns=["line"], errors="ignore")
     reports = ds.reports.drop(columns=["line"], errors="ignore")
-    frames = [(ds._bounds(f), _row_hashes(f)) for f in (ds.cells, ds.channels, ds.categories)]
+    frames = [(ds._bounds(f), _row_hashes(f.drop(columns=omitted_columns(f, spec))), extra_row_hashes(f, spec))
+              for f, spec in ((ds.cells, layout.CELLS), (ds.channels, layout.CHANNELS),
+                              (ds.categories, layout.CATEGORIES))]
     agency_repr: dict[str, bytes] = {}
     out: dict[Key, str] = {}
     for agency_id, year in keys:
@@ -120,10 +123,13 @@ def report_hashes(ds: Any, keys: Iterable[Key]) -> dict[Key, str]:
         if agency_id not in agency_repr:
             agency_repr[agency_id] = repr(agencies.iloc[ds._agency_index[agency_id]].tolist()).encode()
         h.update(agency_repr[agency_id])
-        h.update(repr(reports.iloc[pos].tolist()).encode())
-        for bounds, rows in frames:
+        h.update(report_row_bytes(reports.iloc[pos]))
+        for bounds, rows, extra in frames:
             if bounds is not None:
-                h.update(rows[bounds[pos]: bounds[pos + 1]].tobytes())
+                lo, hi = bounds[pos], bounds[pos + 1]
+                h.update(rows[lo:hi].tobytes())
+                if extra is not None and extra[1][lo:hi].any():
+                    h.update(extra[0][lo:hi].tobytes())
         if ds.root is not None:
             raw = narrative_bytes(ds.root / layout.narrative_path(agency_id, year))
             if raw is not None:

@@ -517,7 +517,9 @@ def empty_frame(spec: FileSpec) -> pd.DataFrame:
 
 
 def to_text_frame(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
-    """Turn a typed frame back into the strings written to CSV (canonical figure and date text)."""
+    """Turn a typed frame back into the strings written to CSV (canonical figure and date text).
+
+    A field marked ``omit_when_empty`` is left out when no row has a value."""
     out: dict[str, Sequence[str]] = {}
     for f in spec.fields:
         if f.kind is Kind.FIGURE:
@@ -543,7 +545,10 @@ def to_text_frame(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
         else:
             col = frame[f.name] if f.name in frame else pd.Series([""] * len(frame))
             out[f.name] = _plain_texts(col)
-    return pd.DataFrame(out, columns=list(spec.columns))
+    # a column written only when some row has a value: files without it keep their bytes
+    columns = [f.name for f in spec.fields
+               if not (f.omit_when_empty and all(v == "" for v in out[f.name]))]
+    return pd.DataFrame({c: out[c] for c in columns}, columns=columns)
 
 
 def _plain_texts(col: pd.Series) -> Sequence[str]:

@@ -81,6 +81,7 @@ def report_from_rows(
         ChannelFigure(
             channel=_s(r.channel), label=_s(r.label), figure=_figure(r.value, r.value_mark), qualifier=_s(r.qualifier),
             unit=_s(r.unit), host=_s(r.host), account=_s(r.account), note=_s(r.note),
+            source=_s(getattr(r, "source", "")),
         )
         for r in channels.itertuples(index=False)
     )
@@ -99,6 +100,7 @@ def report_from_rows(
         channels=chans,
         categories=cats,
         channels_overlap=None if pd.isna(overlap) else bool(overlap),
+        total_source=_s(rep.get("proactive_total_source", "")),
     )
     secs: tuple[Section, ...] = ()
     if sections is not None and len(sections):
@@ -150,7 +152,7 @@ def report_to_text_frames(report: Report) -> dict[str, pd.DataFrame]:
             "proactive_total": p.total.text(), "proactive_qualifier": p.total_qualifier,
             "proactive_unit": p.unit if p.total.mark != Mark.BLANK or p.channels else "",
             "channels_overlap": "" if p.channels_overlap is None else ("yes" if p.channels_overlap else "no"),
-            "source": report.source, "notes": report.notes,
+            "source": report.source, "notes": report.notes, "proactive_total_source": p.total_source,
         }],
         columns=list(layout.REPORTS.columns),
     )
@@ -169,7 +171,7 @@ def report_to_text_frames(report: Report) -> dict[str, pd.DataFrame]:
         [{
             "agency_id": a.id, "year": str(report.year), "seq": str(i), "channel": ch.channel, "label": ch.label,
             "value": ch.figure.text(), "qualifier": ch.qualifier, "unit": ch.unit, "host": ch.host,
-            "account": ch.account, "note": ch.note,
+            "account": ch.account, "note": ch.note, "source": ch.source,
         } for i, ch in enumerate(p.channels, start=1)],
         columns=list(layout.CHANNELS.columns),
     )

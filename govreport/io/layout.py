@@ -45,6 +45,9 @@ class Field:
     choices: tuple[str, ...] = ()
     doc: str = ""
     unit: str = ""
+    #: the column is written only when some row has a value (a column added later: files without it,
+    #: e.g. a transcribed dataset, keep their bytes)
+    omit_when_empty: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ QUALIFIERS: tuple[str, ...] = tuple(q.value for q in Qualifier)
 _QUALIFIER_DOC = "余/多/以上 = at least, 近 = at most, 约 = about, empty = exact"
 _AGENCY_ID = Field("agency_id", Kind.ID, True, doc="agency id (see agencies.csv)")
 _YEAR = Field("year", Kind.YEAR, True, doc="report year (the year the figures describe)")
+_ENTERED_AT_DOC = "the workbook cell the figure was typed in (e.g. 文件.xlsx 年度报告数据!C12); set by import"
 
 AGENCIES = FileSpec(
     "agencies.csv",
@@ -120,6 +124,8 @@ REPORTS = FileSpec(
               doc="yes: channel figures count the same items more than once; empty: not stated"),
         Field("source", doc="where the figures were transcribed from"),
         Field("notes"),
+        Field("proactive_total_source", doc=_ENTERED_AT_DOC.replace("the figure", "proactive_total"),
+              omit_when_empty=True),
     ),
     key=("agency_id", "year"),
     doc="one row per agency-year",
@@ -157,7 +163,8 @@ CHANNELS = FileSpec(
         Field("host", Kind.CHOICE, False, ("", "own", "superior"),
               doc="website only: own or a superior government's site"),
         Field("account", doc="named account, e.g. the WeChat account's name"),
-        Field("note"),
+        Field("note", doc="the office's own remark on the figure"),
+        Field("source", doc=_ENTERED_AT_DOC, omit_when_empty=True),
     ),
     key=("agency_id", "year", "seq"),
     doc="one row per agency-year-channel figure",

@@ -35,7 +35,7 @@ from . import layout
 from .csvstore import LINE, empty_frame, file_fingerprint, read_file, scan_file, to_text_frame
 from .textfile import atomic_path
 
-CACHE_SCHEMA = 5
+CACHE_SCHEMA = 6
 #: Parquet (snappy): at 100,000 agency-years ~100 MB for cells. Arrow IPC files (Feather, LZ4) read back
 #: ~0.2 s faster but peak ~0.2 GB higher while decoding; memory is the tighter limit (bench/bench_core.py).
 CACHE_SUFFIX = ".parquet"

@@ -937,8 +937,10 @@ def _proactive(grid: Grid, blocks: dict[str, Block], errors: _Errors) -> Proacti
     kv = _read_kv(grid, blocks["proactive"], spec)
     fields = {f.key: f for f in spec.fields}
     total = Figure.blank()
+    total_source = ""
     i = kv.get("total")
     if i and i.present and i.col:
+        total_source = entered_at(grid, f"{L.col_letter(i.col)}{i.row}")
         try:
             total = parse_figure(grid, i.row, i.col, None, f"{spec.title}“主动公开信息总数”")
         except DataError as exc:
@@ -961,6 +963,7 @@ def _proactive(grid: Grid, blocks: dict[str, Block], errors: _Errors) -> Proacti
         channels=tuple(_list_items(grid, blocks["channels"], L.CHANNEL_BLOCK, errors)),
         categories=tuple(_list_items(grid, blocks["categories"], L.CATEGORY_BLOCK, errors)),
         channels_overlap=None if not overlap else overlap == "yes",
+        total_source=total_source,
     )
 
 
@@ -993,6 +996,7 @@ def _list_items(grid: Grid, block: Block, spec: L.ListBlock, errors: _Errors) ->
                              f"在“{fields[kind_key].label}”栏从下拉列表选择一项：{options}", place)
         fig = Figure.blank()
         c_val = cols.get("value")
+        where = entered_at(grid, f"{L.col_letter(c_val)}{r}") if c_val is not None else ""
         if c_val is not None:
             try:
                 fig = parse_figure(grid, r, c_val, None, place)
@@ -1003,7 +1007,7 @@ def _list_items(grid: Grid, block: Block, spec: L.ListBlock, errors: _Errors) ->
         if is_channel:
             host = _parse_choice(grid, r, cols["host"], fields["host"], place) if cols.get("host") is not None else ""
             yield ChannelFigure(channel=canonical, label=label, figure=fig, qualifier=qualifier, unit=text("unit"),
-                                host=host, account=text("account"), note=text("note"))
+                                host=host, account=text("account"), note=text("note"), source=where)
         else:
             yield CategoryFigure(category=canonical, label=label, figure=fig, qualifier=qualifier, unit=text("unit"),
                                  note=text("note"))
@@ -1041,20 +1045,29 @@ def _tables(grid: Grid, blocks: dict[str, Block], version: str, errors: _Errors)
 
 def entered_at(grid: Grid, ref: str) -> str:
     """Where the office typed a figure: ``文件.xlsx 年度报告数据!D23`` (a CSV: ``文件.csv D23``).
-    Stored as the cell's ``note`` in cells.csv; findings on the figure name it."""
+    Stored as the cell's ``note`` in cells.csv (``proactive_total_source`` in reports.csv, ``source`` in
+    channels.csv for the figures outside the tables); findings on the figure name it."""
     name = Path(grid.display).name
     return f"{name} {grid.sheet}!{ref}" if grid.sheet else f"{name} {ref}"
 
 
 def carry_over_notes(new: Report, old: Report) -> Report:
-    """Keep the notes of ``old``'s table cells whose figure ``new`` leaves unchanged (the template has no
-    per-cell notes, so a correction round trip would otherwise drop them)."""
+    """Keep where ``old``'s figures came from for the figures ``new`` leaves unchanged: the notes of table
+    cells (the template has no per-cell notes, so a correction round trip would otherwise drop them), and
+    the source of the stated total and of each channel (same label, same figure). A figure the template
+    merely carried over was not typed by the office, so it keeps the origin it had."""
     tables = []
     for t in new.tables:
         before = old.table(t.spec.id, t.spec.version)
         notes = {k: n for k, n in before.notes.items() if k in t.cells and t.cells[k] == before.get(*k)}
         tables.append(replace(t, notes={**t.notes, **notes}))
-    return replace(new, tables=tuple(tables))
+    p, q = new.proactive, old.proactive
+    unchanged = (p.total == q.total and p.total_qualifier == q.total_qualifier)
+    old_channels = {(c.label, c.figure, c.qualifier): c.source for c in q.channels}
+    channels = tuple(replace(c, source=old_channels[(c.label, c.figure, c.qualifier)])
+                     if (c.label, c.figure, c.qualifier) in old_channels else c for c in p.channels)
+    proactive = replace(p, total_source=q.total_source if unchanged else p.total_source, channels=channels)
+    return replace(new, tables=tuple(tables), proactive=proactive)
 
 
 __all__ = [
