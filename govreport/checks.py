@@ -52,7 +52,7 @@ import pandas as pd
 
 from .channels import Qualifier
 from .errors import GovreportError, ParameterError
-from .formats import FORMATS, TableSpec, cell_catalog
+from .formats import FORMATS, Column, TableSpec, cell_catalog
 from .io import layout
 from .keys import ReportIndex, agency_year_key, frame_keys, row_positions
 from .matrix import ABSENT as _ABSENT
@@ -970,26 +970,39 @@ def _cell_domain(engine: _Engine, rule: Rule, check: CellDomain) -> None:
             neg = (v < 0) & (vt != 1)[None, :]  # signed columns may be negative
             nonint = (np.abs(v - np.rint(v)) > TOLERANCE) & (vt != 2)[None, :]  # decimals may be fractions
         bad[cand] = neg | nonint
+    n_bad = _row_count(bad) if len(cand) else np.zeros(values.shape[0], dtype=np.int32)
+
+    def describe(place: str, col: Column, j: int, found: object) -> tuple[str, str]:
+        want = _DOMAIN_TEXT[int(vt[j])]
+        unit = f"（单位：{col.unit}）" if col.unit else ""
+        return f"{place}{unit}应为{want}，却填写了 {found}。", want
+
+    _flag_cells(engine, rule, mat, bad, n_bad, n_figures, n_blank, describe)
+
+
+def _flag_cells(engine: _Engine, rule: Rule, mat: _Matrix, bad: np.ndarray, n_bad: np.ndarray, n_assessed: np.ndarray,
+                n_not_assessable: np.ndarray, describe: Callable[[str, Column, int, object], tuple[str, str]]) -> None:
+    """Tally a per-cell rule over one version's matrix and add a finding for every ``bad`` cell of the selected
+    reports, naming its table position, its cells.csv line and where it was entered (the workbook cell).
+
+    ``n_assessed``/``n_bad``/``n_not_assessable`` count per matrix row; ``describe(place, column, j, found)``
+    gives the finding's message and expected value for matrix column ``j``."""
     rows_pos = np.flatnonzero(mat.rowmap >= 0)
     keep = engine.sel[rows_pos]
-    n_bad = _row_count(bad) if len(cand) else np.zeros(len(rows_pos), dtype=np.int32)
-    engine.tally_rows(rule, rows_pos[keep], (n_figures - n_bad)[keep], n_bad[keep], n_blank[keep])
+    engine.tally_rows(rule, rows_pos[keep], (n_assessed - n_bad)[keep], n_bad[keep], n_not_assessable[keep])
     catalog = cell_catalog()
+    file = engine.files["cells"]
     for r in np.flatnonzero(n_bad * keep):
         p = int(rows_pos[r])
         for j in np.flatnonzero(bad[r]):
             gid = int(mat.gids[j])
             k = catalog[gid]
             spec = _spec(k.version, k.table)
-            col = spec.column(k.column)
-            found = _num(float(values[r, j]))
-            want = _DOMAIN_TEXT[int(vt[j])]
-            unit = f"（单位：{col.unit}）" if col.unit else ""
+            found = _num(float(mat.values[r, j]))
             place = spec.place(k.row, k.column)
-            message = f"{place}{unit}应为{want}，却填写了 {found}。"
-            file = engine.files["cells"]
+            message, expected = describe(place, spec.column(k.column), int(j), found)
             index = engine.cell_index(p, gid)
-            engine.add(rule, p, place=place, message=message, expected=want, found=found, version=k.version,
+            engine.add(rule, p, place=place, message=message, expected=expected, found=found, version=k.version,
                        table=k.table, row=k.row, column=k.column, file=file,
                        line=int(engine.cell_lines[index]) if file and index is not None else None,
                        source=engine.cell_source(index), order=(k.version, gid))
@@ -1018,27 +1031,13 @@ def _magnitude(engine: _Engine, rule: Rule, check: Magnitude) -> None:
     with np.errstate(invalid="ignore"):
         bad = (np.abs(values) > limits[None, :]) & (marks == _VALUE)
     n_values = _row_count(marks == _VALUE)
-    n_bad = _row_count(bad)
-    rows_pos = np.flatnonzero(mat.rowmap >= 0)
-    keep = engine.sel[rows_pos]
-    engine.tally_rows(rule, rows_pos[keep], (n_values - n_bad)[keep], n_bad[keep],
-                      np.zeros(int(keep.sum()), dtype=np.int32))
-    for r in np.flatnonzero(n_bad * keep):
-        p = int(rows_pos[r])
-        for j in np.flatnonzero(bad[r]):
-            gid = int(mat.gids[j])
-            k = catalog[gid]
-            spec = _spec(k.version, k.table)
-            col = spec.column(k.column)
-            found = _num(float(values[r, j]))
-            limit = _num(float(limits[j]))
-            unit = col.unit or ""
-            place = spec.place(k.row, k.column)
-            message = f"{place}填写了 {found} {unit}，超过合理上限 {limit} {unit}，可能多输了位数。"
-            file = engine.files["cells"]
-            engine.add(rule, p, place=place, message=message, expected=f"不超过 {limit}", found=found,
-                       version=k.version, table=k.table, row=k.row, column=k.column, file=file,
-                       line=engine.cell_line(p, gid) if file else None, order=(k.version, gid))
+
+    def describe(place: str, col: Column, j: int, found: object) -> tuple[str, str]:
+        limit, unit = _num(float(limits[j])), col.unit or ""
+        return f"{place}填写了 {found} {unit}，超过合理上限 {limit} {unit}，可能多输了位数。", f"不超过 {limit}"
+
+    _flag_cells(engine, rule, mat, bad, _row_count(bad), n_values, np.zeros(values.shape[0], dtype=np.int32),
+                describe)
 
 
 def _magnitude_total(engine: _Engine, rule: Rule, limit: float) -> None:

@@ -384,6 +384,7 @@ def test_implausible_figure_is_a_warning_naming_the_cell(seed_dir):
     assert row["severity"] == "warning" and row["table"] == "t3" and row["row"] == "new_received"
     assert row["file"].endswith("cells.csv") and row["line"] == 2
     assert "1000000000" in row["message"] and "表三" in row["message"]
+    assert row["source"] == "正文三：目前没有依申请公开办理情况"  # where the figure was entered (cells.csv note)
     # the seed itself has none
     assert not (checks.run(govreport.load(Path(__file__).resolve().parents[1] / "data"))
                 .findings["rule"] == "M1").any()
