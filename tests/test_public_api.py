@@ -18,6 +18,7 @@ PACKAGE_INTERNAL = {
     "compare": {"COVERAGE_COLUMNS", "DISTRIBUTION_COLUMNS", "LEAGUE_COLUMNS", "LEVEL_ORDER", "MIX_COLUMNS",
                 "MOVER_COLUMNS", "NOTHING_TO_RATE", "area_depth", "area_label", "finding_counts", "parse_list",
                 "parse_region", "region_matches"},
+    "dataset": {"extra_row_hashes", "omitted_columns", "report_row_bytes"},  # hashing shared with batch.plan
 }
 
 
