@@ -56,6 +56,9 @@ def batch(data: Path, out: Path, to: str, layout: str, jobs: int) -> dict:
     wall = time.perf_counter() - t
     if report.failed:
         raise SystemExit(f"{len(report.failed)} reports failed: {report.failed[0].reason}")
+    if report.held:  # nothing to time: error findings held the publication copies back
+        raise SystemExit(f"{len(report.held)} reports held back by error findings (e.g. {report.held[0]}); "
+                         f"regenerate the dataset: rm -r {data}")
     keys = sorted({k for r in report.rendered for k in r.timings})
     med = {k: statistics.median(r.timings.get(k, 0.0) for r in report.rendered) for k in keys}
     return {"reports": len(report.rendered), "wall": wall, "per_report": report.render_seconds / len(report.rendered),
