@@ -1657,16 +1657,24 @@ def _no_text(engine: _Engine, rule: Rule, pos: np.ndarray) -> None:
     figures = np.stack([f[pos] for f in _part_figures(engine)], axis=1)  # reports × parts
     fail = ~formatted | ~figures.all(axis=1)
     engine.tally(rule, pos, np.where(fail, _FAIL, _PASS))
+    # a dataset without narratives fails every report: the message depends only on the format kind, the year
+    # and the parts without figures, and the file on the agency and year, so both are built once per distinct key
+    prefix = os.path.join(str(engine.ds.root), "") if engine.ds.root is not None else ""  # = _text_file's join
+    messages: dict[tuple, str] = {}
     for i in np.flatnonzero(fail):
         p = int(pos[i])
         aid, year = _agency_ids(engine)[engine.codes[p]], int(engine.years[p])
-        file = "" if engine.ds._sections is not None else _text_file(engine, layout.narrative_path(aid, year))
-        if formatted[i]:
-            heads = official_headings(year)
-            missing = "、".join(f"“{heads[k]}”" for k in range(len(SECTION_SPECS)) if not figures[i, k])
-            message = f"报告没有正文：缺少{missing}部分（这些部分没有表格数据，须有文字）。"
-        else:
-            message = "报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。"
+        key = (bool(formatted[i]), year, figures[i].tobytes())
+        message = messages.get(key)
+        if message is None:
+            if formatted[i]:
+                heads = official_headings(year)
+                missing = "、".join(f"“{heads[k]}”" for k in range(len(SECTION_SPECS)) if not figures[i, k])
+                message = f"报告没有正文：缺少{missing}部分（这些部分没有表格数据，须有文字）。"
+            else:
+                message = "报告没有正文：纯文字报告的内容全部在正文中，数据中却没有正文。"
+            messages[key] = message
+        file = "" if engine.ds._sections is not None else prefix + layout.narrative_path(aid, year)
         engine.add(rule, p, place="正文", expected="有文字", found="缺少", file=file, message=message)
 
 
