@@ -107,11 +107,7 @@ class ForkedCall:
             code = 0
             try:
                 os.close(r)
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-                try:
-                    payload: tuple[str, Any] = ("ok", fn(*args, **kwargs))
-                except BaseException as exc:
-                    payload = ("err", _portable(exc))
+                payload = _run_in_child(fn, args, kwargs)
                 try:
                     data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
                 except Exception as exc:
@@ -186,13 +182,19 @@ class ForkedCall:
         self._done = True
 
 
-def _spawned_main(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
-    """The spawned child: run the call and send ``("ok", result)`` or ``("err", error)``."""
+def _run_in_child(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, Any]:
+    """In a forked or spawned child: Ctrl-C interrupts again, then ``("ok", result)`` or ``("err", error)``
+    with the error made portable to the parent."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        payload: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+        return ("ok", fn(*args, **kwargs))
     except BaseException as exc:
-        payload = ("err", _portable(exc))
+        return ("err", _portable(exc))
+
+
+def _spawned_main(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    """The spawned child: run the call and send ``("ok", result)`` or ``("err", error)``."""
+    payload = _run_in_child(fn, args, kwargs)
     try:
         conn.send(payload)
     except Exception as exc:
