@@ -215,11 +215,11 @@ def run_naive(data: Path, items: list[tuple[str, int]], tmp: Path) -> dict:
 def run_own_work(data: Path, items: list[tuple[str, int]]) -> dict:
     """The report's own work in one warm process, no kernel and no notebook machinery."""
     from govreport.render import html as H
-    from govreport.render import pdfpost
-    from govreport.render.datacache import load
     from govreport.render.document import ReportDocument, join
-    from govreport.render.engine import preload
-    from govreport.render.pdf import PdfPrinter
+    from govreport.run import pdfpost
+    from govreport.run.engine import preload
+    from govreport.run.pdf import PdfPrinter
+    from govreport.store.cache import load
 
     preload()
     ds = load(data)

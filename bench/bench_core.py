@@ -14,12 +14,12 @@ included):
 * ``load_csv``      ``govreport.load(dir, use_cache=False)``: parse and validate the CSV files
 * ``load_csv+cache``  the same plus writing the Parquet cache in ``.cache/`` (what a first ``load`` does)
 * ``load_cached``   ``govreport.load(dir)`` with the cache present
-* ``checks_first``  ``govreport.checks.run(ds)`` right after a data change: no saved cell matrices, so
+* ``checks_first``  ``govreport.checks.engine.run(ds)`` right after a data change: no saved cell matrices, so
                     the checks scatter the 20 million cells into them and save them beside the Parquet
-                    cache (``.cache/matrices/``, :mod:`govreport.matrix`)
-* ``checks``        ``govreport.checks.run(ds)`` on a loaded dataset (the load is not timed), the saved
+                    cache (``.cache/matrices/``, :mod:`govreport.store.matrix`)
+* ``checks``        ``govreport.checks.engine.run(ds)`` on a loaded dataset (the load is not timed), the saved
                     matrices present (every later run)
-* ``stats``         the dataset-wide statistics of ``govreport.stats`` (see ``STATS``)
+* ``stats``         the dataset-wide statistics of ``govreport.analysis.stats`` (see ``STATS``)
 * ``checks+stats``  both in one process after a cached load: the "once loaded" target and the peak
                     memory of the whole workflow (cached load + checks + statistics)
 * ``naive``         the naive alternative, for the ratios: ``pandas.read_csv`` of the five CSV files with
@@ -66,7 +66,7 @@ def _peak_mb() -> float:
 
 
 def _run_stats(ds) -> dict[str, float]:
-    from govreport import stats
+    from govreport.analysis import stats
 
     times: dict[str, float] = {}
 
@@ -92,9 +92,9 @@ def phase(name: str, data: Path, sample: int) -> dict:
     import pyarrow.parquet  # noqa: F401  (imports are timed apart from the phase)
 
     import govreport
-    import govreport.checks
-    import govreport.dataset
-    import govreport.stats
+    import govreport.analysis.stats
+    import govreport.checks.engine
+    import govreport.store.dataset
 
     out: dict = {"import_seconds": time.perf_counter() - t}
     if name == "load_csv":
@@ -113,8 +113,8 @@ def phase(name: str, data: Path, sample: int) -> dict:
         out["seconds"] = time.perf_counter() - t
         out["cells_frame_mb"] = ds.cells.memory_usage(deep=True).sum() / 2**20
     elif name in ("checks", "checks_first"):
-        from govreport.checks import run
-        from govreport.matrix import SAVED_DIR
+        from govreport.checks.engine import run
+        from govreport.store.matrix import SAVED_DIR
 
         if name == "checks_first":
             shutil.rmtree(data / ".cache" / SAVED_DIR, ignore_errors=True)
@@ -129,7 +129,7 @@ def phase(name: str, data: Path, sample: int) -> dict:
         out["functions"] = _run_stats(ds)
         out["seconds"] = time.perf_counter() - t
     elif name == "checks+stats":
-        from govreport.checks import run
+        from govreport.checks.engine import run
 
         t0 = time.perf_counter()
         ds = govreport.load(data)
@@ -245,7 +245,7 @@ def _child(args: argparse.Namespace, name: str, data: Path) -> dict:
 
 
 def _dataset(args: argparse.Namespace, years: list[int]) -> tuple[Path, dict | None]:
-    from govreport.synth import GENERATOR_VERSION, SynthParams, is_synthetic_dir
+    from govreport.analysis.synth import GENERATOR_VERSION, SynthParams, is_synthetic_dir
 
     params = SynthParams(agencies=args.agencies, years=tuple(years), seed=args.seed, narratives=False)
     key = f"core-a{args.agencies}-y{years[0]}-{years[-1]}-s{args.seed}-g{GENERATOR_VERSION}"
@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(phase(args.phase, args.data, args.sample)))
         return 0
 
-    from govreport.years import parse_years
+    from govreport.core.years import parse_years
 
     years = parse_years(args.years) or []
     machine = _machine()

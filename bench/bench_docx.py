@@ -47,7 +47,7 @@ def dataset(agencies: int, years: str) -> Path:
 
 
 def batch(data: Path, out: Path, to: str, layout: str, jobs: int) -> dict:
-    from govreport.batch.runner import BatchOptions, run_batch
+    from govreport.run.batch_runner import BatchOptions, run_batch
 
     t = time.perf_counter()
     with open(os.devnull, "w") as quiet:

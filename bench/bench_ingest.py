@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from govreport.ingest import ingest_bytes  # noqa: E402
-from govreport.ingest import normalize as norm_mod  # noqa: E402
+from govreport.readers import ingest_bytes  # noqa: E402
+from govreport.readers import normalize as norm_mod  # noqa: E402
 from tests.fixtures.ingest import variants  # noqa: E402
 
 FIX = REPO / "tests" / "fixtures" / "ingest"
@@ -126,7 +126,7 @@ def main() -> int:
     pages = corpus_pages()
     pages_best, pages_median = rate(lambda it: ingest_bytes(it[1], it[0]), pages, args.seconds)
 
-    from govreport.ingest.detect import decode
+    from govreport.readers.detect import decode
 
     plain = [decode(raw)[0] for _, raw in texts]
     same = sum(norm_mod.normalize(t).text == naive_normalize(t) for t in plain)

@@ -32,8 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from govreport.ingest import ingest_bytes, ingest_path  # noqa: E402
-from govreport.values import Mark  # noqa: E402
+from govreport.core.values import Mark  # noqa: E402
+from govreport.readers import ingest_bytes, ingest_path  # noqa: E402
 
 
 def _value(fig) -> object:

@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def bench_many(agencies: int) -> int:
     """Warm renderer, ``render_many`` with 1 and 2 jobs over ``govreport synth`` data (HTML + PDF)."""
-    from govreport.render.pipeline import Renderer
+    from govreport.run.pipeline import Renderer
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-render-many-"))
     try:
@@ -184,7 +184,7 @@ def bench_many(agencies: int) -> int:
 
 IMPORTS = {
     "`import nbformat` (jsonschema compiles rfc3987-syntax's grammar)": "import nbformat",
-    "`import govreport.render, nbformat` (rfc3987-syntax deferred)": "import govreport.render, nbformat",
+    "`import govreport.run, nbformat` (rfc3987-syntax deferred)": "import govreport.run, nbformat",
 }
 
 

@@ -6,10 +6,10 @@ The public API, all reachable from ``import govreport`` (and offered by tab comp
 ``load(path)``               read and validate a dataset directory → :class:`Dataset`
 ``Dataset``                  the tidy frames; ``.report()``, ``.table()``, ``.tidy()``, ``.wide()``,
                              ``.panel()``, ``.check()``
-``Report``, ``TableData``    one agency-year and one of its official tables (:mod:`govreport.model`)
-``LabelledTable``            an official table as labelled DataFrames (:mod:`govreport.labelled`)
-``check(ds)``                every rule in one pass → :class:`CheckResult` (:mod:`govreport.checks`)
-``Figure``, ``Mark``         a figure: a number, a blank or 不适用 (:mod:`govreport.values`)
+``Report``, ``TableData``    one agency-year and one of its official tables (:mod:`govreport.core.model`)
+``LabelledTable``            an official table as labelled DataFrames (:mod:`govreport.core.labelled`)
+``check(ds)``                every rule in one pass → :class:`CheckResult` (:mod:`govreport.checks.engine`)
+``Figure``, ``Mark``         a figure: a number, a blank or 不适用 (:mod:`govreport.core.values`)
 ``GovreportError``           the root of every error govreport raises on bad input
 ``stats``, ``compare``       statistics and cross-agency comparison (modules)
 ``formats``, ``rules``       the official formats and the consistency rules, declared as data (modules)
@@ -37,25 +37,25 @@ __version__ = "0.1.0"
 
 #: public name -> (module, attribute); attribute None means the module itself
 _LAZY: dict[str, tuple[str, str | None]] = {
-    "load": ("dataset", "load"),
-    "Dataset": ("dataset", "Dataset"),
-    "Report": ("model", "Report"),
-    "TableData": ("model", "TableData"),
-    "LabelledTable": ("labelled", "LabelledTable"),
-    "LabelledFrame": ("labelled", "LabelledFrame"),
-    "CheckResult": ("checks", "CheckResult"),
-    "check": ("checks", "run"),
-    "Figure": ("values", "Figure"),
-    "Mark": ("values", "Mark"),
-    "GovreportError": ("errors", "GovreportError"),
-    "stats": ("stats", None),
-    "compare": ("compare", None),
-    "checks": ("checks", None),
-    "formats": ("formats", None),
-    "rules": ("rules", None),
-    "labelled": ("labelled", None),
-    "values": ("values", None),
-    "synth": ("synth", None),
+    "load": ("store.dataset", "load"),
+    "Dataset": ("store.dataset", "Dataset"),
+    "Report": ("core.model", "Report"),
+    "TableData": ("core.model", "TableData"),
+    "LabelledTable": ("core.labelled", "LabelledTable"),
+    "LabelledFrame": ("core.labelled", "LabelledFrame"),
+    "CheckResult": ("checks.engine", "CheckResult"),
+    "check": ("checks.engine", "run"),
+    "Figure": ("core.values", "Figure"),
+    "Mark": ("core.values", "Mark"),
+    "GovreportError": ("core.errors", "GovreportError"),
+    "stats": ("analysis.stats", None),
+    "compare": ("analysis.compare", None),
+    "checks": ("checks.engine", None),
+    "formats": ("core.formats", None),
+    "rules": ("checks.rules", None),
+    "labelled": ("core.labelled", None),
+    "values": ("core.values", None),
+    "synth": ("analysis.synth", None),
 }
 
 __all__ = [
@@ -65,14 +65,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import checks, compare, formats, labelled, rules, stats, synth, values
-    from .checks import CheckResult
-    from .checks import run as check
-    from .dataset import Dataset, load
-    from .errors import GovreportError
-    from .labelled import LabelledFrame, LabelledTable
-    from .model import Report, TableData
-    from .values import Figure, Mark
+    from govreport.analysis import compare, stats, synth
+    from govreport.checks import engine as checks
+    from govreport.checks import rules
+    from govreport.checks.engine import CheckResult
+    from govreport.checks.engine import run as check
+    from govreport.core import formats, labelled, values
+    from govreport.core.errors import GovreportError
+    from govreport.core.labelled import LabelledFrame, LabelledTable
+    from govreport.core.model import Report, TableData
+    from govreport.core.values import Figure, Mark
+    from govreport.store.dataset import Dataset, load
 
 
 def __getattr__(name: str) -> Any:

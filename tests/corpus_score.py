@@ -114,7 +114,7 @@ def score_one(rid: str, r: dict, got: dict, source_text: str, sc: Score) -> None
 
 
 def score_corpus(corpus: Path) -> Score:
-    from govreport.ingest import ingest_path
+    from govreport.readers import ingest_path
 
     doc = yaml.safe_load((corpus / "truth.yaml").read_text(encoding="utf-8"))
     reports = doc["reports"] if isinstance(doc, dict) else doc

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from govreport.io import layout
+from govreport.core import schema as layout
 
 
 def write_dataset(

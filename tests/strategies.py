@@ -1,6 +1,6 @@
 """Hypothesis strategies for valid annual reports and tables, and small builders for hand-written cases.
 
-Every table drawn here satisfies the arithmetic rules of ``govreport.rules`` (R1–R4, R6–R8, R9, R12b)
+Every table drawn here satisfies the arithmetic rules of ``govreport.checks.rules`` (R1–R4, R6–R8, R9, R12b)
 by construction: parts are drawn first and totals are computed from them. A whole applicant column of
 Table 3 may be 不适用 (an agency writes “/” down a column it has no applicants for), which the rules
 treat as contributing nothing. Reports use the format of their year, a full calendar-year period, no
@@ -21,8 +21,9 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from govreport.formats import T4_OUTCOMES, T4_ROUTES, table_spec
-from govreport.model import (
+from govreport.checks.rules import T3_APPLICANTS, T3_OUTCOMES
+from govreport.core.formats import T4_OUTCOMES, T4_ROUTES, table_spec
+from govreport.core.model import (
     Agency,
     AgencyKind,
     ChannelFigure,
@@ -34,8 +35,7 @@ from govreport.model import (
     Section,
     TableData,
 )
-from govreport.rules import T3_APPLICANTS, T3_OUTCOMES
-from govreport.values import Figure
+from govreport.core.values import Figure
 
 YEARS: dict[str, tuple[int, int]] = {"2019": (2019, 2020), "2021": (2021, 2024)}
 
@@ -80,7 +80,7 @@ def report(year: int, tables: tuple[TableData, ...] = (), *, fmt: str | None = N
 def complete_text(r: Report) -> tuple[Section, ...]:
     """Every official part with text: the standard sentences of the figures, a line of the office's own
     words in the others (test text, not a real report's)."""
-    from govreport.report_text import skeleton
+    from govreport.core.report_text import skeleton
 
     return tuple(Section(s.heading, s.body or "（测试用文字）本部分情况说明。") for s in skeleton(r))
 

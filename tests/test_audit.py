@@ -9,7 +9,7 @@ import pytest
 
 from govreport.cli import main
 from govreport.cli.audit import audit_one
-from govreport.ingest import ingest_bytes, ingest_path
+from govreport.readers import ingest_bytes, ingest_path
 from tests.conftest import DATA
 from tests.fixtures.ingest import variants
 

@@ -12,14 +12,14 @@ from test_import import cli, tree_hash
 from test_xlsx import SHEET, Locator, new_template
 
 import govreport
-from govreport.errors import (
+from govreport.core import template_schema as L
+from govreport.core.errors import (
     DuplicateKeyError,
     EncodingError,
     SchemaError,
     UnknownReferenceError,
     ValueFormatError,
 )
-from govreport.io import template_layout as L
 
 
 def one_clear_error(res, *, file: str, line: int | None, column: str | None) -> str:

@@ -19,8 +19,8 @@ import pytest
 from lxml import html as lhtml
 
 from govreport import load
-from govreport.batch.runner import BatchOptions, run_batch
-from govreport.synth import write_dataset
+from govreport.analysis.synth import write_dataset
+from govreport.run.batch_runner import BatchOptions, run_batch
 
 pytestmark = pytest.mark.slow
 
@@ -182,7 +182,7 @@ def test_failures_do_not_stop_the_others(tmp_path):
 LEAK_CHECK = """\
 import builtins, os, sys
 import matplotlib
-import govreport.render.datacache as _dc
+import govreport.store.cache as _dc
 _ds = _dc.load(data_dir)
 _seen = {
     "variable": "LEAKED_VARIABLE" in globals(),
@@ -219,14 +219,14 @@ def test_reports_never_see_each_other(tmp_path):
 
 def test_the_leak_check_detects_shared_state(tmp_path):
     """Control: the same notebook run twice in one process (no fork) fails the second time."""
-    from govreport.errors import CellExecutionError
-    from govreport.render.worker import ForkedCall
+    from govreport.core.errors import CellExecutionError
+    from govreport.run.worker import ForkedCall
 
     data = _synth(tmp_path / "s", agencies=2, years=[2020])
     nb = _notebook_with(tmp_path, "leaky", LEAK_CHECK)
 
     def twice() -> str:
-        from govreport.render import engine
+        from govreport.run import engine
 
         params = {"agency": "synth-000001", "year": 2020, "data_dir": str(data)}
         engine.execute_notebook(nb, tmp_path / "a.ipynb", params, cwd=nb.parent)

@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govreport.batch.runner import BatchOptions, run_batch
-from govreport.render.pdf import BROWSER_ARGS, check_chromium
-from govreport.synth import write_dataset
+from govreport.analysis.synth import write_dataset
+from govreport.run.batch_runner import BatchOptions, run_batch
+from govreport.run.pdf import BROWSER_ARGS, check_chromium
 
 pytestmark = pytest.mark.slow
 

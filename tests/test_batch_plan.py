@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import govreport
-from govreport.batch import plan, state
-from govreport.batch.plan import Expected
-from govreport.errors import NotFoundError, ParameterError
-from govreport.synth import write_dataset
+from govreport.analysis.synth import write_dataset
+from govreport.core.errors import NotFoundError, ParameterError
+from govreport.run import batch_plan as plan
+from govreport.run import batch_state as state
+from govreport.run.batch_plan import Expected
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govreport.errors import CellExecutionError, NotFoundError, ParameterError
-from govreport.render.pipeline import NotebookResult, Renderer
+from govreport.core.errors import CellExecutionError, NotFoundError, ParameterError
+from govreport.run.pipeline import NotebookResult, Renderer
 
 pytestmark = pytest.mark.slow
 

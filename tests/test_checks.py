@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govreport
-from govreport.checks import FINDING_COLUMNS, SUMMARY_COLUMNS, check_report, findings_html, run
+from govreport.checks.engine import FINDING_COLUMNS, SUMMARY_COLUMNS, check_report, findings_html, run
+from govreport.checks.rules import RULE_BY_ID, RULES
 from govreport.cli import main
-from govreport.errors import NotFoundError, ParameterError
-from govreport.io.update import add_reports
-from govreport.model import Report
-from govreport.rules import RULE_BY_ID, RULES
+from govreport.core.errors import NotFoundError, ParameterError
+from govreport.core.model import Report
+from govreport.store.update import add_reports
 from tests.conftest import REPO, SEED_AGENCY, SEED_AGENCY_ID, SEED_YEAR
 from tests.strategies import (
     agency,
@@ -604,7 +604,7 @@ def test_n2_text_contradicts_table_three_and_the_total(tmp_path):
 
 
 def test_n3_draft_mark_left_in(tmp_path):
-    from govreport.report_text import DRAFT_MARK
+    from govreport.core.report_text import DRAFT_MARK
 
     r = check(tmp_path, _with_sections(valid(2021), 五=f"{DRAFT_MARK}\n\n上年的问题与改进。"))
     f = only(r, "N3")
@@ -990,8 +990,8 @@ def test_every_report_predicate_kind_has_one_registered_kernel():
     in rules.py has its kernel, and the registry holds no kind that rules.py does not name."""
     from typing import get_args
 
-    from govreport import checks
-    from govreport.rules import ReportPredicate, ReportPredicateKind
+    from govreport.checks import engine as checks
+    from govreport.checks.rules import ReportPredicate, ReportPredicateKind
 
     kinds = set(get_args(ReportPredicateKind))
     assert set(checks._REPORT_KINDS) == kinds

@@ -1,4 +1,4 @@
-"""govreport.compare: parameters, scope and the frame of every section of the comparison notebook.
+"""govreport.analysis.compare: parameters, scope and the frame of every section of the comparison notebook.
 
 Hand-built datasets (tests/factories.py) pin exact numbers; a ``govreport synth`` dataset (30 agencies ×
 2019–2023) checks the frames against the statistics they are built on.
@@ -15,8 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 import govreport
-from govreport import checks, compare, stats
-from govreport.errors import NotFoundError, ParameterError
+from govreport.analysis import compare, stats
+from govreport.checks import engine as checks
+from govreport.core.errors import NotFoundError, ParameterError
 from govreport.render.compare_document import CompareDocument
 from tests.factories import agency, channel, report, t3_column, t4, write_dataset
 
@@ -77,7 +78,7 @@ def scope(small: Path) -> compare.Scope:
 
 @pytest.fixture(scope="module")
 def synth_dir(tmp_path_factory) -> Path:
-    from govreport.synth import write_dataset as synth
+    from govreport.analysis.synth import write_dataset as synth
 
     out = tmp_path_factory.mktemp("synth") / "s"
     synth(out, agencies=30, years=range(2019, 2024))
@@ -172,7 +173,7 @@ def test_relative_data_dir_resolves_against_base(small):
 
 
 def test_coverage_keeps_agencies_without_reports_and_counts_findings(scope):
-    from govreport.rules import RULES
+    from govreport.checks.rules import RULES
 
     # the small dataset has no narratives: leave out the text rules (which report every agency-year)
     result = checks.run(scope.dataset, rules=[r.id for r in RULES if r.scope != "text"])

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govreport import compare
+from govreport.analysis import compare
 from govreport.render import compare_charts as K
 from tests.test_compare import small_dataset
 
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def frames(tmp_path_factory):
-    from govreport.synth import write_dataset as synth
+    from govreport.analysis.synth import write_dataset as synth
 
     out = tmp_path_factory.mktemp("charts") / "s"
     synth(out, agencies=30, years=range(2019, 2024))
@@ -90,7 +90,7 @@ def test_charts_are_deterministic_and_offline(frames):
 _SCRIPT = """
 import sys
 from govreport import compare
-from govreport.render import compare_charts as K
+from govreport.run import compare_charts as K
 s = compare.validate({"data_dir": sys.argv[1]})
 p = compare.scope_panel(s)
 sys.stdout.write(K.channel_mix_svg(compare.channel_mix(s.data.channels)))

@@ -1,6 +1,6 @@
 """notebooks/compare.ipynb executed for real through papermill, then exported to HTML.
 
-Marked ``slow``. Each execution runs in a forked child (:class:`~govreport.render.worker.ForkedCall`) with the
+Marked ``slow``. Each execution runs in a forked child (:class:`~govreport.run.worker.ForkedCall`) with the
 project's in-process engine, as the renderer does; one run uses a real Jupyter kernel, as JupyterLab does.
 Glyph warnings are errors inside the run: a chart with tofu fails its cell.
 """
@@ -13,10 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govreport import compare
-from govreport.errors import CellExecutionError, NotFoundError
-from govreport.render import params as P
-from govreport.render.worker import ForkedCall
+from govreport.analysis import compare
+from govreport.core.errors import CellExecutionError, NotFoundError
+from govreport.run import params as P
+from govreport.run.worker import ForkedCall
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +32,9 @@ def _run(parameters: dict, out: Path, *, engine: str = "inprocess", font: str | 
     def child() -> tuple[str, str]:
         import warnings
 
-        from govreport.render import engine as E
         from govreport.render import fonts
         from govreport.render import html as H
+        from govreport.run import engine as E
 
         warnings.filterwarnings("error", message=".*missing from font.*")  # tofu fails the cell
         if font is not None:
@@ -112,7 +112,7 @@ def test_seed_html_export_is_offline_without_code_and_deterministic(seed_run, tm
 
 @pytest.fixture(scope="module")
 def synth_dir(tmp_path_factory) -> Path:
-    from govreport.synth import write_dataset as synth
+    from govreport.analysis.synth import write_dataset as synth
 
     out = tmp_path_factory.mktemp("cmp-synth") / "s"
     synth(out, agencies=30, years=range(2019, 2024))
@@ -172,10 +172,10 @@ def test_bad_parameter_fails_the_first_cell_with_a_clear_message(tmp_path):
 
 
 def test_rendered_through_the_generic_renderer(synth_dir, tmp_path):
-    """``Renderer.render_notebook`` with :func:`govreport.compare.preflight` as its validate hook (the way
+    """``Renderer.render_notebook`` with :func:`govreport.analysis.compare.preflight` as its validate hook (the way
     ``govreport compare`` is to be wired): title and provenance from the hook, bad values rejected before
     anything executes."""
-    from govreport.render.pipeline import Renderer
+    from govreport.run.pipeline import Renderer
 
     if not hasattr(Renderer, "render_notebook"):
         pytest.skip("Renderer.render_notebook is not available in this tree")

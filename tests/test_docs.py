@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
+from govreport.checks.rules import RULES
 from govreport.cli import COMMANDS
-from govreport.rules import RULES
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

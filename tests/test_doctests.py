@@ -9,8 +9,9 @@ import pytest
 
 from tests.conftest import REPO
 
-MODULES = ("govreport", "govreport.labelled", "govreport.dataset", "govreport.model", "govreport.checks",
-           "govreport.render.fonts", "govreport.stats", "govreport.compare", "govreport.values")
+MODULES = ("govreport", "govreport.core.labelled", "govreport.store.dataset", "govreport.core.model",
+           "govreport.checks.engine",
+           "govreport.render.fonts", "govreport.analysis.stats", "govreport.analysis.compare", "govreport.core.values")
 
 
 @pytest.mark.parametrize("name", MODULES)

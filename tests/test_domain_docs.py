@@ -1,7 +1,7 @@
 """The domain documentation (docs/domain/) agrees with the declarations, and nothing points outside the repository.
 
 The tables of both formats, the list of rules and the channel taxonomy in ``docs/domain/*.md`` are generated
-from :mod:`govreport.formats`, :mod:`govreport.rules` and :mod:`govreport.channels` between
+from :mod:`govreport.core.formats`, :mod:`govreport.checks.rules` and :mod:`govreport.core.channels` between
 ``<!-- generated: NAME -->`` and ``<!-- end generated -->`` markers; the prose around them is written by hand.
 After changing a declaration, regenerate them::
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from govreport.channels import CATEGORIES, CHANNELS
-from govreport.formats import FORMATS, SECTION_TOPICS, SECTIONS, Axis, TableSpec
-from govreport.rules import RULES
+from govreport.checks.rules import RULES
+from govreport.core.channels import CATEGORIES, CHANNELS
+from govreport.core.formats import FORMATS, SECTION_TOPICS, SECTIONS, Axis, TableSpec
 from tests.conftest import REPO
 
 DOMAIN = REPO / "docs" / "domain"

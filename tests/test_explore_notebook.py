@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govreport.render.worker import ForkedCall
-from govreport.synth import write_dataset
+from govreport.analysis.synth import write_dataset
+from govreport.run.worker import ForkedCall
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,7 @@ def _run(parameters: dict, out: Path):
     def child() -> str:
         import warnings
 
-        from govreport.render import engine as E
+        from govreport.run import engine as E
 
         warnings.filterwarnings("error", message=".*missing from font.*")
         nb = E.execute_notebook(NOTEBOOK, out, parameters, engine="inprocess", cwd=NOTEBOOK.parent)

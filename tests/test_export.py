@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
+from govreport.analysis.export import data_dictionary, export_tables
 from govreport.cli import main
-from govreport.export import data_dictionary, export_tables
 
 
 def test_every_exported_column_is_in_the_dictionary(seed_dataset):

@@ -23,7 +23,7 @@ from test_xlsx import (
 )
 
 import govreport
-from govreport.io import template_layout as L
+from govreport.core import template_schema as L
 
 AGENCY_ID = NEW_AGENCY["单位标识"]
 

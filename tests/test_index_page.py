@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from lxml import html as lhtml
 
-from govreport import stats
-from govreport.batch.index_page import EntryStatus, IndexInput, build_index, collect_status
+from govreport.analysis import stats
+from govreport.render.index_page import EntryStatus, IndexInput, build_index, collect_status
 
 
 def _findings(rows):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from govreport.cli import main
-from govreport.ingest import ingest_path, read_prose
+from govreport.readers import ingest_path, read_prose
 from tests.corpus_score import score_corpus
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "ingest" / "corpus"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from govreport.cli import main
-from govreport.errors import DataError, EncodingError
-from govreport.ingest import ingest_bytes, ingest_path
-from govreport.ingest.grid import Box, from_boxes
-from govreport.values import Mark
+from govreport.core.errors import DataError, EncodingError
+from govreport.core.values import Mark
+from govreport.readers import ingest_bytes, ingest_path
+from govreport.readers.grid import Box, from_boxes
 from tests.fixtures.ingest import build_fixtures as bf
 from tests.fixtures.ingest import documents
 
@@ -104,7 +104,7 @@ def test_pdf_keeps_blank_zero_and_not_applicable(pdfs) -> None:
 
 @pytest.mark.slow
 def test_pdf_table_split_across_pages_vertical_header_and_prose_box(pdfs) -> None:
-    from govreport.ingest.pdf import read_pdf
+    from govreport.readers.pdf import read_pdf
 
     page = read_pdf(pdfs["table-2021.pdf"].read_bytes(), "table-2021.pdf")
     t3 = next(g for g, k in page.grids if k == "t3")
@@ -127,7 +127,7 @@ def test_pdf_table_split_across_pages_vertical_header_and_prose_box(pdfs) -> Non
 
 @pytest.mark.slow
 def test_pdf_header_repeated_on_the_next_page_is_dropped(pdfs) -> None:
-    from govreport.ingest.pdf import read_pdf
+    from govreport.readers.pdf import read_pdf
 
     def t3(name: str):
         page = read_pdf(pdfs[name].read_bytes(), name)
@@ -185,7 +185,7 @@ def test_word_reads_every_table_cell_the_html_has(docxs, name: str) -> None:
 def test_word_table_split_by_page_break_is_one_table(docxs) -> None:
     import docx
 
-    from govreport.ingest.docx import read_docx
+    from govreport.readers.docx import read_docx
 
     path = docxs["table-2021.docx"]
     assert len(docx.Document(str(path)).tables) == 4  # 表三 is two Word tables
@@ -198,7 +198,7 @@ def test_word_table_split_by_page_break_is_one_table(docxs) -> None:
 
 
 def test_word_continuation_under_a_continued_line(tmp_path: Path) -> None:
-    from govreport.ingest.docx import read_docx
+    from govreport.readers.docx import read_docx
 
     path = tmp_path / "continued.docx"
     documents.build_docx((FIX / "table-2021.html").read_text("utf-8"), path, continued="续表")
@@ -307,7 +307,7 @@ def test_text_files_still_get_the_encoding_hint(tmp_path: Path) -> None:
 
 
 def test_import_govreport_stays_free_of_pdf_and_word_libraries() -> None:
-    code = ("import sys, govreport, govreport.ingest, govreport.render.pdf; "
+    code = ("import sys, govreport, govreport.readers, govreport.run.pdf; "
             "print(any(m.split('.')[0] in ('pdfplumber', 'pdfminer', 'docx') for m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.stdout.strip() == "False", run.stderr
@@ -382,7 +382,7 @@ def test_word_automatic_numbering_is_written_out(tmp_path: Path) -> None:
     numbered("主动公开政府信息情况", 0)
     path = tmp_path / "numbered.docx"
     doc.save(str(path))
-    from govreport.ingest.docx import read_docx
+    from govreport.readers.docx import read_docx
 
     lines = read_docx(path.read_bytes(), path.name).plain.split("\n")
     assert lines[1:6] == ["一、总体情况", "（一）主动公开", "全年主动公开政府信息318条。", "（二）依申请公开",
@@ -390,7 +390,7 @@ def test_word_automatic_numbering_is_written_out(tmp_path: Path) -> None:
 
 
 def _core(page: int, rows: list[list[tuple[float, float, str]]], top: float = 100.0, h: float = 20.0):
-    from govreport.ingest.pdf import _Core
+    from govreport.readers.pdf import _Core
 
     boxes, raw = [], []
     for r, row in enumerate(rows):
@@ -413,7 +413,7 @@ def _core(page: int, rows: list[list[tuple[float, float, str]]], top: float = 10
     (["5.要求行政机关确认或重新", "1", ""], ["出具已获取信息", "0", "3"], False),
 ])
 def test_pdf_row_cut_by_a_page_break(upper: list[str], lower: list[str], joined: bool) -> None:
-    from govreport.ingest.pdf import _append
+    from govreport.readers.pdf import _append
 
     cols = [(0.0, 100.0), (100.0, 140.0), (140.0, 180.0)]
     prev = _core(1, [[(0.0, 100.0, "1.本机关不掌握相关政府信息"), (100.0, 140.0, "4"), (140.0, 180.0, "1")],

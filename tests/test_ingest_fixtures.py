@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from govreport.ingest import ingest_bytes, ingest_path
-from govreport.values import Figure, Mark
+from govreport.core.values import Figure, Mark
+from govreport.readers import ingest_bytes, ingest_path
 from tests.fixtures.ingest import variants
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from govreport.errors import EncodingError
-from govreport.ingest.detect import decode
-from govreport.ingest.normalize import label_key, normalize
+from govreport.core.errors import EncodingError
+from govreport.readers.detect import decode
+from govreport.readers.normalize import label_key, normalize
 from tests.fixtures.ingest import variants
 
 

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from govreport.ingest import ingest_path, known_agencies
-from govreport.io.frames import narrative_text, report_to_text_frames
+from govreport.readers import ingest_path, known_agencies
+from govreport.store.frames import narrative_text, report_to_text_frames
 from tests.conftest import DATA, REPO, SEED_AGENCY_ID
 
 SEED_SOURCE = DATA / "sources" / "150821-minzhengju-2020-mirror.txt"
@@ -127,7 +127,7 @@ def test_cli_json_done_criterion():
 
 
 def test_a_longer_name_still_matches_the_dataset_agency():
-    from govreport.ingest import ingest_text
+    from govreport.readers import ingest_text
 
     text = "巴彦淖尔市五原县民政局2020年政府信息公开工作年度报告\n" + SEED_SOURCE.read_text("utf-8")
     got = ingest_text(text, "titled.txt", agencies=known_agencies(DATA))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from govreport.ingest import ingest_text
-from govreport.values import Figure, Mark
+from govreport.core.values import Figure, Mark
+from govreport.readers import ingest_text
 from tests.fixtures.ingest.build_fixtures import t3_values, table3, table4
 
 HEAD = "<html><body><h1>青禾县水利局2022年政府信息公开工作年度报告</h1><p>统计期限为2022年1月1日至2022年12月31日。</p>"

@@ -1,4 +1,4 @@
-"""Labelled DataFrames (govreport.labelled): official layout, labels from formats.py, blank / 0 / 不适用 apart."""
+"""Labelled DataFrames (govreport.core.labelled): official layout, labels from formats.py, blank / 0 / 不适用 apart."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 import govreport
-from govreport import labelled as L
-from govreport.formats import FORMATS
-from govreport.model import TableData
-from govreport.synth import write_dataset
-from govreport.values import Figure, Mark
+from govreport.analysis.synth import write_dataset
+from govreport.core import labelled as L
+from govreport.core.formats import FORMATS
+from govreport.core.model import TableData
+from govreport.core.values import Figure, Mark
 from tests.conftest import SEED_AGENCY, SEED_AGENCY_ID, SEED_YEAR
 
 
@@ -151,7 +151,7 @@ def test_public_api_discoverable_and_lazy():
 
 
 def test_unknown_table_is_a_clear_error(seed_dataset):
-    from govreport.errors import NotFoundError
+    from govreport.core.errors import NotFoundError
 
     with pytest.raises(NotFoundError, match="没有表格") as err:
         seed_dataset.table("t9", SEED_AGENCY, SEED_YEAR)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import govreport
-from govreport import checks
-from govreport.matrix import SAVED_DIR, cell_matrices
-from govreport.synth import write_dataset
+from govreport.analysis.synth import write_dataset
+from govreport.checks import engine as checks
+from govreport.store.matrix import SAVED_DIR, cell_matrices
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_saved_matrices_are_read_back_and_give_the_same_findings(data, monkeypat
     first = govreport.load(data)
     findings = checks.run(first).findings
     assert (_saved(data) / "meta.json").exists()
-    from govreport import matrix
+    from govreport.store import matrix
 
     def no_build(*args, **kwargs):  # the second load must not scatter the cells again
         raise AssertionError("matrices built although saved ones match")

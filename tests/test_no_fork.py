@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport.errors import ParameterError
-from govreport.render import worker
+from govreport.core.errors import ParameterError
+from govreport.run import worker
 from tests.conftest import DATA, REPO, SEED_AGENCY_ID, SEED_YEAR
 
 
@@ -38,7 +38,7 @@ def test_spawned_call_returns_raises_and_times_out(monkeypatch):
     assert isinstance(call, worker.SpawnedCall)
     child = call.result(timeout=60)
     assert child != os.getpid()
-    from govreport.years import parse_years
+    from govreport.core.years import parse_years
 
     with pytest.raises(ParameterError):  # a govreport error comes back as itself
         worker.isolated_call(parse_years, "2021-2019").result(timeout=60)

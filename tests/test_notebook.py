@@ -17,8 +17,8 @@ import nbformat
 import pytest
 
 import govreport
-from govreport.errors import NotFoundError, ParameterError
-from govreport.render.pipeline import Renderer
+from govreport.core.errors import NotFoundError, ParameterError
+from govreport.run.pipeline import Renderer
 from tests.test_render_fixtures import AGENCY_ID, AGENCY_NAME, SCRIPT, formatted_dataset, soup, table_shape
 
 pytestmark = pytest.mark.slow
@@ -138,7 +138,7 @@ def test_pdf_text_and_footer(seed_out):
 
 
 def test_chromium_uses_the_simplified_chinese_faces(seed_html):
-    from govreport.render.pdf import PdfPrinter
+    from govreport.run.pdf import PdfPrinter
 
     with PdfPrinter() as printer:
         used = printer.platform_fonts(seed_html, ["h1", "h2", ".opening p", "#gr-channels td", "figcaption"])

@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govreport.errors import CellExecutionError, RenderError
-from govreport.render.pipeline import Renderer
-from govreport.render.worker import ForkedCall
+from govreport.core.errors import CellExecutionError, RenderError
+from govreport.run.pipeline import Renderer
+from govreport.run.worker import ForkedCall
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ def _notebook(tmp_path: Path, sources: list[str], *, params: str = "agency: str 
 
 def _execute(path: Path, out: Path, engine: str = "inprocess") -> dict:
     def run() -> str:
-        from govreport.render import engine as E
+        from govreport.run import engine as E
 
         return nbformat.writes(E.execute_notebook(path, out, {"agency": "y"}, engine=engine, cwd=path.parent))
 

@@ -19,22 +19,23 @@ import pytest
 from test_xlsx import SHEET, Locator, fill_template, fill_text, sample_filling
 
 import govreport
-from govreport.formats import FORMATS
-from govreport.io import template_layout as L
-from govreport.io.narrative import join_sections, split_sections
-from govreport.io.template_read import read_text_sheet
-from govreport.io.update import add_reports
-from govreport.io.xlsx import template_bytes
-from govreport.model import Section
-from govreport.report_text import (
+from govreport.core import template_schema as L
+from govreport.core.formats import FORMATS
+from govreport.core.model import Section
+from govreport.core.report_text import (
     DRAFT_MARK,
+    join_sections,
     official_headings,
     same_text,
     sections_from_rows,
     skeleton,
-    stated_figures,
+    split_sections,
     text_rows,
 )
+from govreport.readers.stated import stated_figures
+from govreport.readers.xlsx_template import read_text_sheet
+from govreport.render.xlsx_template import template_bytes
+from govreport.store.update import add_reports
 from tests.conftest import DATA
 from tests.test_checks import valid
 
@@ -361,7 +362,7 @@ def test_findings_on_the_total_and_channels_name_the_workbook_cells(tmp_path):
     """The 主动公开 total and the channel figures sit outside the tables: a finding on them still names
     the workbook cell the office typed them in, in the CLI, --json, the findings table review.html shows
     and the index page."""
-    from govreport.checks import findings_html
+    from govreport.checks.engine import findings_html
 
     data, total_at, expected, channels_at = _import_total_off(tmp_path)
     r = govreport.load(data, use_cache=False).report(AGENCY_ID, 2021)
@@ -373,10 +374,10 @@ def test_findings_on_the_total_and_channels_name_the_workbook_cells(tmp_path):
     ds = govreport.load(data, use_cache=False)
     findings = ds.check().findings
     assert expected in findings_html(findings)  # the table review.html and the notebook show
-    from govreport.batch.index_page import _finding_lines  # the index page's line per finding
+    from govreport.render.index_page import _finding_lines  # the index page's line per finding
 
     assert f"C1 主动公开 总数与各渠道合计（录入位置：{expected}）" in _finding_lines(findings)[(AGENCY_ID, 2021)]
-    from govreport.batch.plan import report_hashes  # the sources are part of the inputs a batch hashes
+    from govreport.run.batch_plan import report_hashes  # the sources are part of the inputs a batch hashes
 
     assert report_hashes(ds, [(AGENCY_ID, 2021)]) == {(AGENCY_ID, 2021): ds.report_hash(AGENCY_ID, 2021)}
     # a seed-like dataset without sources keeps its files: the new columns are written only when set

@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govreport import rules, stats, synth
-from govreport.errors import ParameterError
-from govreport.formats import FORMATS, T4_OUTCOMES, T4_ROUTES, table_spec
-from govreport.years import parse_years, years_text
+from govreport.analysis import stats, synth
+from govreport.checks import rules
+from govreport.core.errors import ParameterError
+from govreport.core.formats import FORMATS, T4_OUTCOMES, T4_ROUTES, table_spec
+from govreport.core.years import parse_years, years_text
 
 # ---------------------------------------------------------------------------------------- table groups
 
@@ -56,7 +57,7 @@ def test_rules_stats_and_synth_use_the_derived_groups():
 
 
 def test_findings_name_formats_and_agency_kinds_with_the_model_labels(seed_dataset):
-    from govreport.model import AgencyKind, ReportFormat
+    from govreport.core.model import AgencyKind, ReportFormat
 
     findings = seed_dataset.check().findings
     narrative = findings[findings["found"] == ReportFormat.NONE.label]
@@ -100,7 +101,7 @@ def test_years_text_round_trips(years):
 
 def test_one_parser_for_every_command():
     """``2019—2021`` (an em dash, as Chinese text writes it) means the same to batch, synth and compare."""
-    from govreport import compare
+    from govreport.analysis import compare
     from govreport.cli import batch, synth
 
     assert compare.parse_years is parse_years
@@ -119,8 +120,8 @@ def test_one_parser_for_every_command():
 
 
 def test_dataset_name_is_the_directory_name_only(tmp_path):
-    from govreport.io.layout import dataset_name
-    from govreport.render import provenance
+    from govreport.core.schema import dataset_name
+    from govreport.store import provenance
 
     assert dataset_name(tmp_path / "data") == "data"
     assert dataset_name(str(tmp_path / "data") + "/") == "data"
@@ -152,7 +153,7 @@ def test_command_help_lives_only_in_the_command_table(capsys):
 def test_agency_year_key_orders_like_agency_then_year(seed_dataset):
     import numpy as np
 
-    from govreport.keys import agency_year_key, frame_keys
+    from govreport.core.keys import agency_year_key, frame_keys
 
     keys = agency_year_key(np.array([0, 0, 1, 2]), np.array([2019, 2024, 1990, 2020]))
     assert keys.dtype == np.int64 and np.all(keys[1:] > keys[:-1])
@@ -165,8 +166,8 @@ def test_agency_year_key_orders_like_agency_then_year(seed_dataset):
 
 
 def test_data_dictionary_is_read_from_the_schema(seed_dataset):
-    from govreport.export import data_dictionary, export_tables
-    from govreport.io import layout
+    from govreport.analysis.export import data_dictionary, export_tables
+    from govreport.core import schema as layout
 
     d = data_dictionary()
     for name, frame in export_tables(seed_dataset).items():  # the dictionary lists exactly what is exported
@@ -184,12 +185,12 @@ def test_schema_choices_are_the_model_enums():
     import subprocess
     import sys
 
-    from govreport.formats import REPORT_FORMATS
-    from govreport.io import layout
-    from govreport.model import AgencyKind, Level, ReportFormat
+    from govreport.core import schema as layout
+    from govreport.core.formats import REPORT_FORMATS
+    from govreport.core.model import AgencyKind, Level, ReportFormat
 
     assert layout.AGENCIES.field("kind").choices == tuple(k.value for k in AgencyKind)
     assert layout.AGENCIES.field("level").choices == tuple(lv.value for lv in Level)
     assert layout.REPORTS.field("format").choices == REPORT_FORMATS == tuple(f.value for f in ReportFormat)
-    code = "import sys, govreport.io.layout; print('pandas' in sys.modules)"
+    code = "import sys, govreport.core.schema; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lhtml
 
-from govreport.batch.runner import BatchOptions, run_batch
+from govreport.run.batch_runner import BatchOptions, run_batch
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = ("150821-minzhengju", 2020)

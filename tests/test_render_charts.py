@@ -6,8 +6,8 @@ import warnings
 
 import pytest
 
-from govreport import stats
-from govreport.errors import DependencyError
+from govreport.analysis import stats
+from govreport.core.errors import DependencyError
 from govreport.render import charts, fonts
 
 SEED_ID = "150821-minzhengju"

@@ -144,7 +144,7 @@ def test_missing_national_part_keeps_its_heading(fmt_ds):
 
 
 def test_plan_never_reorders_sections():
-    from govreport.model import Section
+    from govreport.core.model import Section
 
     secs = [Section("", "开头"), Section("一、概述", "a"), Section("二、依申请公开", "b"),
             Section("三、主动公开情况", "c"), Section("四、附记", "d")]

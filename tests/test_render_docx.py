@@ -234,7 +234,7 @@ def test_official_pdf_same_bytes(official_pdf, seed_doc):
 
 
 def test_official_layout_without_its_fonts_is_one_chinese_message(monkeypatch, tmp_path):
-    from govreport.errors import DependencyError
+    from govreport.core.errors import DependencyError
     from govreport.render import fonts
     from govreport.render import official_pdf as O
 
@@ -269,7 +269,7 @@ def test_docx_and_official_pdf_are_held_back_over_errors(tmp_path, to, layout):
     (the fixture's R6) neither is written, whatever else was asked for; the reviewer's copy always is."""
     if layout == "official":
         pytest.importorskip("typst")
-    from govreport.render.pipeline import Renderer
+    from govreport.run.pipeline import Renderer
 
     data = formatted_dataset(tmp_path / "data")
     wanted = ["report.pdf", "report.docx"] if "pdf" in to else ["report.docx"]

@@ -9,10 +9,11 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from govreport.errors import DependencyError
-from govreport.render import fonts, pdfpost
+from govreport.core.errors import DependencyError
+from govreport.render import fonts
 from govreport.render.html import standalone
-from govreport.render.pdf import PdfPrinter, check_chromium
+from govreport.run import pdfpost
+from govreport.run.pdf import PdfPrinter, check_chromium
 
 TEXT = "五原县民政局工作人员户口登记长门页面风"  # 民 工 人 户 长 门 页 风 share glyphs with radicals
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from govreport.formats import FORMATS, table_spec
-from govreport.model import TableData
+from govreport.core.formats import FORMATS, table_spec
+from govreport.core.model import TableData
+from govreport.core.values import Figure
 from govreport.render import tables as T
-from govreport.values import Figure
 from tests.test_render_fixtures import data_cells, soup, span, table_shape, th
 
 

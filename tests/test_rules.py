@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from govreport import checks, rules
-from govreport.formats import FORMATS, table_spec
-from govreport.rules import (
+from govreport.checks import engine as checks
+from govreport.checks import rules
+from govreport.checks.rules import (
     RULE_BY_ID,
     RULES,
     CellDomain,
@@ -18,6 +18,7 @@ from govreport.rules import (
     SumIdentity,
     TotalPresent,
 )
+from govreport.core.formats import FORMATS, table_spec
 
 SPEC_RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13")
 

@@ -18,12 +18,12 @@ from test_import import cli, tree_hash
 from test_xlsx import SHEET, Locator, fill_template, sample_filling
 
 import govreport
-from govreport import checks
-from govreport.errors import ValueFormatError
-from govreport.ids import AGENCY_ID_MAX, check_agency_arg, is_agency_id
-from govreport.io import template_layout as L
-from govreport.io.paths import UnsafePathError, inside, remove_stale, safe_file_name
-from govreport.io.xlsx import write_template
+from govreport.checks import engine as checks
+from govreport.core import template_schema as L
+from govreport.core.errors import ValueFormatError
+from govreport.core.ids import AGENCY_ID_MAX, check_agency_arg, is_agency_id
+from govreport.render.xlsx_template import write_template
+from govreport.store.paths import UnsafePathError, inside, remove_stale, safe_file_name
 
 BAD_IDS = ["../x", "a/b", "CON", "con", "nul", ""]
 
@@ -71,7 +71,7 @@ def test_invalid_ids(bad):
 
 
 def test_seed_and_synth_ids_pass(seed_dataset):
-    from govreport.synth import SynthParams, generate
+    from govreport.analysis.synth import SynthParams, generate
 
     assert all(is_agency_id(a) for a in seed_dataset.agencies["agency_id"].astype(str))
     g = generate(SynthParams(agencies=3, years=(2020,), seed=1))
@@ -126,7 +126,7 @@ def test_ingest_and_audit_refuse_bad_agency_argument(main_cli, tmp_path, command
 
 
 def test_ingested_slug_is_a_valid_id():
-    from govreport.ingest.extract import agency_slug
+    from govreport.readers.extract import agency_slug
 
     assert agency_slug("五原县", "民政局") == "wuyuanxian-minzhengju"
     long = agency_slug("内蒙古自治区巴彦淖尔市五原县" * 3, "农牧和科技局综合行政执法大队办公室")
@@ -163,7 +163,7 @@ def test_import_refuses_bad_id_in_template(main_cli, tmp_path, seed_dir, bad):
 def test_writer_refuses_bad_id(tmp_path):
     from dataclasses import replace
 
-    from govreport.io.update import add_reports
+    from govreport.store.update import add_reports
 
     ds = govreport.load(Path(__file__).resolve().parents[1] / "data", use_cache=False)
     report = ds.report("150821-minzhengju", 2020)
@@ -184,7 +184,7 @@ def test_inside_refuses_escapes(tmp_path):
 
 
 def test_commit_texts_writes_nothing_outside(tmp_path):
-    from govreport.io.store import commit_texts
+    from govreport.store.dataset_files import commit_texts
 
     root = tmp_path / "out"
     with pytest.raises(UnsafePathError):
@@ -193,7 +193,7 @@ def test_commit_texts_writes_nothing_outside(tmp_path):
 
 
 def test_renderer_target_refuses_escape(tmp_path):
-    from govreport.render.pipeline import Renderer
+    from govreport.run.pipeline import Renderer
 
     r = Renderer(tmp_path / "out", to="html")
     assert r.target_dir("t-1", 2020) == tmp_path / "out" / "t-1" / "2020"
@@ -294,7 +294,7 @@ def test_reader_waits_for_writer_and_sees_one_version(seed_dir):
     writer left: here reports.csv gains a second agency-year only together with its agency."""
     import time
 
-    from govreport.io.store import write_lock
+    from govreport.store.dataset_files import write_lock
 
     code = "import govreport,sys; print(len(govreport.load(sys.argv[1], use_cache=False).reports))"
     with write_lock(seed_dir):
@@ -313,7 +313,7 @@ def test_reader_waits_for_writer_and_sees_one_version(seed_dir):
 
 
 def test_stale_temp_files_of_a_killed_writer_are_removed(seed_dir):
-    from govreport.io.store import write_lock
+    from govreport.store.dataset_files import write_lock
 
     dead = _dead_pid()
     stale = seed_dir / f".cells.csv.{dead}.tmp"
@@ -346,7 +346,7 @@ def test_stale_staging_of_dead_process_removed_live_kept(tmp_path):
 
 
 def test_stale_browser_profiles_removed(tmp_path, monkeypatch):
-    from govreport.render.pdf import PROFILE_PREFIX
+    from govreport.run.pdf import PROFILE_PREFIX
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = tmp_path / f"{PROFILE_PREFIX}{_dead_pid()}-x"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govreport
-from govreport import stats
+from govreport.analysis import stats
 from govreport.cli import main
 from tests.factories import agency, channel, report, t3_column, t4, write_dataset
 

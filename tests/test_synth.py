@@ -16,11 +16,13 @@ import pandas as pd
 import pytest
 
 import govreport
-from govreport.errors import DuplicateKeyError, GovreportError, ParameterError, ValueFormatError
-from govreport.io import csvstore, layout, store
-from govreport.io.narrative import split_sections
-from govreport.io.store import CATEGORICAL, SPECS, canonical_text, link_frames, read_frames
-from govreport.synth import EXPECTED_FILE, MARKER_HEAD, SynthParams, write_dataset
+from govreport.analysis.synth import EXPECTED_FILE, MARKER_HEAD, SynthParams, write_dataset
+from govreport.core import schema as layout
+from govreport.core.errors import DuplicateKeyError, GovreportError, ParameterError, ValueFormatError
+from govreport.core.report_text import split_sections
+from govreport.store import csvstore
+from govreport.store import dataset_files as store
+from govreport.store.dataset_files import CATEGORICAL, SPECS, canonical_text, link_frames, read_frames
 from tests.conftest import DATA
 
 YEARS = range(2019, 2024)
@@ -139,7 +141,7 @@ def test_realistic_mix(tmp_path: Path) -> None:
 def test_narratives_have_the_six_sections(clean_dir: Path) -> None:
     files = sorted((clean_dir / layout.NARRATIVES_DIR).rglob("*.md"))
     assert len(files) == 30 * len(YEARS)
-    from govreport.formats import SECTIONS
+    from govreport.core.formats import SECTIONS
 
     for p in files[:: max(1, len(files) // 20)]:
         text = p.read_text(encoding="utf-8")
@@ -234,8 +236,8 @@ def test_cli(tmp_path: Path, capsys) -> None:
 def _findings(ds) -> pd.DataFrame:
     """The findings of every rule but the text rules (N1–N3): these datasets are written without narratives
     (``narratives=False``), which the text rules rightly report; they are tested on texts in test_checks."""
-    from govreport.checks import run
-    from govreport.rules import RULES
+    from govreport.checks.engine import run
+    from govreport.checks.rules import RULES
 
     f = run(ds, rules=[r.id for r in RULES if r.scope != "text"]).findings
     return f[["agency_id", "year", "rule", "severity"]].astype({"agency_id": str, "year": int})
@@ -398,7 +400,7 @@ def test_fast_path_declines_unusual_files(tmp_path: Path) -> None:
 
 
 def test_figure_text_matches_format_value() -> None:
-    from govreport.values import format_series
+    from govreport.core.values import format_series
 
     values = np.array([0.0, -0.0, 1.0, 2.5, 52.15, 1e16, -3.0, np.nan, np.nan, 12345.678901234, 0.1 + 0.2])
     marks = np.array([0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0], dtype=np.int8)
@@ -408,7 +410,7 @@ def test_figure_text_matches_format_value() -> None:
 def test_write_failure_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
     import errno
 
-    from govreport import synth
+    from govreport.analysis import synth
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -42,7 +42,7 @@ def test_every_notebook_is_package_data():
 
 
 def test_notebooks_found_through_importlib_resources():
-    from govreport.render.pipeline import NOTEBOOK_ENV, default_notebook
+    from govreport.run.pipeline import NOTEBOOK_ENV, default_notebook
 
     assert notebooks.path(notebooks.REPORT).resolve() == (NOTEBOOK_DIR / "annual_report.ipynb").resolve()
     assert notebooks.path(notebooks.COMPARE).is_file()

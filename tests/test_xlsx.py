@@ -16,13 +16,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from govreport.errors import DataError, ValueFormatError
-from govreport.formats import FORMATS
-from govreport.io import template_layout as L
-from govreport.io.template_read import carry_over_notes, read_template
-from govreport.io.xlsx import template_bytes, write_template
-from govreport.model import Agency, AgencyKind, Level
-from govreport.values import Figure, Mark
+from govreport.core import template_schema as L
+from govreport.core.errors import DataError, ValueFormatError
+from govreport.core.formats import FORMATS
+from govreport.core.model import Agency, AgencyKind, Level
+from govreport.core.values import Figure, Mark
+from govreport.readers.xlsx_template import carry_over_notes, read_template
+from govreport.render.xlsx_template import template_bytes, write_template
 
 SHEET = L.DATA_SHEET
 NA_SPELLINGS = ("/", "—", "不适用", "／")
@@ -398,13 +398,13 @@ def test_layout_follows_official_tables(tmp_path, version):
     assert ws.cell(row=r, column=1).protection.locked is True
     assert ws.cell(row=r, column=1).font.name == "宋体"
     assert ws.cell(row=loc.row_of("项目"), column=1).font.bold
-    # dropdowns: canonical channel list from govreport.channels, qualifiers
+    # dropdowns: canonical channel list from govreport.core.channels, qualifiers
     first, cols = loc.list_columns(L.CHANNEL_BLOCK.title)
     ref = f"{openpyxl.utils.get_column_letter(cols['规范渠道'])}{first}"
     dv = [d for d in ws.data_validations.dataValidation if ref in d.sqref]
     assert dv and dv[0].type == "list" and L.HELP_SHEET in dv[0].formula1
     help_ws = wb[L.HELP_SHEET]
-    from govreport.channels import CHANNELS
+    from govreport.core.channels import CHANNELS
 
     listed = [c.value for c in help_ws["A"] if c.value]
     assert all(ch.label in listed for ch in CHANNELS)
@@ -430,7 +430,7 @@ def test_output_is_deterministic_and_metadata_fixed(tmp_path):
 def test_write_is_atomic(tmp_path, monkeypatch):
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"old")
-    import govreport.io.xlsx as xlsx
+    import govreport.render.xlsx_template as xlsx
 
     def boom(**kwargs):
         raise RuntimeError("disk full")
@@ -721,7 +721,7 @@ def test_every_agency_kind_and_level_round_trips(tmp_path):
 
 
 def test_agency_named_without_id_is_resolved_from_the_dataset(seed_dataset, tmp_path):
-    from govreport.io.template_read import DatasetAgencies
+    from govreport.readers.xlsx_template import DatasetAgencies
 
     path = tmp_path / "named.xlsx"
     write_template(path, year=2021, version="2021", agency_text="五原县民政局")  # name only, rest blank

@@ -1,7 +1,7 @@
 """Sphinx directives that generate reference tables from govreport's declarations (never retyped).
 
-``.. govreport-rules::``   every rule of :data:`govreport.rules.RULES`: id, severity, scope, tables, title, hint.
-``.. govreport-tables::``  every table of :data:`govreport.formats.FORMATS`: version, id, reference, title, size.
+``.. govreport-rules::``   every rule of :data:`govreport.checks.rules.RULES`: id, severity, scope, tables, title, hint.
+``.. govreport-tables::``  every table of :data:`govreport.core.formats.FORMATS`: version, id, reference, title, size.
 :func:`cli_parser` builds the whole command line (every sub-command) for sphinx-argparse.
 """
 
@@ -40,7 +40,7 @@ class RulesTable(Directive):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from govreport.rules import RULES
+        from govreport.checks.rules import RULES
 
         rows = []
         for r in RULES:
@@ -53,7 +53,7 @@ class FormatTables(Directive):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from govreport.formats import FORMATS
+        from govreport.core.formats import FORMATS
 
         rows = []
         for version, spec in FORMATS.items():

@@ -16,7 +16,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
+from govreport import __version__
 
 #: command name -> (module, one-line help). Order is the order shown by ``govreport --help``.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"{__name__}.{commands[name][0]}")
     parser = argparse.ArgumentParser(prog=f"govreport {name}", description=commands[name][1])
     module.add_arguments(parser)
-    from ..errors import GovreportError
+    from govreport.core.errors import GovreportError
 
     try:
         args = parser.parse_args(rest)
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_guarded(func, args) -> int:
     """Run a command; a :class:`GovreportError` becomes one message on stderr and exit status 2."""
-    from ..errors import GovreportError
+    from govreport.core.errors import GovreportError
 
     try:
         return int(func(args) or 0)

@@ -23,8 +23,8 @@ def add_data(parser: argparse.ArgumentParser, *, positional: bool = False) -> No
 
 
 def agency_arg(value: str) -> str:
-    """argparse type of ``--agency``: an agency id or a Chinese name, never a path (see govreport.ids)."""
-    from ..ids import check_agency_arg
+    """argparse type of ``--agency``: an agency id or a Chinese name, never a path (see govreport.core.ids)."""
+    from govreport.core.ids import check_agency_arg
 
     return check_agency_arg(value)
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import DEFAULT_DATA, agency_arg
+from govreport.cli._common import DEFAULT_DATA, agency_arg
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def finding_source(got, finding: dict[str, Any]):
-    """The :class:`~govreport.ingest.Source` of the figure a finding is about, if it was read from the file."""
+    """The :class:`~govreport.readers.Source` of the figure a finding is about, if it was read from the file."""
     seq = finding.get("channel_seq")
     if seq is not None and not _missing(seq):
         return got.source_of(("channel", int(seq)))
@@ -82,7 +82,7 @@ def _plain(v: Any) -> Any:
 
 def audit_one(got) -> tuple[Any, list[dict[str, Any]]]:
     """Check what was read from one report; the findings as plain dicts with their source in the file."""
-    from ..checks import check_report
+    from govreport.checks.engine import check_report
 
     result = check_report(got.report(unidentified=True))
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in result.findings.to_dict("records")]
@@ -114,10 +114,10 @@ def _mark_unread(got, finding: dict[str, Any], unread: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import GovreportError
-    from ..ingest import ingest_path, known_agencies
-    from ..rules import SEVERITY_LABELS
-    from .ingest import write_json
+    from govreport.checks.rules import SEVERITY_LABELS
+    from govreport.cli.ingest import write_json
+    from govreport.core.errors import GovreportError
+    from govreport.readers import ingest_path, known_agencies
 
     known = known_agencies(args.data) if (args.data / "agencies.csv").exists() else ()
     status = 0

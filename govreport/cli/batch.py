@@ -21,10 +21,10 @@ import statistics
 import sys
 from pathlib import Path
 
-from ..errors import FIX_LABEL
-from ..years import parse_years
-from ._common import add_browser, add_data
-from .render import add_layout
+from govreport.cli._common import add_browser, add_data
+from govreport.cli.render import add_layout
+from govreport.core.errors import FIX_LABEL
+from govreport.core.years import parse_years
 
 DEFAULT_OUT = "reports_out"
 
@@ -80,7 +80,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch.runner import BatchOptions, run_batch
+    from govreport.run.batch_runner import BatchOptions, run_batch
 
     years = parse_years(args.years)
     opts = BatchOptions(
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             elif r.hint:
                 print(f"    {FIX_LABEL}{r.hint}", file=out)
     if report.findings:
-        from ..render.pipeline import finding_counts_text
+        from govreport.run.pipeline import finding_counts_text
 
         print("核验（各机关年度）：", file=out)
         for k in report.selection.items:
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
                 mark = "  未生成公开版" if k in report.held else ""
                 print(f"  {k[0]} {k[1]}：{finding_counts_text(report.findings[k])}{mark}", file=out)
     if report.held:
-        from ..render.pipeline import parse_to, publication_files
+        from govreport.run.pipeline import parse_to, publication_files
 
         held = "、".join(publication_files(parse_to(args.to)))
         print(f"govreport：{len(report.held)} 个机关年度核验发现错误，未生成公开版（{held}），"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import add_agency_year, add_data, print_json
+from govreport.cli._common import add_agency_year, add_data, print_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,9 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checks import run as run_checks
-    from ..dataset import load
-    from ..errors import NotFoundError
+    from govreport.checks.engine import run as run_checks
+    from govreport.core.errors import NotFoundError
+    from govreport.store.dataset import load
 
     ds = load(args.data)
     agencies = [ds.agency_id(args.agency)] if args.agency else None

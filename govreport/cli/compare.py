@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from ._common import add_browser, add_data
+from govreport.cli._common import add_browser, add_data
 
 DEFAULT_OUT = "reports_out"
 
@@ -48,8 +48,8 @@ def scope_name(years: str, agencies: str, region: str) -> str:
 def _refuse_docx(to: str) -> None:
     """The comparison has no Word layout (render/docx.py lays out one agency-year's report): refuse ``docx``
     before anything runs instead of accepting it and writing nothing."""
-    from ..errors import ParameterError
-    from ..render.pipeline import OUTPUTS, parse_to
+    from govreport.core.errors import ParameterError
+    from govreport.run.pipeline import OUTPUTS, parse_to
 
     if "docx" in parse_to(to):
         raise ParameterError("比较报告不能生成 Word 文档（docx），只能生成 HTML、PDF 和笔记本",
@@ -57,15 +57,16 @@ def _refuse_docx(to: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import compare, notebooks
-    from ..errors import CellExecutionError
-    from ..render.pipeline import Renderer
+    from govreport import notebooks
+    from govreport.analysis import compare
+    from govreport.core.errors import CellExecutionError
+    from govreport.run.pipeline import Renderer
 
     _refuse_docx(args.to)
     notebook = notebooks.path(notebooks.COMPARE)
     params = {"data_dir": str(args.data), "years": args.years, "agencies": args.agencies, "region": args.region,
               "min_n": args.min_n}
-    from ..io.paths import inside
+    from govreport.store.paths import inside
 
     out = inside(args.out, "compare", scope_name(args.years, args.agencies, args.region))
     with Renderer(args.out, to=args.to, browser=args.browser) as renderer:

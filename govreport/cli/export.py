@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ._common import add_data
+from govreport.cli._common import add_data
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,10 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
-    from ..dataset import load
-    from ..export import data_dictionary, export_tables, to_csv_text, to_records
-    from ..io.store import commit_texts
+    from govreport import __version__
+    from govreport.analysis.export import data_dictionary, export_tables, to_csv_text, to_records
+    from govreport.store.dataset import load
+    from govreport.store.dataset_files import commit_texts
 
     ds = load(args.data)
     tables = export_tables(ds)

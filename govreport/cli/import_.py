@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._common import add_data
+from govreport.cli._common import add_data
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,15 +24,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import datetime
 
-    from ..errors import DataError, GovreportError, NotFoundError
-    from ..io import layout
-    from ..io.template_read import DatasetAgencies, carry_over_notes, read_template
-    from ..io.update import add_reports
+    from govreport.core import schema as layout
+    from govreport.core.errors import DataError, GovreportError, NotFoundError
+    from govreport.readers.xlsx_template import DatasetAgencies, carry_over_notes, read_template
+    from govreport.store.update import add_reports
 
     root = Path(args.data)
     ds = None
     if (root / layout.REPORTS.name).exists():
-        from ..dataset import load
+        from govreport.store.dataset import load
 
         ds = load(root, use_cache=False)  # no cache write: a refused import leaves the directory as it was
     elif root.exists() and not root.is_dir():
@@ -61,14 +61,14 @@ def run(args: argparse.Namespace) -> int:
         report = carry_over_notes(report, before)
     from dataclasses import replace
 
-    from ..report_text import same_text
+    from govreport.core.report_text import same_text
 
     has_text = bool(report.sections)
     # the text rules check the workbook's text; without one, the text already in the dataset (if any)
     kept_text = before.sections if before is not None and not has_text else ()
     checked = replace(report, sections=kept_text) if kept_text else report
 
-    from ..checks import check_report
+    from govreport.checks.engine import check_report
 
     result = check_report(checked, text=has_text or bool(kept_text))
     if result.errors:

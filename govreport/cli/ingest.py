@@ -13,7 +13,7 @@ is listed.
 * a file larger than ``--max-mb`` (default 8 MB, or ``GOVREPORT_INGEST_MAX_MB``) is refused before it is
   read: a published report's text is well under 1 MB.
 * otherwise the reports are added to the dataset ``--out`` (default ``data``) with
-  :func:`govreport.io.update.add_reports`: all files or none. An agency-year the dataset already holds is
+  :func:`govreport.store.update.add_reports`: all files or none. An agency-year the dataset already holds is
   refused unless ``--replace`` is given.
 
 Agencies are matched by name against ``--out``'s ``agencies.csv`` (so the seed maps to
@@ -29,7 +29,7 @@ import os
 import sys
 from pathlib import Path
 
-from ._common import DEFAULT_DATA, agency_arg
+from govreport.cli._common import DEFAULT_DATA, agency_arg
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def ingest_all(files: list[Path], out: Path | None, agency: str | None, year: int | None,
                limit_mb: float | None = None):
-    from ..ingest import ingest_path, known_agencies
+    from govreport.readers import ingest_path, known_agencies
 
     known = known_agencies(out) if out is not None else ()
     return [ingest_path(f, agency=agency, year=year, agencies=known, limit_mb=limit_mb) for f in files]
@@ -77,13 +77,13 @@ def source_path(file: Path, root: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import GovreportError
+    from govreport.core.errors import GovreportError
 
     results = ingest_all(args.files, args.out, args.agency, args.year, args.max_mb)
     if args.json or args.jsonl:
         write_json([got.to_json() for got in results], lines=args.jsonl)
         return 0
-    from ..io.update import add_reports
+    from govreport.store.update import add_reports
 
     reports = [got.report(source_path(Path(got.file), args.out)) for got in results]
     seen: dict[tuple[str, int], str] = {}

@@ -39,7 +39,7 @@ def default_notebooks() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "notebooks"
     if checkout.is_dir():
         return checkout
-    from .. import notebooks
+    from govreport import notebooks
 
     return notebooks.path(notebooks.EXPLORE).parent
 
@@ -82,7 +82,7 @@ def lab_command(notebooks: Path, *, no_browser: bool = False, port: int | None =
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import DependencyError, NotFoundError
+    from govreport.core.errors import DependencyError, NotFoundError
 
     notebooks = (args.notebooks or default_notebooks()).resolve()
     if not notebooks.is_dir():

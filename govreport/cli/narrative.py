@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import add_agency_year, add_data
+from govreport.cli._common import add_agency_year, add_data
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,12 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..dataset import load
-    from ..errors import GovreportError
-    from ..io import layout
-    from ..io.narrative import join_sections
-    from ..io.textfile import write_text_atomic
-    from ..report_text import DRAFT_MARK, skeleton
+    from govreport.core import schema as layout
+    from govreport.core.errors import GovreportError
+    from govreport.core.report_text import DRAFT_MARK, join_sections, skeleton
+    from govreport.store.dataset import load
+    from govreport.store.textfile import write_text_atomic
 
     ds = load(args.data)
     agency_id = ds.agency_id(args.agency)

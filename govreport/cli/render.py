@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from ._common import add_browser, add_data, add_seed_agency_year
+from govreport.cli._common import add_browser, add_data, add_seed_agency_year
 
 LAYOUT_HELP = ("report.pdf's layout: web (Chromium prints report.html; default) or official "
                "(GB/T 9704-2012 公文格式, typeset with free fonts)")
@@ -57,8 +57,8 @@ def _show(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import CellExecutionError
-    from ..render.pipeline import Renderer
+    from govreport.core.errors import CellExecutionError
+    from govreport.run.pipeline import Renderer
 
     renderer = Renderer(args.out, to=args.to, engine=args.engine, notebook=args.notebook, browser=args.browser,
                         allow_errors=args.allow_errors, layout=args.layout)
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if result.held_back:
         review = result.files.get("review.html")
         where = f"请查看审核版 {_show(review)}，" if review is not None else ""
-        from ..render.pipeline import publication_files
+        from govreport.run.pipeline import publication_files
 
         held = "、".join(publication_files(renderer.to))
         print(f"govreport：{name}核验发现 {result.findings.get('errors', 0)} 个错误，未生成公开版"

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ._common import add_data, add_seed_agency_year
+from govreport.cli._common import add_data, add_seed_agency_year
 
 DEFAULT_PNG = "docs/seed-report-page1.png"
 
@@ -29,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def page_png(pdf: Path, png: Path, *, page: int = 1, dpi: int = 100) -> Path:
     """Rasterise one page of ``pdf`` into ``png`` (atomically)."""
-    from ..errors import DependencyError, NotFoundError, RenderError
-    from ..io.textfile import atomic_path
+    from govreport.core.errors import DependencyError, NotFoundError, RenderError
+    from govreport.store.textfile import atomic_path
 
     exe = shutil.which("pdftoppm")
     if exe is None:
@@ -54,7 +54,7 @@ def page_png(pdf: Path, png: Path, *, page: int = 1, dpi: int = 100) -> Path:
 def run(args: argparse.Namespace) -> int:
     pdf = args.pdf
     if pdf is None:
-        from ..render.pipeline import Renderer
+        from govreport.run.pipeline import Renderer
 
         with Renderer(args.out, to="html,pdf") as r:
             result = r.render(args.agency, args.year, data_dir=args.data)

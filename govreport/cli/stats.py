@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import add_data, add_seed_agency_year, print_json
+from govreport.cli._common import add_data, add_seed_agency_year, print_json
 
 _STATUS = {"ok": "", "none_handled": "无办理事项，不适用", "missing": "数据不全，无法计算"}
 
@@ -27,8 +27,8 @@ def _rate(v: Any, status: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..dataset import load
-    from ..stats import report_stats
+    from govreport.analysis.stats import report_stats
+    from govreport.store.dataset import load
 
     ds = load(args.data)
     s = report_stats(ds, args.agency, args.year)

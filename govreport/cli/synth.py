@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..years import parse_years
+from govreport.core.years import parse_years
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..synth import write_dataset
+    from govreport.analysis.synth import write_dataset
 
     years = parse_years(args.years) or []
     start = time.perf_counter()

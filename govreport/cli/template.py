@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._common import add_data
+from govreport.cli._common import add_data
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,11 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import datetime
 
-    from ..errors import NotFoundError, ParameterError
-    from ..formats import format_for_year
-    from ..ids import check_agency_arg
-    from ..io.paths import inside, safe_file_name
-    from ..io.xlsx import write_template
+    from govreport.core.errors import NotFoundError, ParameterError
+    from govreport.core.formats import format_for_year
+    from govreport.core.ids import check_agency_arg
+    from govreport.render.xlsx_template import write_template
+    from govreport.store.paths import inside, safe_file_name
 
     this_year = datetime.date.today().year
     if not 1990 <= args.year <= this_year:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     agency = report = None
     key = check_agency_arg(args.agency)
     if Path(args.data).is_dir():
-        from ..dataset import load
+        from govreport.store.dataset import load
 
         ds = load(args.data)
         try:
@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"--out {str(out)!r} 是一个文件夹", hint="写出文件名，例如 --out 五原县民政局2021.xlsx")
     text = None  # the text sheet: the agency-year's own text, else its skeleton (standard sentences, draft)
     if agency is not None and (report is None or not report.sections):
-        from ..model import Period, Report, ReportFormat
-        from ..report_text import skeleton, text_rows
+        from govreport.core.model import Period, Report, ReportFormat
+        from govreport.core.report_text import skeleton, text_rows
 
         previous = ds.report(agency.id, args.year - 1) if ds.has_report(agency.id, args.year - 1) else None
         if report is not None or previous is not None:

@@ -1,48 +1,24 @@
-"""Rendering annual reports: the notebook, its execution, the HTML and PDF renditions.
+"""Layer 6, the renderers: everything a person reads, one renderer per output format.
+
+May import every layer below (core, store, readers, checks, analysis). Tables and charts, the report's
+pieces for the notebook, Word and the official-layout PDF, the nbconvert HTML export, the Jupyter displays,
+the batch index page and the Excel template. Templates, stylesheets and scripts are files in ``templates/``,
+``static/`` and ``official/``.
 
 Module map
 ----------
-``fonts``        find the Noto CJK SC faces; register them with matplotlib; clear error when missing
-``charts``       the channel-distribution chart (deterministic SVG, glyphs as outlines)
-``tables``       immutable table layouts built from :class:`~govreport.model.TableData` and statistics
-                 frames, and the one HTML renderer (merged header cells; blank / 0 / 不适用 kept apart;
-                 finding markers for the reviewer's copy)
-``markup``       escaping and the narrative Markdown renderer (raw HTML, links and images disabled)
-``document``     the pieces of a report (title, opening, parts, tables, chart, appendix) as displayable
-                 objects carrying a publication and a reviewer rendition
-``provenance``   what every output records: govreport version, input hash, notebook hash, parameters
-``params``       the notebook's declared parameters and their validation (before any execution)
-``datacache``    per-process memo of loaded datasets (a forked child inherits the parent's)
-``engine``       the in-process papermill engine (IPython ``InteractiveShell``) and the kernel engine
-``worker``       :class:`~.worker.ForkedCall`: run a function in a fork, get its result or error back
-``html``         nbconvert export of the executed notebook: publication and reviewer copies
-``pdf``          Playwright driving the system Chromium: A4 PDF with 「第 N 页 共 M 页」
-``pdfpost``      incremental update of Chromium's PDF: correct Chinese text layer, provenance in the info
-``pipeline``     :class:`Renderer`: check → fork (validate, execute, export) ‖ start Chromium → print →
-                 rename into place; ``render_many`` for batches
-``_fastimport``  defers ``rfc3987_syntax`` (jsonschema would compile its grammar at nbformat's import)
-
-Importing this package is cheap; heavy modules load on use. It defers ``rfc3987_syntax`` (see
-:mod:`._fastimport`) before anything here can import nbformat.
+``tables``            immutable table layouts and the one HTML table renderer
+``charts``            the channel-distribution chart (deterministic SVG)
+``compare_charts``    the comparison's charts
+``markup``            escaping and the narrative Markdown renderer
+``document``          the pieces of an annual report as displayable objects (publication and reviewer copies)
+``compare_document``  the pieces of the comparison
+``docspec``           the publication copy as a flat list of typed blocks, for the print renderers
+``docx``              report.docx in the official layout (GB/T 9704-2012)
+``official_pdf``      report.pdf in the official layout, typeset by Typst
+``html``              nbconvert export of the executed notebook
+``display``           ``_repr_html_`` for JupyterLab
+``index_page``        ``reports_out/index.html`` of a batch
+``xlsx_template``     the Excel data-entry template
+``fonts``             the Noto CJK faces for matplotlib and Chromium
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from ._fastimport import defer_rfc3987_syntax
-
-defer_rfc3987_syntax()
-
-__all__ = ["RenderResult", "Renderer", "render"]
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import Renderer, RenderResult, render
-
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from . import pipeline
-
-        return getattr(pipeline, name)
-    raise AttributeError(f"module 'govreport.render' has no attribute {name!r}")

@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..values import Mark, format_value
+from govreport.core.values import Mark, format_value
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -59,7 +59,7 @@ def figure_with_qualifier(value: float | None, mark: int, qualifier: str, unit: 
 
 
 def channel_chart_spec(distribution: pd.DataFrame) -> ChartSpec | None:
-    """The bars of one agency-year's :func:`govreport.stats.channel_distribution` frame, in report order.
+    """The bars of one agency-year's :func:`govreport.analysis.stats.channel_distribution` frame, in report order.
 
     Only reported figures become bars (blank and 不适用 channels are shown in the table, not charted).
     Returns None when no channel has a figure.
@@ -99,7 +99,7 @@ def _draw(spec: ChartSpec, save):
     import matplotlib
     from matplotlib.figure import Figure
 
-    from .fonts import use_in_matplotlib
+    from govreport.render.fonts import use_in_matplotlib
 
     family = use_in_matplotlib()
     n = len(spec.bars)

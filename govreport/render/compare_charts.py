@@ -5,7 +5,7 @@ SC face found by :mod:`govreport.render.fonts`, text drawn as glyph outlines, de
 salt, no date or creator, no XML prologue) ready to inline in HTML. A missing glyph is never silent: with
 warnings turned into errors, matplotlib's "Glyph … missing from font(s)" raises.
 
-Each function takes the frame of a :mod:`govreport.compare` section and returns an SVG fragment, or None
+Each function takes the frame of a :mod:`govreport.analysis.compare` section and returns an SVG fragment, or None
 when there is nothing to draw (the document then says so in words).
 """
 
@@ -16,13 +16,13 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .charts import WIDTH_IN, chart_rc, figure_svg
+from govreport.render.charts import WIDTH_IN, chart_rc, figure_svg
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-#: One colour per channel, in taxonomy order (govreport.channels.CHANNELS), distinguishable in print.
+#: One colour per channel, in taxonomy order (govreport.core.channels.CHANNELS), distinguishable in print.
 CHANNEL_COLORS: dict[str, str] = {
     "website": "#2f5d8a", "wechat": "#4f9a55", "weibo": "#d08a2e", "short_video": "#8c5ba6",
     "news_app": "#c2548a", "new_media": "#6e8fb8", "gazette": "#7a6a4f", "press_event": "#b5523b",
@@ -42,7 +42,7 @@ def _render(draw, height: float) -> str:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from .fonts import use_in_matplotlib
+    from govreport.render.fonts import use_in_matplotlib
 
     family = use_in_matplotlib()
     with matplotlib.rc_context(chart_rc(family, FONT_SIZE)):
@@ -83,10 +83,10 @@ def _number(v: float) -> str:
 
 def channel_mix_svg(mix: pd.DataFrame) -> str | None:
     """100 % stacked bars, one per year (earliest on top), one segment per channel with its share;
-    the pooled total at the end of each bar. ``mix`` is :func:`govreport.compare.channel_mix`."""
+    the pooled total at the end of each bar. ``mix`` is :func:`govreport.analysis.compare.channel_mix`."""
     if mix is None or len(mix) == 0:
         return None
-    from ..channels import CHANNEL_BY_ID
+    from govreport.core.channels import CHANNEL_BY_ID
 
     years = sorted({int(y) for y in mix["year"]})
     channels = sorted({str(c) for c in mix["channel"]},
@@ -135,7 +135,7 @@ def channel_mix_svg(mix: pd.DataFrame) -> str | None:
 
 def movers_svg(movers: pd.DataFrame) -> str | None:
     """Diverging bars of the largest rises (blue) and falls (red): one bar per agency-year, labelled with
-    the change and the change in percent. ``movers`` is :func:`govreport.compare.movers`."""
+    the change and the change in percent. ``movers`` is :func:`govreport.analysis.compare.movers`."""
     if movers is None or len(movers) == 0:
         return None
     rows = list(movers.itertuples(index=False))
@@ -178,7 +178,7 @@ def movers_svg(movers: pd.DataFrame) -> str | None:
 def league_svg(table: pd.DataFrame, *, top: int = 20) -> str | None:
     """The ranked agencies (at most ``top``) as bars of their pooled rate, labelled with the rate and its
     denominator. Agencies not ranked (minimum-N rule) are not drawn. ``table`` is
-    :func:`govreport.compare.league`."""
+    :func:`govreport.analysis.compare.league`."""
     if table is None or len(table) == 0:
         return None
     ranked = table[table["ranked"]].head(top)
@@ -256,7 +256,7 @@ def box_svg(groups: Sequence[tuple[str, np.ndarray]], *, xlabel: str) -> str | N
 
 def histogram_svg(hist: pd.DataFrame, *, min_n: int, denominator: str) -> str | None:
     """Stacked bars per rate band: agency-years whose own denominator reaches ``min_n`` (dark) and those
-    below it (light). ``hist`` is :func:`govreport.compare.rate_histogram`. None when it counts nothing."""
+    below it (light). ``hist`` is :func:`govreport.analysis.compare.rate_histogram`. None when it counts nothing."""
     if hist is None or int(hist["large"].sum() + hist["small"].sum()) == 0:
         return None
     height = 2.6
@@ -289,7 +289,7 @@ def histogram_svg(hist: pd.DataFrame, *, min_n: int, denominator: str) -> str | 
 
 def rates_by_year_svg(by_year: pd.DataFrame, rates: dict[str, str]) -> str | None:
     """Pooled rates by year as lines (a gap where a year has nothing to rate). ``by_year`` is
-    :func:`govreport.compare.aggregates` by year; ``rates`` maps its rate columns to labels. None when fewer
+    :func:`govreport.analysis.compare.aggregates` by year; ``rates`` maps its rate columns to labels. None when fewer
     than two years have any rate."""
     import numpy as np
 

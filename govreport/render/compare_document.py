@@ -1,7 +1,7 @@
 """The comparison document: one displayable piece per section of ``notebooks/compare.ipynb``.
 
-:class:`CompareDocument` holds the validated :class:`~govreport.compare.Scope`, computes the section
-frames with :mod:`govreport.compare` (once, on first use) and hands out each section as a
+:class:`CompareDocument` holds the validated :class:`~govreport.analysis.compare.Scope`, computes the section
+frames with :mod:`govreport.analysis.compare` (once, on first use) and hands out each section as a
 :class:`~govreport.render.document.Fragment` (HTML for JupyterLab and the exported page, plain text for a
 console): :meth:`~CompareDocument.front_matter`, :meth:`~CompareDocument.coverage`,
 :meth:`~CompareDocument.channel_mix`, :meth:`~CompareDocument.movers`, :meth:`~CompareDocument.league_tables`,
@@ -26,12 +26,12 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
-from .. import compare as C
-from ..io.layout import dataset_name
-from ..model import Level
-from . import tables as T
-from .document import Fragment, join
+from govreport import __version__
+from govreport.analysis import compare as C
+from govreport.core.model import Level
+from govreport.core.schema import dataset_name
+from govreport.render import tables as T
+from govreport.render.document import Fragment, join
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -138,7 +138,7 @@ class CompareDocument:
     @classmethod
     def prepare(cls, data_dir: str | os.PathLike[str] = "data", *, years: str = "", agencies: str = "",
                 region: str = "", min_n: int = C.DEFAULT_MIN_N, base: Path | None = None) -> CompareDocument:
-        """Validate the parameters against the dataset (:func:`govreport.compare.validate`)."""
+        """Validate the parameters against the dataset (:func:`govreport.analysis.compare.validate`)."""
         scope = C.validate({"data_dir": os.fspath(data_dir), "years": years, "agencies": agencies, "region": region,
                             "min_n": min_n}, base=base)
         return cls(scope)
@@ -151,7 +151,7 @@ class CompareDocument:
 
     @cached_property
     def checks(self) -> Any:
-        from .. import checks
+        from govreport.checks import engine as checks
 
         s = self.scope
         agencies = list(s.agency_ids) if (s.params.agencies or s.params.region) else None
@@ -268,7 +268,7 @@ class CompareDocument:
     # ------------------------------------------------------------------------ 二 channel mix
 
     def channel_mix(self) -> Fragment:
-        from .compare_charts import channel_mix_svg
+        from govreport.render.compare_charts import channel_mix_svg
 
         s = self.scope
         mix = C.channel_mix(s.data.channels)
@@ -312,7 +312,7 @@ class CompareDocument:
     # ------------------------------------------------------------------------ 三 movers
 
     def movers(self, *, top: int = C.TOP_N) -> Fragment:
-        from .compare_charts import movers_svg
+        from govreport.render.compare_charts import movers_svg
 
         body = [_p("比较同一机关相邻两个年度的数字（当年与上年，上年可在所选年度之前），只比较两年都有数字的机关；"
                    "增减幅度以上年为基数，上年为0时不计算。")]
@@ -347,7 +347,7 @@ class CompareDocument:
     # ------------------------------------------------------------------------ 四 league tables
 
     def league_tables(self) -> Fragment:
-        from .compare_charts import league_svg
+        from govreport.render.compare_charts import league_svg
 
         s = self.scope
         n = s.min_n
@@ -392,7 +392,7 @@ class CompareDocument:
     # ------------------------------------------------------------------------ 五 distributions
 
     def distributions(self) -> Fragment:
-        from .compare_charts import box_svg, histogram_svg
+        from govreport.render.compare_charts import box_svg, histogram_svg
 
         p = self.panel
         s = self.scope
@@ -448,7 +448,7 @@ class CompareDocument:
     # ------------------------------------------------------------------------ 六 aggregates
 
     def aggregates(self) -> Fragment:
-        from .compare_charts import rates_by_year_svg
+        from govreport.render.compare_charts import rates_by_year_svg
 
         s = self.scope
         body = [_p("合计只加总有数字的机关年度（括号内为加总的机关年度数）；比率为汇总比率（分子之和 ÷ 分母之和），"

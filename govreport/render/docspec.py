@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import tables as T
+from govreport.render import tables as T
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .charts import ChartSpec
-    from .document import ReportDocument
+    from govreport.render.charts import ChartSpec
+    from govreport.render.document import ReportDocument
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ CHART_DPI = 300
 
 @lru_cache(maxsize=4)
 def chart_png(chart: ChartSpec) -> bytes:
-    from .charts import render_png
+    from govreport.render.charts import render_png
 
     return render_png(chart, dpi=CHART_DPI)
 
@@ -108,7 +108,7 @@ class DocSpec:
 def markdown_blocks(text: str, *, heading_base: int = 0) -> list[Block]:
     """Narrative Markdown as paragraphs and headings (``##`` → level 1, ``###`` → 2, deeper → 3, each
     shifted by ``heading_base``). Same parser and rules as the HTML (no links, no raw HTML)."""
-    from .markup import _parser
+    from govreport.render.markup import _parser
 
     if not text.strip():
         return []
@@ -170,7 +170,7 @@ def _runs(tok: Any) -> tuple[Run, ...]:
 
 def build(doc: ReportDocument) -> DocSpec:
     """The publication copy of ``doc`` as blocks, in the order of report.html."""
-    from .document import TOPIC_HEADINGS, contact_rows, default_opening
+    from govreport.render.document import TOPIC_HEADINGS, contact_rows, default_opening
 
     r = doc.report
     blocks: list[Block] = []

@@ -28,17 +28,17 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..formats import FORMATS, SECTION_SPECS, SECTIONS, TableSpec, section_topic
-from ..model import Report, ReportFormat, Section, TableData
-from ..values import Mark, format_value
-from . import tables as T
-from .charts import figure_with_qualifier, format_share
-from .markup import markdown_html
+from govreport.core.formats import FORMATS, SECTION_SPECS, SECTIONS, TableSpec, section_topic
+from govreport.core.model import Report, ReportFormat, Section, TableData
+from govreport.core.values import Mark, format_value
+from govreport.render import tables as T
+from govreport.render.charts import figure_with_qualifier, format_share
+from govreport.render.markup import markdown_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..dataset import Dataset
+    from govreport.store.dataset import Dataset
 
 REVIEW_MIME = "application/vnd.govreport.review+html"
 REVIEW_ONLY_TAG = "review-only"
@@ -149,7 +149,7 @@ def topic_of(heading: str) -> str | None:
 
 def plan_sections(sections: Sequence[Section]) -> tuple[str, dict[str, tuple[Section, ...]]]:
     """The opening text and the narrative sections per topic, never reordering the report's sections."""
-    from ..report_text import assign_topics
+    from govreport.core.report_text import assign_topics
 
     opening = "\n\n".join(s.body for s in sections if not s.heading and s.body.strip())
     out: dict[str, list[Section]] = {t: [] for t in TOPICS}
@@ -250,10 +250,11 @@ class ReportDocument:
     def prepare(cls, ds: Dataset | str | os.PathLike[str], agency: str, year: int, *,
                 parameters: dict[str, Any] | None = None) -> ReportDocument:
         """Load (if given a path), then compute the statistics and run the checks of one agency-year."""
-        from .. import checks, stats
-        from ..dataset import Dataset
-        from . import provenance as prov
-        from .datacache import load
+        from govreport.analysis import stats
+        from govreport.checks import engine as checks
+        from govreport.store import provenance as prov
+        from govreport.store.cache import load
+        from govreport.store.dataset import Dataset
 
         data_dir = None
         if not isinstance(ds, Dataset):
@@ -386,7 +387,7 @@ class ReportDocument:
     def channel_figure(self) -> tuple[Any, str] | None:
         """The channel chart's :class:`~govreport.render.charts.ChartSpec` and its caption, or None when the
         report gives no channel figures (every renderer draws the chart from this)."""
-        from .charts import channel_chart_spec
+        from govreport.render.charts import channel_chart_spec
 
         if self.distribution is None or len(self.distribution) == 0:
             return None
@@ -402,7 +403,7 @@ class ReportDocument:
 
     def channel_chart(self) -> Fragment | None:
         """The channel-distribution chart (SVG), or None when the report gives no channel figures."""
-        from .charts import render_svg
+        from govreport.render.charts import render_svg
 
         figure = self.channel_figure()
         if figure is None:
@@ -511,7 +512,7 @@ class ReportDocument:
     def review_appendix(self) -> Fragment:
         """「数据核验」: every finding of this agency-year (or that all passed), the year-over-year changes
         and the provenance. Shown in the reviewer's copy only (its cell is tagged ``review-only``)."""
-        from ..checks import findings_html
+        from govreport.checks.engine import findings_html
 
         r = self.report
         out = ['<section class="appendix" id="gr-review">', "<h2>附录　数据核验</h2>", "<h3>核验结果</h3>"]

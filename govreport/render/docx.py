@@ -31,8 +31,8 @@ from functools import cache
 from html import escape
 from typing import Any
 
-from . import docspec as S
-from . import tables as T
+from govreport.render import docspec as S
+from govreport.render import tables as T
 
 # GB/T 9704-2012 page geometry (mm) and the grid
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -501,6 +501,6 @@ def normalize_zip(data: bytes) -> bytes:
 
 def write_docx(spec: S.DocSpec, path: Any) -> None:
     """Write ``spec`` to ``path`` atomically."""
-    from ..io.textfile import write_bytes_atomic
+    from govreport.store.textfile import write_bytes_atomic
 
     write_bytes_atomic(path, render_docx(spec))

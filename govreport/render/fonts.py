@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DependencyError
+from govreport.core.errors import DependencyError
 
 SANS = "Noto Sans CJK SC"  # 黑体-like: headings, charts, the PDF footer
 SERIF = "Noto Serif CJK SC"  # 宋体-like: body text

@@ -19,15 +19,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ._fastimport import defer_rfc3987_syntax
+from govreport.render._fastimport import defer_rfc3987_syntax
 
 defer_rfc3987_syntax()
 
 from nbconvert.exporters import TemplateExporter  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
-from .document import REVIEW_MIME, REVIEW_ONLY_TAG  # noqa: E402
-from .markup import markdown_html  # noqa: E402
+from govreport.render.document import REVIEW_MIME, REVIEW_ONLY_TAG  # noqa: E402
+from govreport.render.markup import markdown_html  # noqa: E402
 
 LANG = "zh"  # nbconvert's HTMLExporter resets "zh-CN" to "en"; our template writes the code as given
 TEMPLATES = Path(str(resources.files("govreport.render").joinpath("templates")))

@@ -36,8 +36,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import DependencyError
-from . import docspec as S
+from govreport.core.errors import DependencyError
+from govreport.render import docspec as S
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
@@ -55,7 +55,7 @@ def template_dir() -> Path:
 
 def font_dirs() -> list[str]:
     """Directories holding the faces the template asks for (only those: a quick font scan)."""
-    from .fonts import search_dirs
+    from govreport.render.fonts import search_dirs
 
     found: dict[str, str] = {}
     for d in search_dirs():
@@ -91,7 +91,7 @@ def preload() -> None:
     global _warm
     if _warm:
         return
-    from . import tables as T
+    from govreport.render import tables as T
 
     cell = T.Cell("一", kind="label")
     warm = S.DocSpec(title="年度报告", author="", year=0, blocks=(
@@ -118,7 +118,7 @@ def png_svg(png: bytes) -> str:
 
 def spec_json(spec: S.DocSpec) -> tuple[str, dict[str, str]]:
     """The spec as the template's JSON, and the chart images (SVG text) by key."""
-    from .docx import column_widths_mm, table_font_size
+    from govreport.render.docx import column_widths_mm, table_font_size
 
     images: dict[str, str] = {}
     blocks: list[dict[str, Any]] = []

@@ -3,7 +3,7 @@
 A :class:`TableLayout` is the finished grid of a table: header rows and body rows of :class:`Cell`
 objects with their row and column spans. Builders turn the model into layouts:
 
-* :func:`official_table` lays out any official table (:class:`~govreport.formats.TableSpec`) in the
+* :func:`official_table` lays out any official table (:class:`~govreport.core.formats.TableSpec`) in the
   printed form: the column tree becomes grouped header cells (``colspan`` for a group, ``rowspan`` down
   to the last header row for a leaf), the row tree becomes merged label cells on the left (``rowspan``
   for a group such as （三）不予公开, ``colspan`` for a row with fewer levels), and the corner cell holds
@@ -27,9 +27,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-from ..formats import Axis, TableSpec
-from ..model import TableData
-from ..values import Figure, Mark
+from govreport.core.formats import Axis, TableSpec
+from govreport.core.model import TableData
+from govreport.core.values import Figure, Mark
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

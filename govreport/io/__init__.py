@@ -1,1 +1,0 @@
-"""Input and output: the dataset's CSV layout, encodings, the Parquet cache, narratives, Excel."""
