@@ -1,23 +1,102 @@
-"""A per-process memo of loaded datasets, keyed by directory and file signatures.
+"""govreport's one cache mechanism: values memoised under a documented key, never served stale.
 
-The renderer validates parameters against the dataset before it forks the process that executes the
-notebook; the notebook then asks for the same dataset and gets the already loaded, validated frames
-(the fork copies them). A batch worker loads a dataset once for all its reports. Any change to a
-file of the dataset (size or modification time) changes the key, so a stale dataset is never served.
-A :class:`~govreport.store.dataset.Dataset` is treated as read-only by everything in govreport.
+Two uses, one mechanism (:class:`Memo`, a bounded mapping that drops its oldest entry when full):
+
+**Values derived from an object** (:func:`derived`). The key is ``(owner, name, *args)``: the owner is an
+object treated as read-only by everything in govreport (a :class:`~govreport.store.dataset.Dataset`, a frame
+of it), ``name`` says what was derived (``"cell_matrices"``, ``"bounds"``, …) and ``args`` whatever else it
+depends on. The owner is held by identity and weakly: the entry goes when the owner is garbage collected,
+so an entry can never answer for another object that later reuses the same ``id``.
+
+**Loaded datasets** (:func:`load`). The key is :func:`signature`: the resolved directory and the name,
+size and modification time of each of its CSV files, so any change to a file changes the key and a stale
+dataset is never served. The renderer validates parameters against the dataset before it forks the process
+that executes the notebook; the notebook then asks for the same dataset and gets the frames already loaded
+(the fork copies them). A batch worker loads a dataset once for all its reports.
+
+Every memo is per process. :func:`clear` empties them all (tests, long-lived workers).
 """
 
 from __future__ import annotations
 
 import os
+import weakref
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-_MEMO: dict[tuple[Any, ...], Any] = {}
-_MAX = 4
+__all__ = ["Memo", "clear", "derived", "load", "signature"]
+
+T = TypeVar("T")
+
+_ALL: list[Memo] = []
+
+
+class Memo:
+    """A bounded memo: ``key -> value``; when full, the oldest entry is dropped first."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: dict[Hashable, Any] = {}
+        _ALL.append(self)
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The value under ``key``, built (and kept) on first use."""
+        try:
+            return self._entries[key]
+        except KeyError:
+            pass
+        value = build()
+        if len(self._entries) >= self.maxsize:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = value
+        return value
+
+    def pop(self, key: Hashable) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+#: ``(id(owner), name, *args) -> value``; entries of an owner go when the owner does.
+_DERIVED = Memo(maxsize=4096)
+#: ``id(owner) -> weak reference``: whose entries are in :data:`_DERIVED`.
+_OWNERS: dict[int, weakref.ref[Any]] = {}
+
+
+def _forget(oid: int) -> None:
+    _OWNERS.pop(oid, None)
+    for key in [k for k in _DERIVED._entries if k[0] == oid]:  # type: ignore[index]
+        _DERIVED.pop(key)
+
+
+def derived(owner: object, name: str, build: Callable[[], T], *args: Hashable) -> T:
+    """``build()`` memoised under ``(owner, name, *args)`` for as long as ``owner`` lives.
+
+    >>> class Frame: ...
+    >>> f = Frame()
+    >>> derived(f, "answer", lambda: 42), derived(f, "answer", lambda: 0)
+    (42, 42)
+    """
+    oid = id(owner)
+    ref = _OWNERS.get(oid)
+    if ref is None or ref() is not owner:
+        if ref is not None:  # an earlier owner with the same id is gone
+            _forget(oid)
+        _OWNERS[oid] = weakref.ref(owner, lambda _r, oid=oid: _forget(oid))
+    return _DERIVED.get((oid, name, *args), build)
+
+
+#: ``signature(directory) -> Dataset``; a few datasets per process at most.
+_DATASETS = Memo(maxsize=4)
 
 
 def signature(root: Path) -> tuple[Any, ...]:
+    """The key of a loaded dataset: its resolved directory and each CSV's name, size and modification time."""
     items = []
     with os.scandir(root) as it:
         for e in sorted(it, key=lambda e: e.name):
@@ -28,20 +107,17 @@ def signature(root: Path) -> tuple[Any, ...]:
 
 
 def load(path: str | os.PathLike[str]) -> Any:
-    """:func:`govreport.load` with a memo (narratives are read by the dataset on demand, as always)."""
+    """:func:`govreport.load` through the memo (narratives are read by the dataset on demand, as always)."""
     from govreport.store.dataset import load as _load
 
     root = Path(path)
-    key = signature(root) if root.is_dir() else None
-    if key is not None and key in _MEMO:
-        return _MEMO[key]
-    ds = _load(root)
-    if key is not None:
-        if len(_MEMO) >= _MAX:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = ds
-    return ds
+    if not root.is_dir():
+        return _load(root)
+    return _DATASETS.get(signature(root), lambda: _load(root))
 
 
 def clear() -> None:
-    _MEMO.clear()
+    """Empty every memo of the process."""
+    for memo in _ALL:
+        memo.clear()
+    _OWNERS.clear()
