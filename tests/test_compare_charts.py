@@ -90,7 +90,7 @@ def test_charts_are_deterministic_and_offline(frames):
 _SCRIPT = """
 import sys
 from govreport import compare
-from govreport.run import compare_charts as K
+from govreport.render import compare_charts as K
 s = compare.validate({"data_dir": sys.argv[1]})
 p = compare.scope_panel(s)
 sys.stdout.write(K.channel_mix_svg(compare.channel_mix(s.data.channels)))
