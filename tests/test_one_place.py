@@ -181,16 +181,42 @@ def test_data_dictionary_is_read_from_the_schema(seed_dataset):
 
 
 def test_schema_choices_are_the_model_enums():
-    """io/layout stays light (no pandas): it types the two agency enums' values, and this keeps them equal."""
+    """core.schema stays light (no pandas): it types the two agency enums' values, and this keeps them equal."""
     import subprocess
     import sys
 
     from govreport.core import schema as layout
+    from govreport.core import template_schema as L
     from govreport.core.formats import REPORT_FORMATS
     from govreport.core.model import AgencyKind, Level, ReportFormat
 
-    assert layout.AGENCIES.field("kind").choices == tuple(k.value for k in AgencyKind)
-    assert layout.AGENCIES.field("level").choices == tuple(lv.value for lv in Level)
-    assert layout.REPORTS.field("format").choices == REPORT_FORMATS == tuple(f.value for f in ReportFormat)
+    assert layout.AGENCIES.field("kind").values == tuple(k.value for k in AgencyKind)
+    assert layout.AGENCIES.field("level").values == tuple(lv.value for lv in Level)
+    assert layout.REPORTS.field("format").values == REPORT_FORMATS == tuple(f.value for f in ReportFormat)
+    template = {f.name: f for f in L.AGENCY_BLOCK.fields}
+    for name in ("kind", "level"):  # the template's dropdowns label the same values
+        assert template[name].values == layout.AGENCIES.field(name).values
+    assert template["format"].values == layout.REPORTS.field("format").values
     code = "import sys, govreport.core.schema; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------------------- one declaration language
+
+
+def test_the_template_inputs_are_the_csv_columns():
+    """One Field type and one Kind enum declare both the CSV columns and the template's inputs: each input is
+    derived from the column it fills (its kind, choices and meaning)."""
+    from govreport.core import schema as layout
+    from govreport.core import template_schema as L
+
+    sources = {L.AGENCY_BLOCK: (layout.AGENCIES, layout.REPORTS), L.CHANNEL_BLOCK: (layout.CHANNELS,),
+               L.CATEGORY_BLOCK: (layout.CATEGORIES,)}
+    for block, files in sources.items():
+        for f in getattr(block, "fields", None) or block.columns:
+            assert isinstance(f, layout.Field) and isinstance(f.kind, layout.Kind) and f.label
+            column = next(spec.field(f.name) for spec in files if f.name in spec.columns)
+            assert f.doc == column.doc, (block.id, f.name)
+    proactive = {f.name: f for f in L.PROACTIVE_BLOCK.fields}
+    assert proactive["overlap"].choices == layout.REPORTS.field("channels_overlap").choices == layout.BOOL_CHOICES
+    assert proactive["total"].kind is layout.REPORTS.field("proactive_total").kind is layout.Kind.FIGURE

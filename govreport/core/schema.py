@@ -13,12 +13,21 @@
 
 Every CSV is UTF-8 (a BOM, GBK or GB18030 is also read), comma-separated, with a header row.
 A figure column holds a number, nothing (blank: not reported) or 不适用 (also ``/`` or ``—``).
+
+This module is the one declaration language of the package: a :class:`Field` of a :class:`Kind` declares a
+column of a CSV file (:class:`FileSpec`) and, with a label and help text, an input of the Excel data-entry
+template (its blocks are declared in :mod:`govreport.core.template_schema`, each input derived from the CSV
+column it fills with :meth:`Field.entry`). Reading and validating the CSV files
+(:mod:`govreport.store.csvstore`), writing and reading the template (:mod:`govreport.render.xlsx_template`,
+:mod:`govreport.readers.xlsx_template`) and the open-data dictionary (:mod:`govreport.analysis.export`) all
+read these declarations.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from govreport.core.channels import Qualifier
@@ -38,16 +47,54 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """One allowed value of a field: the value stored, the label a dropdown shows, other spellings read."""
+
+    value: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+def _values(*values: str) -> tuple[Choice, ...]:
+    """Choices labelled with their own value (the labelled ones live with the template's blocks)."""
+    return tuple(Choice(v, v) for v in values)
+
+
+@dataclass(frozen=True, slots=True)
 class Field:
-    name: str
+    """One declared value: a column of a dataset CSV file, or an input of the Excel template (:meth:`entry`)."""
+
+    name: str  # the CSV column; the template's key of the input
     kind: Kind = Kind.TEXT
     required: bool = False  # the column must exist in the file
-    choices: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()  # a field with choices is a dropdown in the template
     doc: str = ""
     unit: str = ""
     #: the column is written only when some row has a value (a column added later: files without it,
     #: e.g. a transcribed dataset, keep their bytes)
     omit_when_empty: bool = False
+    label: str = ""  # the template: the label written, and matched when reading
+    help: str = ""  # the template: the help text written beside the input
+    aliases: tuple[str, ...] = ()  # the template: other labels accepted when reading
+    span: int = 1  # the template: grid columns the input cell spans (list blocks)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The stored values of ``choices``."""
+        return tuple(c.value for c in self.choices)
+
+    def labels(self) -> tuple[str, ...]:
+        """Every label the template reader accepts: the label, without a trailing （…）, the aliases."""
+        short = re.sub(r"（.*?）$", "", self.label)
+        return (self.label, short, *self.aliases)
+
+    def entry(self, label: str, *, name: str = "", kind: Kind | None = None,
+              choices: tuple[Choice, ...] | None = None, help: str = "", aliases: tuple[str, ...] = (),
+              span: int = 1) -> Field:
+        """This column as an input of the template: its kind and choices unless given, a label and help."""
+        return replace(self, name=name or self.name, kind=kind or self.kind,
+                       choices=self.choices if choices is None else choices,
+                       label=label, help=help, aliases=aliases, span=span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +120,14 @@ class FileSpec:
 
 
 #: How exact a stated figure is (govreport.core.channels.Qualifier); empty = exact.
-QUALIFIERS: tuple[str, ...] = tuple(q.value for q in Qualifier)
+QUALIFIER_CHOICES: tuple[Choice, ...] = _values(*(q.value for q in Qualifier if q.value))
+YES = Choice("yes", "是", ("yes", "true", "y", "1"))
+NO = Choice("no", "否", ("no", "false", "n", "0"))
+BOOL_CHOICES: tuple[Choice, ...] = (YES, NO)
+HOST_CHOICES: tuple[Choice, ...] = (
+    Choice("own", "本单位网站", ("本级网站", "自有网站")),
+    Choice("superior", "上级政府网站", ("上级网站",)),
+)
 _QUALIFIER_DOC = "余/多/以上 = at least, 近 = at most, 约 = about, empty = exact"
 _AGENCY_ID = Field("agency_id", Kind.ID, True, doc="agency id (see agencies.csv)")
 _YEAR = Field("year", Kind.YEAR, True, doc="report year (the year the figures describe)")
@@ -85,9 +139,10 @@ AGENCIES = FileSpec(
         Field("agency_id", Kind.AGENCY_ID, True,
               doc="stable ASCII id, e.g. 150821-minzhengju (region code + slug); see govreport.core.ids"),
         Field("name", Kind.ID, True, doc="full Chinese name, e.g. 五原县民政局"),
-        Field("kind", Kind.CHOICE, True, ("department", "government", "other"),  # = model.AgencyKind (tested)
+        Field("kind", Kind.CHOICE, True, _values("department", "government", "other"),  # = model.AgencyKind (tested)
               doc="department: due 31 Jan; government: due 31 Mar; other: local rules"),
-        Field("level", Kind.CHOICE, True, ("national", "province", "prefecture", "county", "township"),  # = model.Level
+        Field("level", Kind.CHOICE, True,
+              _values("national", "province", "prefecture", "county", "township"),  # = model.Level
               doc="administrative level of the agency: national / province / prefecture / county / township"),
         Field("region", doc="administrative region path, e.g. 内蒙古自治区/巴彦淖尔市/五原县"),
         Field("region_code", doc="GB/T 2260 code of the region"),
@@ -109,7 +164,7 @@ REPORTS = FileSpec(
     (
         _AGENCY_ID,
         _YEAR,
-        Field("format", Kind.CHOICE, True, REPORT_FORMATS,
+        Field("format", Kind.CHOICE, True, _values(*REPORT_FORMATS),
               doc="table format the report uses: 2019 trial tables, 2021 tables, hybrid (tables of both), "
                   "or none (narrative-only report)"),
         Field("period_start", Kind.DATE, doc="first day of the statistical period as stated; empty if not stated"),
@@ -118,9 +173,9 @@ REPORTS = FileSpec(
         Field("published", Kind.DATE, doc="publication date; empty if unknown"),
         Field("proactive_total", Kind.FIGURE, doc="stated total of proactively disclosed items",
               unit="see proactive_unit"),
-        Field("proactive_qualifier", Kind.CHOICE, False, QUALIFIERS, doc=_QUALIFIER_DOC),
+        Field("proactive_qualifier", Kind.CHOICE, False, QUALIFIER_CHOICES, doc=_QUALIFIER_DOC),
         Field("proactive_unit", doc="unit of the stated total (条, 篇 …)"),
-        Field("channels_overlap", Kind.BOOL,
+        Field("channels_overlap", Kind.BOOL, choices=BOOL_CHOICES,
               doc="yes: channel figures count the same items more than once; empty: not stated"),
         Field("source", doc="where the figures were transcribed from"),
         Field("notes"),
@@ -136,7 +191,7 @@ CELLS = FileSpec(
     (
         _AGENCY_ID,
         _YEAR,
-        Field("version", Kind.CHOICE, True, tuple(FORMATS), doc="table layout: 2019 (trial format) or 2021"),
+        Field("version", Kind.CHOICE, True, _values(*FORMATS), doc="table layout: 2019 (trial format) or 2021"),
         Field("table", Kind.ID, True, doc="t2a–t2e: Table 2 blocks (Article 20; t2e 2019 only); t3: applications; "
                                           "t4: review and litigation; fee: 信息处理费"),
         Field("row", Kind.ID, True, doc="row id of the table (see govreport.core.formats)"),
@@ -158,9 +213,9 @@ CHANNELS = FileSpec(
         Field("channel", Kind.ID, True, doc="canonical channel id (govreport.core.channels)"),
         Field("label", Kind.ID, True, doc="the channel as written in the report"),
         Field("value", Kind.FIGURE, True, doc="the figure", unit="see unit"),
-        Field("qualifier", Kind.CHOICE, False, QUALIFIERS, doc=_QUALIFIER_DOC),
+        Field("qualifier", Kind.CHOICE, False, QUALIFIER_CHOICES, doc=_QUALIFIER_DOC),
         Field("unit", doc="条, 篇, 期 … ; 人次 and similar are audience metrics, not items"),
-        Field("host", Kind.CHOICE, False, ("", "own", "superior"),
+        Field("host", Kind.CHOICE, False, HOST_CHOICES,
               doc="website only: own or a superior government's site"),
         Field("account", doc="named account, e.g. the WeChat account's name"),
         Field("note", doc="the office's own remark on the figure"),
@@ -179,7 +234,7 @@ CATEGORIES = FileSpec(
         Field("category", Kind.ID, True, doc="canonical content category id (govreport.core.channels.CATEGORIES)"),
         Field("label", Kind.ID, True, doc="the category as written in the report"),
         Field("value", Kind.FIGURE, True, doc="the figure", unit="see unit"),
-        Field("qualifier", Kind.CHOICE, False, QUALIFIERS, doc=_QUALIFIER_DOC),
+        Field("qualifier", Kind.CHOICE, False, QUALIFIER_CHOICES, doc=_QUALIFIER_DOC),
         Field("unit", doc="条, 篇 …"),
         Field("note"),
     ),

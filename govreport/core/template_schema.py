@@ -1,5 +1,9 @@
 """The Excel data-entry template, declared as data: blocks, their titles, fields and columns.
 
+Each input is a :class:`~govreport.core.schema.Field` derived from the CSV column it fills
+(:meth:`~govreport.core.schema.Field.entry`: the column's kind and choices, the template's label and help), so
+the template and the dataset files share one declaration.
+
 One data sheet holds every block, top to bottom; each block starts with a title row (a single cell whose
 text is one of the titles below) and names its columns in a header row. Both the writer
 (:mod:`govreport.render.xlsx_template`) and the reader (:mod:`govreport.readers.xlsx_template`) use these
@@ -16,10 +20,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import StrEnum
 
+from govreport.core import schema
 from govreport.core.channels import CATEGORIES, CHANNELS
 from govreport.core.model import AgencyKind, Level, ReportFormat
+from govreport.core.schema import Choice, Field, Kind
 
 DATA_SHEET = "年度报告数据"
 HELP_SHEET = "填写说明"
@@ -34,51 +39,18 @@ FIRST_DATA_COL = 4  # D
 LAST_COL = 18  # R: D..R = 15 columns (Table 4)
 
 
-class FieldKind(StrEnum):
-    TEXT = "text"
-    ID = "id"
-    YEAR = "year"
-    DATE = "date"
-    FIGURE = "figure"
-    CHOICE = "choice"
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    label: str  # shown in the dropdown
-    value: str  # stored value
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class FieldDef:
-    """One labelled input: a key-value row, or a column of a list block."""
-
-    key: str
-    label: str
-    kind: FieldKind = FieldKind.TEXT
-    help: str = ""
-    choices: tuple[Choice, ...] = ()
-    aliases: tuple[str, ...] = ()  # other labels accepted when reading
-    span: int = 1  # grid columns the input cell spans (list blocks)
-
-    def labels(self) -> tuple[str, ...]:
-        short = re.sub(r"（.*?）$", "", self.label)
-        return (self.label, short, *self.aliases)
-
-
 @dataclass(frozen=True, slots=True)
 class KVBlock:
     id: str
     title: str
-    fields: tuple[FieldDef, ...]
+    fields: tuple[Field, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ListBlock:
     id: str
     title: str
-    columns: tuple[FieldDef, ...]
+    columns: tuple[Field, ...]
     min_rows: int = 10  # empty input rows offered (at least)
 
 
@@ -87,48 +59,44 @@ KV_LABEL_SPAN = (1, 3)  # A–C
 KV_VALUE_SPAN = (4, 9)  # D–I
 KV_HELP_SPAN = (10, LAST_COL)  # J–R
 
-QUALIFIER_CHOICES = tuple(Choice(q, q) for q in ("余", "多", "约", "近", "以上"))
-BOOL_CHOICES = (Choice("是", "yes", ("yes", "true", "y", "1")), Choice("否", "no", ("no", "false", "n", "0")))
-KIND_CHOICES = tuple(Choice(k.label, k.value) for k in AgencyKind)
-LEVEL_CHOICES = tuple(Choice(lv.label, lv.value) for lv in Level)
-FORMAT_CHOICES = tuple(Choice(f.label, f.value) for f in ReportFormat)
-HOST_CHOICES = (
-    Choice("本单位网站", "own", ("本级网站", "自有网站")),
-    Choice("上级政府网站", "superior", ("上级网站",)),
-)
-CHANNEL_CHOICES = tuple(Choice(c.label, c.id) for c in CHANNELS)
-CATEGORY_CHOICES = tuple(Choice(c.label, c.id) for c in CATEGORIES)
+KIND_CHOICES = tuple(Choice(k.value, k.label) for k in AgencyKind)
+LEVEL_CHOICES = tuple(Choice(lv.value, lv.label) for lv in Level)
+FORMAT_CHOICES = tuple(Choice(f.value, f.label) for f in ReportFormat)
+CHANNEL_CHOICES = tuple(Choice(c.id, c.label) for c in CHANNELS)
+CATEGORY_CHOICES = tuple(Choice(c.id, c.label) for c in CATEGORIES)
+
+_agency, _report = schema.AGENCIES.field, schema.REPORTS.field
 
 AGENCY_BLOCK = KVBlock(
     "agency",
     "一、单位及报告基本信息",
     (
-        FieldDef("name", "单位名称", help="单位全称，如 五原县民政局"),
-        FieldDef("agency_id", "单位标识", FieldKind.ID,
-                 help="数据集中的单位编号（必填），如 150821-minzhengju：行政区划代码-拼音简称；已有单位请勿改动"),
-        FieldDef("superior", "所属政府", help="本单位所属的人民政府，如 五原县人民政府", aliases=("上级政府",)),
-        FieldDef("region", "所属地区", help="自上而下，以“/”分隔，如 内蒙古自治区/巴彦淖尔市/五原县"),
-        FieldDef("region_code", "行政区划代码", FieldKind.ID, help="6位代码，如 150821"),
-        FieldDef("level", "单位层级", FieldKind.CHOICE, help="从下拉列表选择", choices=LEVEL_CHOICES),
-        FieldDef("kind", "单位类别", FieldKind.CHOICE,
-                 help="政府部门（1月31日前公布）、人民政府（3月31日前公布）或其他机关单位", choices=KIND_CHOICES),
-        FieldDef("short_name", "单位简称"),
-        FieldDef("address", "通信地址"),
-        FieldDef("postcode", "邮政编码", FieldKind.ID),
-        FieldDef("phone", "联系电话", FieldKind.ID),
-        FieldDef("fax", "传真", FieldKind.ID),
-        FieldDef("email", "电子邮箱", FieldKind.ID),
-        FieldDef("office", "年报编制机构", help="负责编制年度报告的机构，如 ××局政务公开领导小组办公室"),
-        FieldDef("year", "报告年度", FieldKind.YEAR, help="报告所述数据的年份，如 2021"),
-        FieldDef("format", "报告使用的表格格式", FieldKind.CHOICE,
-                 help="已发布的报告采用哪种统一格式；纯文字报告选“未使用统一表格”", choices=FORMAT_CHOICES),
-        FieldDef("period_start", "统计期间起始日期", FieldKind.DATE, help="日期写作 2021-01-01"),
-        FieldDef("period_end", "统计期间截止日期", FieldKind.DATE, help="日期写作 2021-12-31"),
-        FieldDef("data_cutoff", "数据截止日期", FieldKind.DATE,
-                 help="数据统计早于统计期间截止日期结束时填写（如统计至12月28日），否则留空"),
-        FieldDef("published", "发布日期", FieldKind.DATE, help="报告公开发布的日期；尚未发布留空"),
-        FieldDef("source", "资料来源", help="数据转录自何处，如报告网址"),
-        FieldDef("notes", "备注"),
+        _agency("name").entry("单位名称", help="单位全称，如 五原县民政局"),
+        _agency("agency_id").entry("单位标识", help="数据集中的单位编号（必填），如 150821-minzhengju："
+                                                    "行政区划代码-拼音简称；已有单位请勿改动"),
+        _agency("superior").entry("所属政府", help="本单位所属的人民政府，如 五原县人民政府", aliases=("上级政府",)),
+        _agency("region").entry("所属地区", help="自上而下，以“/”分隔，如 内蒙古自治区/巴彦淖尔市/五原县"),
+        _agency("region_code").entry("行政区划代码", help="6位代码，如 150821"),
+        _agency("level").entry("单位层级", help="从下拉列表选择", choices=LEVEL_CHOICES),
+        _agency("kind").entry("单位类别", help="政府部门（1月31日前公布）、人民政府（3月31日前公布）或其他机关单位",
+                              choices=KIND_CHOICES),
+        _agency("short_name").entry("单位简称"),
+        _agency("address").entry("通信地址"),
+        _agency("postcode").entry("邮政编码"),
+        _agency("phone").entry("联系电话"),
+        _agency("fax").entry("传真"),
+        _agency("email").entry("电子邮箱"),
+        _agency("office").entry("年报编制机构", help="负责编制年度报告的机构，如 ××局政务公开领导小组办公室"),
+        _report("year").entry("报告年度", help="报告所述数据的年份，如 2021"),
+        _report("format").entry("报告使用的表格格式", help="已发布的报告采用哪种统一格式；纯文字报告选“未使用统一表格”",
+                                choices=FORMAT_CHOICES),
+        _report("period_start").entry("统计期间起始日期", help="日期写作 2021-01-01"),
+        _report("period_end").entry("统计期间截止日期", help="日期写作 2021-12-31"),
+        _report("data_cutoff").entry("数据截止日期",
+                                     help="数据统计早于统计期间截止日期结束时填写（如统计至12月28日），否则留空"),
+        _report("published").entry("发布日期", help="报告公开发布的日期；尚未发布留空"),
+        _report("source").entry("资料来源", help="数据转录自何处，如报告网址"),
+        _report("notes").entry("备注"),
     ),
 )
 
@@ -136,28 +104,30 @@ PROACTIVE_BLOCK = KVBlock(
     "proactive",
     "主动公开信息数量（正文“一、总体情况”所述）",
     (
-        FieldDef("total", "主动公开信息总数", FieldKind.FIGURE, help="报告所述全年主动公开信息总数；未说明留空"),
-        FieldDef("total_qualifier", "总数限定词", FieldKind.CHOICE,
-                 help="原文为“余、多、约、近、以上”等约数时选择，确数留空", choices=QUALIFIER_CHOICES),
-        FieldDef("unit", "总数计量单位", help="如 条、篇、件；留空按“条”"),
-        FieldDef("overlap", "各渠道数量是否重复计数", FieldKind.CHOICE,
-                 help="同一信息在多个渠道发布并分别计数选“是”；各渠道互不重复选“否”；原文未说明留空",
-                 choices=BOOL_CHOICES),
+        _report("proactive_total").entry("主动公开信息总数", name="total",
+                                         help="报告所述全年主动公开信息总数；未说明留空"),
+        _report("proactive_qualifier").entry("总数限定词", name="total_qualifier",
+                                             help="原文为“余、多、约、近、以上”等约数时选择，确数留空"),
+        _report("proactive_unit").entry("总数计量单位", name="unit", help="如 条、篇、件；留空按“条”"),
+        _report("channels_overlap").entry(
+            "各渠道数量是否重复计数", name="overlap",
+            help="同一信息在多个渠道发布并分别计数选“是”；各渠道互不重复选“否”；原文未说明留空"),
     ),
 )
+
 
 CHANNEL_BLOCK = ListBlock(
     "channels",
     "主动公开渠道及数量",
     (
-        FieldDef("label", "渠道名称（按报告原文）", FieldKind.ID, span=3),
-        FieldDef("channel", "规范渠道", FieldKind.CHOICE, choices=CHANNEL_CHOICES, span=2),
-        FieldDef("value", "数量", FieldKind.FIGURE),
-        FieldDef("qualifier", "限定词", FieldKind.CHOICE, choices=QUALIFIER_CHOICES),
-        FieldDef("unit", "单位"),
-        FieldDef("host", "网站归属", FieldKind.CHOICE, choices=HOST_CHOICES),
-        FieldDef("account", "账号名称", span=3),
-        FieldDef("note", "备注", span=6),
+        schema.CHANNELS.field("label").entry("渠道名称（按报告原文）", span=3),
+        schema.CHANNELS.field("channel").entry("规范渠道", kind=Kind.CHOICE, choices=CHANNEL_CHOICES, span=2),
+        schema.CHANNELS.field("value").entry("数量"),
+        schema.CHANNELS.field("qualifier").entry("限定词"),
+        schema.CHANNELS.field("unit").entry("单位"),
+        schema.CHANNELS.field("host").entry("网站归属"),
+        schema.CHANNELS.field("account").entry("账号名称", span=3),
+        schema.CHANNELS.field("note").entry("备注", span=6),
     ),
 )
 
@@ -165,12 +135,12 @@ CATEGORY_BLOCK = ListBlock(
     "categories",
     "主动公开内容分类（栏目）及数量",
     (
-        FieldDef("label", "栏目名称（按报告原文）", FieldKind.ID, span=3),
-        FieldDef("category", "规范分类", FieldKind.CHOICE, choices=CATEGORY_CHOICES, span=2),
-        FieldDef("value", "数量", FieldKind.FIGURE),
-        FieldDef("qualifier", "限定词", FieldKind.CHOICE, choices=QUALIFIER_CHOICES),
-        FieldDef("unit", "单位"),
-        FieldDef("note", "备注", span=10),
+        schema.CATEGORIES.field("label").entry("栏目名称（按报告原文）", span=3),
+        schema.CATEGORIES.field("category").entry("规范分类", kind=Kind.CHOICE, choices=CATEGORY_CHOICES, span=2),
+        schema.CATEGORIES.field("value").entry("数量"),
+        schema.CATEGORIES.field("qualifier").entry("限定词"),
+        schema.CATEGORIES.field("unit").entry("单位"),
+        schema.CATEGORIES.field("note").entry("备注", span=10),
     ),
     min_rows=6,
 )
@@ -199,7 +169,7 @@ def norm(text: object) -> str:
     return s.rstrip(":：")
 
 
-def choice_value(field: FieldDef, text: str) -> str | None:
+def choice_value(field: Field, text: str) -> str | None:
     """The stored value of a dropdown entry (by label, value or alias), or None if it is not one."""
     t = norm(text).lower()
     for c in field.choices:
@@ -208,7 +178,7 @@ def choice_value(field: FieldDef, text: str) -> str | None:
     return None
 
 
-def choice_label(field: FieldDef, value: str) -> str:
+def choice_label(field: Field, value: str) -> str:
     for c in field.choices:
         if c.value == value:
             return c.label

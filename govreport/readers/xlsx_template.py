@@ -46,7 +46,8 @@ from govreport.core.model import (
     Section,
     TableData,
 )
-from govreport.core.template_schema import FieldDef, FieldKind, norm
+from govreport.core.schema import Field
+from govreport.core.template_schema import norm
 from govreport.core.values import Figure, Mark, parse_token
 
 # ------------------------------------------------------------------------------------------- the grid
@@ -398,7 +399,7 @@ def _parse_year(grid: Grid, r: int, c: int, place: str) -> int:
     return year
 
 
-def _parse_choice(grid: Grid, r: int, c: int, f: FieldDef, place: str) -> str:
+def _parse_choice(grid: Grid, r: int, c: int, f: Field, place: str) -> str:
     v = grid.get(r, c)
     if _is_empty(v):
         return ""
@@ -422,7 +423,7 @@ class _Input:
     present: bool  # a value cell was found non-empty
 
 
-def _header_spans(grid: Grid, r: int, wanted: Mapping[str, FieldDef]) -> dict[str, tuple[int, int]]:
+def _header_spans(grid: Grid, r: int, wanted: Mapping[str, Field]) -> dict[str, tuple[int, int]]:
     """Columns of header cells in row ``r`` matched to field keys; each spans up to the next header cell."""
     row = grid.row(r)
     cols = sorted(row)
@@ -451,8 +452,8 @@ def _single_cell(grid: Grid, r: int, span: tuple[int, int], place: str) -> int |
     return cols[0] if cols else None
 
 
-_KV_HEAD = {"label": FieldDef("label", L.KV_HEADER[0]), "value": FieldDef("value", L.KV_HEADER[1]),
-            "help": FieldDef("help", L.KV_HEADER[2])}
+_KV_HEAD = {"label": Field("label", label=L.KV_HEADER[0]), "value": Field("value", label=L.KV_HEADER[1]),
+            "help": Field("help", label=L.KV_HEADER[2])}
 
 
 def _read_kv(grid: Grid, block: Block, spec: L.KVBlock) -> dict[str, _Input]:
@@ -467,7 +468,7 @@ def _read_kv(grid: Grid, block: Block, spec: L.KVBlock) -> dict[str, _Input]:
                          "恢复该区块的表头行（项目、填写内容、填写说明）")
     label_span = (spans["label"][0], spans["value"][0] - 1)
     value_span = spans["value"]
-    by_label: dict[str, FieldDef] = {}
+    by_label: dict[str, Field] = {}
     for f in spec.fields:
         for lab in f.labels():
             by_label.setdefault(norm(lab), f)
@@ -486,17 +487,17 @@ def _read_kv(grid: Grid, block: Block, spec: L.KVBlock) -> dict[str, _Input]:
             options = "、".join(x.label for x in spec.fields)
             raise grid.error(UnknownReferenceError, r, min(label_cells), f"区块“{title}”中没有项目“{label}”",
                              f"项目名称不要改动；可用的项目：{options}")
-        if f.key in found:
+        if f.name in found:
             raise grid.error(SchemaError, r, min(label_cells),
-                             f"项目“{label}”出现了两次（另见第 {found[f.key].row} 行）", "删除重复的一行")
-        found[f.key] = _Input(r, vcol if vcol is not None else value_span[0], vcol is not None)
+                             f"项目“{label}”出现了两次（另见第 {found[f.name].row} 行）", "删除重复的一行")
+        found[f.name] = _Input(r, vcol if vcol is not None else value_span[0], vcol is not None)
     return found
 
 
 def _read_list(grid: Grid, block: Block, spec: L.ListBlock) -> list[tuple[int, dict[str, int | None]]]:
     """Rows of a list block: ``(row, {field key: column of its value or None})``."""
     title = spec.title
-    cols = {f.key: f for f in spec.columns}
+    cols = {f.name: f for f in spec.columns}
     if not block.rows:
         raise grid.error(SchemaError, block.title_row, None, f"区块“{title}”缺少表头行",
                          "恢复该区块的表头行；用 govreport template 重新生成模板")
@@ -794,7 +795,7 @@ def report_from_grid(grid: Grid, *, agencies: Mapping[str, Agency] | None = None
         raise SchemaError(f"找不到区块“{L.AGENCY_BLOCK.title}”", file=grid.where(), hint=hint)
     version = detect_version(grid, blocks)
     kv = _read_kv(grid, blocks["agency"], L.AGENCY_BLOCK)
-    fields = {f.key: f for f in L.AGENCY_BLOCK.fields}
+    fields = {f.name: f for f in L.AGENCY_BLOCK.fields}
     place = L.AGENCY_BLOCK.title
 
     def text(key: str) -> str:
@@ -910,16 +911,16 @@ def _agency(grid: Grid, kv: dict[str, _Input], text, choice, known: Mapping[str,
                          f"把单位标识改为 {named.id}（同一单位只能有一个标识）", place)
     values: dict[str, str] = {}
     for f in L.AGENCY_BLOCK.fields:
-        if f.key not in AGENCY_KEYS:
+        if f.name not in AGENCY_KEYS:
             continue
-        v = choice(f.key) if f.kind is FieldKind.CHOICE else text(f.key)
+        v = choice(f.name) if f.choices else text(f.name)
         if not v and base is not None:
-            v = getattr(base, f.key).value if f.key in ("kind", "level") else getattr(base, f.key)
-        values[f.key] = v
+            v = getattr(base, f.name).value if f.name in ("kind", "level") else getattr(base, f.name)
+        values[f.name] = v
     for key in ("name", "kind", "level"):
         if not values[key]:
             i = kv.get(key)
-            label = next(f.label for f in L.AGENCY_BLOCK.fields if f.key == key)
+            label = next(f.label for f in L.AGENCY_BLOCK.fields if f.name == key)
             raise grid.error(ValueFormatError, i.row if i else title_row, i.col if i else None,
                              f"新单位必须填写“{label}”", f"填写“{label}”（数据集中还没有单位 {aid}）",
                              f"{L.AGENCY_BLOCK.title}“{label}”")
@@ -942,7 +943,7 @@ def _proactive(grid: Grid, blocks: dict[str, Block], errors: _Errors) -> Proacti
                               hint="不要删除模板中的区块；用 govreport template 重新生成模板并转录数据")
     spec = L.PROACTIVE_BLOCK
     kv = _read_kv(grid, blocks["proactive"], spec)
-    fields = {f.key: f for f in spec.fields}
+    fields = {f.name: f for f in spec.fields}
     total = Figure.blank()
     total_source = ""
     i = kv.get("total")
@@ -958,7 +959,7 @@ def _proactive(grid: Grid, blocks: dict[str, Block], errors: _Errors) -> Proacti
         if not (j and j.present and j.col):
             return ""
         f = fields[key]
-        if f.kind is FieldKind.CHOICE:
+        if f.choices:
             return _parse_choice(grid, j.row, j.col, f, f"{spec.title}“{f.label}”")
         return grid.text(j.row, j.col)
 
@@ -979,7 +980,7 @@ def _list_items(grid: Grid, block: Block, spec: L.ListBlock, errors: _Errors) ->
 
     is_channel = spec.id == "channels"
     kind_key = "channel" if is_channel else "category"
-    fields = {f.key: f for f in spec.columns}
+    fields = {f.name: f for f in spec.columns}
     for r, cols in _read_list(grid, block, spec):
         def text(key: str, r: int = r, cols: dict = cols) -> str:
             c = cols.get(key)

@@ -32,7 +32,7 @@ from govreport.core import template_schema as L
 from govreport.core.channels import CATEGORIES, CHANNELS
 from govreport.core.formats import FORMATS, Axis, TableSpec, ValueType
 from govreport.core.model import Agency, Report
-from govreport.core.template_schema import FieldDef, FieldKind
+from govreport.core.schema import Field, Kind
 from govreport.core.values import Figure, Mark
 from govreport.readers.xlsx_template import carry_over_notes, read_template  # noqa: F401  (public API of this module)
 
@@ -232,8 +232,8 @@ class _DataSheet:
         dv.add(ref)
         self.ws.add_data_validation(dv)
 
-    def choice_validation(self, f: FieldDef, ref: str) -> None:
-        source = self.lists.get(f.key)
+    def choice_validation(self, f: Field, ref: str) -> None:
+        source = self.lists.get(f.name)
         if source is None:
             source = '"' + ",".join(c.label for c in f.choices) + '"'
         self.validation("list", ref, formula=source, error=f"请从下拉列表选择“{f.label}”")
@@ -345,39 +345,39 @@ class _DataSheet:
         for f in block.fields:
             r = self.r
             self.put(r, l1, f.label, c2=l2, align=LEFT)
-            value, fmt = self._input_value(f, values.get(f.key))
+            value, fmt = self._input_value(f, values.get(f.name))
             self.put(r, v1, value, c2=v2, fill=FILL_INPUT, unlocked=True, align=LEFT, fmt=fmt)
             self.put(r, h1, f.help or None, c2=h2, font=FONT_HELP, align=LEFT)
             ref = f"{L.col_letter(v1)}{r}"
-            if f.kind is FieldKind.CHOICE:
+            if f.choices:
                 self.choice_validation(f, ref)
-            elif f.kind is FieldKind.FIGURE:
+            elif f.kind is Kind.FIGURE:
                 self.figure_validation(ref, ref, None)
-            elif f.kind is FieldKind.YEAR:
+            elif f.kind is Kind.YEAR:
                 self.validation("whole", ref, formula="1990", error="填写四位数年份，如 2021")
                 self.ws.data_validations.dataValidation[-1].operator = "between"
                 self.ws.data_validations.dataValidation[-1].formula2 = "2100"
-            elif f.kind is FieldKind.DATE:
+            elif f.kind is Kind.DATE:
                 self.validation("date", ref, formula="DATE(1990,1,1)", error="填写日期，如 2021-12-31")
                 self.ws.data_validations.dataValidation[-1].operator = "greaterThanOrEqual"
             if f.help:
                 self.fit_height(r, f.help, h1, h2)
             self.r += 1
 
-    def _input_value(self, f: FieldDef, value: object) -> tuple[object, str | None]:
-        if f.kind is FieldKind.FIGURE:
+    def _input_value(self, f: Field, value: object) -> tuple[object, str | None]:
+        if f.kind is Kind.FIGURE:
             return (_figure_cell_value(value) if isinstance(value, Figure) else None), "General"
-        if f.kind is FieldKind.DATE:
+        if f.kind is Kind.DATE:
             return value, "yyyy-mm-dd"
-        if f.kind is FieldKind.YEAR:
+        if f.kind is Kind.YEAR:
             return value, "0"
-        if f.kind is FieldKind.CHOICE:
+        if f.choices:
             return (L.choice_label(f, str(value)) if value else None), "@"
         return (str(value) if value else None), "@"
 
     def list_block(self, block: L.ListBlock, rows: list[dict[str, object]]) -> None:
         self.title(block.title)
-        starts: list[tuple[FieldDef, int, int]] = []
+        starts: list[tuple[Field, int, int]] = []
         c = 1
         for f in block.columns:
             starts.append((f, c, c + f.span - 1))
@@ -392,16 +392,16 @@ class _DataSheet:
             r = self.r
             values = rows[i] if i < len(rows) else {}
             for f, c1, c2 in starts:
-                value, fmt = self._input_value(f, values.get(f.key))
+                value, fmt = self._input_value(f, values.get(f.name))
                 align = LEFT if f.span > 1 else CENTER
                 self.put(r, c1, value, c2=c2, fill=FILL_INPUT, unlocked=True, align=align, fmt=fmt)
             self.r += 1
         last = self.r - 1
         for f, c1, _ in starts:
             ref = f"{L.col_letter(c1)}{first}:{L.col_letter(c1)}{last}"
-            if f.kind is FieldKind.CHOICE:
+            if f.choices:
                 self.choice_validation(f, ref)
-            elif f.kind is FieldKind.FIGURE:
+            elif f.kind is Kind.FIGURE:
                 self.figure_validation(ref, f"{L.col_letter(c1)}{first}", None)
 
     def table_block(self, spec: TableSpec, cells: dict[tuple[str, str], Figure], *, caption: str,

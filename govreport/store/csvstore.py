@@ -17,13 +17,19 @@ import numpy as np
 import pandas as pd
 
 from govreport.core.errors import DuplicateKeyError, SchemaError, ValueFormatError
-from govreport.core.schema import FileSpec, Kind
+from govreport.core.schema import NO, YES, Choice, FileSpec, Kind
 from govreport.core.values import NA_CANONICAL, Mark, format_value, parse_series
 from govreport.store.textfile import atomic_path, decode_bytes
 
 LINE = "line"  # column added to every frame: the 1-based line of the row in its CSV file
-BOOL_TRUE = frozenset({"yes", "true", "1", "是", "y"})
-BOOL_FALSE = frozenset({"no", "false", "0", "否", "n"})
+
+
+def _spellings(choice: Choice) -> frozenset[str]:
+    return frozenset(s.lower() for s in (choice.value, choice.label, *choice.aliases))
+
+
+BOOL_TRUE = _spellings(YES)  # a yes/no cell is read as the template's 是/否 dropdown is
+BOOL_FALSE = _spellings(NO)
 
 
 def read_csv_text(path: Path, display: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
@@ -195,9 +201,9 @@ def _convert(col: pd.Series, f, lines: np.ndarray, display: str) -> dict[str, ob
         )
         return {name: values, f"{name}_mark": marks}
     if f.kind is Kind.CHOICE:
-        allowed = set(f.choices) | ({""} if not f.required else set())
+        allowed = set(f.values) | ({""} if not f.required else set())
         bad = ~col.isin(allowed).to_numpy()
-        shown = ", ".join(repr(c) for c in f.choices if c)
+        shown = ", ".join(repr(c) for c in f.values if c)
         _fail(ValueFormatError, bad, lines, display, name, "不是允许的取值：", f"请用其中之一：{shown}", col)
         return {name: col.astype("category")}
     if f.kind is Kind.BOOL:
@@ -469,7 +475,7 @@ def _convert_coded(coded: _Coded, f, as_category: bool) -> dict[str, object] | N
             return None
         return {name: coded.take(values), f"{name}_mark": coded.take(marks)}
     if f.kind is Kind.CHOICE:
-        allowed = set(f.choices) | ({""} if not f.required else set())
+        allowed = set(f.values) | ({""} if not f.required else set())
         if (~cats.isin(allowed).to_numpy() & used).any():
             return None
         observed = pd.Index(cats[coded.used()]).sort_values()
