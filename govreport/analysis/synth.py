@@ -49,7 +49,7 @@ import pandas as pd
 
 from govreport.core import schema as layout
 from govreport.core.errors import GovreportError, ParameterError
-from govreport.core.formats import FORMATS, T4_OUTCOMES, T4_ROUTES, cell_catalog
+from govreport.core.formats import FORMATS, T4_OUTCOMES, T4_ROUTES, CellKey, cell_catalog
 from govreport.core.values import Mark, format_value
 
 #: Bump when the generated data changes for the same arguments.
@@ -209,7 +209,7 @@ CATEGORY_SLOTS: tuple[tuple[str, str], ...] = (
 _CATALOG = cell_catalog()
 
 
-def _data_cells() -> tuple[list[int], dict[tuple[str, str, str, str], int]]:
+def _data_cells() -> tuple[list[int], dict[CellKey, int]]:
     """Catalog ids of the cells that can hold data (no group row or column), in catalog order."""
     ids: list[int] = []
     for cid, k in enumerate(_CATALOG):
@@ -217,8 +217,7 @@ def _data_cells() -> tuple[list[int], dict[tuple[str, str, str, str], int]]:
         if spec.row(k.row).group or spec.column(k.column).group:
             continue
         ids.append(cid)
-    pos = {(_CATALOG[c].version, _CATALOG[c].table, _CATALOG[c].row, _CATALOG[c].column): j
-           for j, c in enumerate(ids)}
+    pos = {_CATALOG[c]: j for j, c in enumerate(ids)}
     return ids, pos
 
 
@@ -232,7 +231,7 @@ DECIMAL_CELL = np.array([
 
 def _cols(version: str, table: str, rows: Sequence[str], columns: Sequence[str]) -> np.ndarray:
     """Cell positions (rows × columns) of a table block in the cell matrix."""
-    return np.array([[CELL_POS[(version, table, r, c)] for c in columns] for r in rows], dtype=np.int64)
+    return np.array([[CELL_POS[CellKey(version, table, r, c)] for c in columns] for r in rows], dtype=np.int64)
 
 
 # ------------------------------------------------------------------------------------------ parameters
@@ -947,11 +946,11 @@ class _Gen:
             t3_note = "正文三：本年度未收到政府信息公开申请" if new == 0 else \
                 f"正文三：本年度共收到政府信息公开申请{new}件，均已办结"
             for row in ("new_received", "results_total"):
-                j = CELL_POS[(version, "t3", row, "total")]
+                j = CELL_POS[CellKey(version, "t3", row, "total")]
                 vals[i, j], present[i, j] = new, True
                 notes[(i, j)] = t3_note
             for route in T4_ROUTES:
-                j = CELL_POS[(version, "t4", "value", f"{route}_total")]
+                j = CELL_POS[CellKey(version, "t4", "value", f"{route}_total")]
                 vals[i, j], present[i, j] = self.t4[r, T4_ROUTES.index(route), 4], True
                 notes[(i, j)] = "正文四：政府信息公开行政复议、行政诉讼情况见正文"
         present &= marks != Mark.BLANK

@@ -74,7 +74,7 @@ from govreport.checks.rules import (
 from govreport.core import schema as layout
 from govreport.core.channels import Qualifier
 from govreport.core.errors import GovreportError, ParameterError
-from govreport.core.formats import FORMATS, Column, TableSpec, cell_catalog
+from govreport.core.formats import FORMATS, CellKey, Column, TableSpec, cell_catalog, cell_ids
 from govreport.core.keys import ReportIndex, agency_year_key, frame_keys, row_positions
 from govreport.core.model import AgencyKind, ReportFormat
 from govreport.core.values import Mark, format_value
@@ -778,15 +778,15 @@ def _add_cell_finding(engine: _Engine, rule: Rule, pos: int, version: str, table
                       place: str, message: str, expected: str, found: str,
                       fallback: Iterable[tuple[str, str]] = ()) -> None:
     """A finding located at a cell: its line in cells.csv, else an operand's, else the report row."""
-    lut = _luts()
-    gid = lut.gid[(version, table, row, column)]
+    ids = cell_ids()
+    gid = ids[CellKey(version, table, row, column)]
     file = engine.files["cells"]
     index = engine.cell_index(pos, gid)
     source = engine.cell_source(index)
     line = int(engine.cell_lines[index]) if file and index is not None else None
     if line is None and file:
         for r, c in fallback:
-            line = engine.cell_line(pos, lut.gid[(version, table, r, c)])
+            line = engine.cell_line(pos, ids[CellKey(version, table, r, c)])
             if line is not None:
                 break
         if line is None:
@@ -901,11 +901,11 @@ def _nodata_lut(check: NoData) -> np.ndarray:
     """cell_id -> covered by this NoData check."""
     lut = np.zeros(len(cell_catalog()), dtype=bool)
     spec = _spec(check.version, check.table)
-    ids = _luts().gid
+    ids = cell_ids()
     for r in spec.rows:
         for c in spec.columns:
             if r.id in check.rows or (c.id in check.columns and not r.group):
-                lut[ids[(check.version, check.table, r.id, c.id)]] = True
+                lut[ids[CellKey(check.version, check.table, r.id, c.id)]] = True
     return lut
 
 
@@ -1844,7 +1844,7 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
             continue
         hit = None
         for v in lut.versions:
-            gid = lut.gid.get((v, fig.table, fig.row, fig.column))
+            gid = cell_ids().get(CellKey(v, fig.table, fig.row, fig.column))
             if gid is not None and engine.has_table(v, fig.table)[p]:
                 hit = (v, gid, engine.cell_index(p, gid))
                 break

@@ -532,7 +532,12 @@ def table_spec(version: str, table_id: str) -> TableSpec:
 
 @dataclass(frozen=True, slots=True)
 class CellKey:
-    """One cell of the model: format version, table, row and column ids."""
+    """One cell of the model: format version, table, row and column ids.
+
+    The one representation of a cell's identity: a lookup by cell uses a ``CellKey`` (e.g. :func:`cell_ids`),
+    never a bare ``(version, table, row, column)`` tuple. The vectorised form is the cell's integer
+    ``cell_id``, its position in :func:`cell_catalog` (the ``cell_id`` column of a dataset's cells frame).
+    """
 
     version: str
     table: str
@@ -561,8 +566,9 @@ def cell_catalog() -> tuple[CellKey, ...]:
 
 
 @cache
-def cell_ids() -> dict[tuple[str, str, str, str], int]:
-    return {(k.version, k.table, k.row, k.column): i for i, k in enumerate(cell_catalog())}
+def cell_ids() -> dict[CellKey, int]:
+    """The ``cell_id`` of each cell key: its position in :func:`cell_catalog`."""
+    return {k: i for i, k in enumerate(cell_catalog())}
 
 
 def table_order() -> dict[tuple[str, str], int]:

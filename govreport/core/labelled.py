@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from govreport.core.formats import FORMATS, Axis, TableSpec, ValueType, cell_catalog
+from govreport.core.formats import FORMATS, Axis, CellKey, TableSpec, ValueType, cell_catalog
 from govreport.core.values import Mark, format_value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -310,7 +310,7 @@ class LabelledTable(LabelledFrame):
         s = self.status.to_numpy(dtype=object).ravel()
         rr = np.repeat(np.array(rows, dtype=object), len(cols))
         cc = np.tile(np.array(cols, dtype=object), len(rows))
-        keys = [(spec.version, spec.id, r, c) for r, c in zip(rr, cc, strict=True)]
+        keys = [CellKey(spec.version, spec.id, r, c) for r, c in zip(rr, cc, strict=True)]
         floating = any(isinstance(self.values[c].dtype, pd.Float64Dtype) for c in self.values.columns)
         out = pd.DataFrame({
             "row": rr, "row_label": [labels[k][1] for k in keys],
@@ -372,14 +372,14 @@ def labelled_table(t: TableData, *, agency: str = "", year: int | None = None, l
 
 
 @cache
-def _cell_labels() -> dict[tuple[str, str, str, str], tuple[str, str, str]]:
-    """(version, table, row, column) -> (table reference, row label, column label), labels joined by ·."""
+def _cell_labels() -> dict[CellKey, tuple[str, str, str]]:
+    """Cell key -> (table reference, row label, column label), labels joined by ·."""
     out = {}
     for k in cell_catalog():
         spec = FORMATS[k.version].table(k.table)
         row = "·".join(p for p in axis_index_path(spec, "row", k.row) if p)
         col = "·".join(p for p in axis_index_path(spec, "column", k.column) if p)
-        out[(k.version, k.table, k.row, k.column)] = (spec.ref, row, col)
+        out[k] = (spec.ref, row, col)
     return out
 
 
@@ -442,7 +442,7 @@ def tidy_figures(ds: Dataset) -> pd.DataFrame:
         codes, uniques = pd.factorize(np.asarray(per_cell, dtype=object))
         return pd.Categorical.from_codes(codes[ids], categories=uniques)
 
-    lab = [labels[(k.version, k.table, k.row, k.column)] for k in cat]
+    lab = [labels[k] for k in cat]
     names = dict(zip(ds.agencies["agency_id"].astype(str), ds.agencies["name"].astype(str), strict=True))
     agency_ids = c["agency_id"].astype("category")
     agency_names = agency_ids.map(names)  # categorical when names are unique, as they are per agency
@@ -511,7 +511,7 @@ def wide_figures(ds: Dataset, *, tables: list[str] | tuple[str, ...] | None = No
     col_of_cell = np.full(len(cat), -1, dtype=np.int64)
     for cid in used.tolist():
         k = cat[cid]
-        lab = labels[(k.version, k.table, k.row, k.column)]
+        lab = labels[k]
         col_of_cell[cid] = keys.setdefault(lab, len(keys))
     n = len(ds.reports)
     values = np.full((n, len(keys)), np.nan)

@@ -30,7 +30,7 @@ from govreport import __version__
 from govreport.core import schema as layout
 from govreport.core.channels import CATEGORY_IDS, CHANNEL_IDS
 from govreport.core.errors import GovreportError, NotFoundError, UnknownReferenceError
-from govreport.core.formats import FORMATS, cell_catalog, cell_ids
+from govreport.core.formats import FORMATS, CellKey, cell_catalog, cell_ids
 from govreport.core.keys import frame_keys
 from govreport.store.csvstore import LINE, empty_frame, file_fingerprint, read_file, scan_file, to_text_frame
 from govreport.store.textfile import atomic_path
@@ -499,7 +499,7 @@ def canonical_text(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
         if name == "cells" and len(frame):
             frame = frame.assign(
                 _order=frame["cell_id"].to_numpy() if "cell_id" in frame else
-                [index[(str(a), str(b), str(c), str(d))] for a, b, c, d in
+                [index[CellKey(str(a), str(b), str(c), str(d))] for a, b, c, d in
                  zip(frame["version"], frame["table"], frame["row"], frame["column"], strict=True)]
             ).sort_values(["agency_id", "year", "_order"], kind="stable", key=by_text)
         elif len(frame):

@@ -54,7 +54,6 @@ class Luts:
     vtype: dict[str, np.ndarray]  # version -> value type per matrix column: 0 count, 1 signed, 2 decimal
     gids: dict[str, np.ndarray]  # version -> catalog cell id of each matrix column
     col: dict[str, dict[tuple[str, str, str], int]]  # version -> (table, row, column) -> matrix column
-    gid: dict[tuple[str, str, str, str], int]
 
 
 _VT = {ValueType.COUNT: 0, ValueType.SIGNED: 1, ValueType.DECIMAL: 2}
@@ -70,12 +69,10 @@ def luts() -> Luts:
     gids: dict[str, list[int]] = {v: [] for v in versions}
     vtypes: dict[str, list[int]] = {v: [] for v in versions}
     col: dict[str, dict[tuple[str, str, str], int]] = {v: {} for v in versions}
-    gid: dict[tuple[str, str, str, str], int] = {}
     table_cols: dict[tuple[str, str], list[int]] = {}
     for i, k in enumerate(catalog):
         spec = FORMATS[k.version].table(k.table)
         version[i] = versions.index(k.version)
-        gid[(k.version, k.table, k.row, k.column)] = i
         table_cols.setdefault((k.version, k.table), [])
         row, column = spec.row(k.row), spec.column(k.column)
         if row.group or column.group:
@@ -104,7 +101,7 @@ def luts() -> Luts:
         assert grid == c, "a table's data cells must be in row-major order"
     return Luts(version, local, trash, width, versions, tuple(ranges), tuple(table_cols), spans,
                  {v: np.asarray(t, dtype=np.int8) for v, t in vtypes.items()},
-                 {v: np.asarray(g, dtype=np.int64) for v, g in gids.items()}, col, gid)
+                 {v: np.asarray(g, dtype=np.int64) for v, g in gids.items()}, col)
 
 
 ABSENT = 3  # mark of a cell with no row in cells.csv (reads as blank); odd like _BLANK
