@@ -114,6 +114,18 @@ def categories_table(ds: Dataset) -> pd.DataFrame:
     })
 
 
+#: The Table 3 figures of ``reports`` (stats.application_outcomes): the 表三 row each one is, or sums.
+_T3_FIGURES: dict[str, str] = {
+    "received": "new_received", "carried_over": "carried_over", "handled": "results_total", "granted": "granted",
+    "partial": "partial", "denied": "denied", "unable": "unable", "not_processed": "not_processed",
+    "other": "other_handling", "carried_forward": "carried_forward",
+}
+_RATE = ("disclosure_rate", "disclosure_rate_status")  # stats.panel: 实质公开率
+#: The Table 4 figures of ``reports`` (stats.review_rates).
+_REVIEW = ("review_total", "review_correction_rate", "review_correction_rate_status", "litigation_total",
+           "litigation_correction_rate", "litigation_correction_rate_status")
+
+
 def reports_table(ds: Dataset) -> pd.DataFrame:
     """One row per agency-year: identity, period, format, stated total and the derived measures."""
     from govreport.analysis.stats import panel, review_rates
@@ -132,13 +144,12 @@ def reports_table(ds: Dataset) -> pd.DataFrame:
         "proactive_qualifier": r["proactive_qualifier"].astype(str).to_numpy(),
         "proactive_unit": r["proactive_unit"].astype(str).to_numpy(),
         "channel_sum": p["channel_sum"],
-        "channels_overlap": ["" if pd.isna(v) else ("yes" if v else "no") for v in r["channels_overlap"]],
+        "channels_overlap": ["" if pd.isna(v) else (layout.YES.value if v else layout.NO.value)
+                             for v in r["channels_overlap"]],
     })
-    for c in ("received", "carried_over", "handled", "granted", "partial", "denied", "unable", "not_processed",
-              "other", "carried_forward", "disclosure_rate", "disclosure_rate_status"):
+    for c in (*_T3_FIGURES, *_RATE):
         out[c] = p[c].to_numpy()
-    for c in ("review_total", "review_correction_rate", "review_correction_rate_status", "litigation_total",
-              "litigation_correction_rate", "litigation_correction_rate_status"):
+    for c in _REVIEW:
         out[c] = rev[c].to_numpy()
     return out
 
@@ -162,10 +173,7 @@ _EXPORTED: dict[str, tuple[tuple[layout.FileSpec, ...], tuple[str, ...]]] = {
     "reports": ((layout.REPORTS, layout.AGENCIES), (
         "agency_id", "agency", "year", "kind", "level", "region", "region_code", "format", "period_start",
         "period_end", "data_cutoff", "published", "proactive_total", "proactive_total_status", "proactive_qualifier",
-        "proactive_unit", "channel_sum", "channels_overlap", "received", "carried_over", "handled", "granted",
-        "partial", "denied", "unable", "not_processed", "other", "carried_forward", "disclosure_rate",
-        "disclosure_rate_status", "review_total", "review_correction_rate", "review_correction_rate_status",
-        "litigation_total", "litigation_correction_rate", "litigation_correction_rate_status")),
+        "proactive_unit", "channel_sum", "channels_overlap", *_T3_FIGURES, *_RATE, *_REVIEW)),
     "cells": ((layout.CELLS,), ("agency_id", "agency", "year", "version", "table", "table_label", "row", "row_label",
                                 "column", "column_label", "unit", "value", "status", "note")),
     "channels": ((layout.CHANNELS,), ("agency_id", "agency", "year", "seq", "channel", "channel_label", "label",
@@ -176,7 +184,7 @@ _EXPORTED: dict[str, tuple[tuple[layout.FileSpec, ...], tuple[str, ...]]] = {
 }
 
 _RATE_STATUS = "ok / none_handled (nothing handled: not applicable) / missing"
-#: Columns the export adds to the schema: (unit, meaning). Schema columns take theirs from io/layout.py.
+#: Columns the export adds to the schema: (unit, meaning). Schema columns take theirs from core/schema.py.
 _DERIVED: dict[str, tuple[str, str]] = {
     "agency": ("", "agency's full Chinese name (agencies.csv name)"),
     "channel_sum": ("see proactive_unit", "sum of the channel figures with item units; empty if none"),
@@ -200,14 +208,6 @@ _DERIVED: dict[str, tuple[str, str]] = {
     "share_status": ("", "ok / blank / not_applicable / audience_metric / mixed_units / zero_total"),
     "rank": ("", "1 = largest figure in the agency-year; ties share the better rank"),
 }
-#: The Table 3 figures of ``reports`` (stats.application_outcomes): the 表三 row each one is, or sums.
-_T3_FIGURES: dict[str, str] = {
-    "received": "new_received", "carried_over": "carried_over", "handled": "results_total", "granted": "granted",
-    "partial": "partial", "denied": "denied", "unable": "unable", "not_processed": "not_processed",
-    "other": "other_handling", "carried_forward": "carried_forward",
-}
-
-
 def _t3_meaning(row_id: str) -> str:
     t3 = {v: FORMATS[v].table("t3") for v in FORMATS}
     label = t3["2021"].row(row_id).name
@@ -265,7 +265,7 @@ def _cell_text(v: object) -> str:
         f = float(v)
         return str(int(f)) if f.is_integer() else f"{f:.6f}".rstrip("0").rstrip(".")
     if isinstance(v, (bool, np.bool_)):
-        return "yes" if v else "no"
+        return layout.YES.value if v else layout.NO.value
     return str(v)
 
 

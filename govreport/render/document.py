@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from govreport.core.formats import FORMATS, SECTION_SPECS, SECTIONS, TableSpec, section_topic
 from govreport.core.model import Report, ReportFormat, Section, TableData
+from govreport.core.schema import dataset_name
 from govreport.core.values import Mark, format_value
 from govreport.render import tables as T
 from govreport.render.charts import figure_with_qualifier, format_share
@@ -561,7 +562,7 @@ class ReportDocument:
             p = os.path.normpath(s)
             if root and (p == root or p.startswith(root + os.sep)):
                 return os.path.relpath(p, root)
-            if root and not os.path.isabs(root) and p.startswith(os.path.basename(root) + os.sep):
+            if root and not os.path.isabs(root) and p.startswith(dataset_name(root) + os.sep):
                 return p.split(os.sep, 1)[1]
             return os.path.basename(p) if os.path.isabs(p) else p
 

@@ -303,7 +303,7 @@ def _no_abs_paths(text: str, data_dir: Path | None, out_dir: Path) -> str:
     """A reason as recorded: paths inside the dataset from its directory name, inside the output relative."""
     if data_dir is not None:
         root = os.path.normpath(str(data_dir))
-        text = text.replace(root + os.sep, os.path.basename(root) + "/")
+        text = text.replace(root + os.sep, dataset_name(data_dir) + "/")
     return text.replace(str(out_dir) + os.sep, "")
 
 

@@ -545,9 +545,9 @@ def to_text_frame(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
             if isinstance(col.dtype, pd.BooleanDtype):
                 na = col.isna().to_numpy()
                 yes = col.fillna(False).to_numpy(dtype=bool)
-                out[f.name] = np.where(na, "", np.where(yes, "yes", "no")).astype(object)
+                out[f.name] = np.where(na, "", np.where(yes, YES.value, NO.value)).astype(object)
             else:
-                out[f.name] = ["" if pd.isna(v) else ("yes" if v else "no") for v in col]
+                out[f.name] = ["" if pd.isna(v) else (YES.value if v else NO.value) for v in col]
         else:
             col = frame[f.name] if f.name in frame else pd.Series([""] * len(frame))
             out[f.name] = _plain_texts(col)
