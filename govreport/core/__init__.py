@@ -9,8 +9,9 @@ Module map
 ``values``           a figure: a number, a blank or 不适用 (``Figure``, ``Mark``), parsing and printing
 ``model``            one agency-year: ``Agency``, ``Report``, ``TableData``, ``Section``, ``Proactive``
 ``channels``         the disclosure-channel taxonomy and the alias table of labels as written
-``schema``           the dataset's CSV files (columns, kinds, keys) and the Excel template's blocks, declared once
-``template_schema``  the data-entry template's blocks and fields
+``schema``           the one declaration language (``Field``, ``Kind``, ``Choice``): the dataset's CSV files
+                     (columns, kinds, keys), and the inputs of the Excel template derived from them
+``template_schema``  the data-entry template's blocks: titles, grid, inputs (``Field.entry`` of CSV columns)
 ``report_text``      the report's text as data: official headings, topics, standard sentences, the skeleton
 ``labelled``         the official tables as labelled pandas DataFrames (values and status)
 ``keys``             the one integer key of an agency-year and a vectorised index of keys
