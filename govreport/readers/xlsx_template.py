@@ -46,7 +46,7 @@ from govreport.core.model import (
     Section,
     TableData,
 )
-from govreport.core.schema import Field
+from govreport.core.schema import AGENCIES, Field
 from govreport.core.template_schema import norm
 from govreport.core.values import Figure, Mark, parse_token
 
@@ -883,8 +883,8 @@ def _by_name(known: Mapping[str, Agency], name: str) -> Agency | None:
     return next((a for a in known.values() if a.name == name), None)
 
 
-AGENCY_KEYS = ("name", "kind", "level", "region", "region_code", "superior", "short_name", "address", "postcode",
-               "phone", "fax", "email", "office")
+#: The agency's attributes the template's agency block fills: the columns of agencies.csv but its id.
+AGENCY_KEYS = tuple(c for c in AGENCIES.columns if c != "agency_id")
 
 
 def _agency(grid: Grid, kv: dict[str, _Input], text, choice, known: Mapping[str, Agency], title_row: int) -> Agency:
@@ -929,8 +929,7 @@ def _agency(grid: Grid, kv: dict[str, _Input], text, choice, known: Mapping[str,
         name=values["name"],
         kind=AgencyKind(values["kind"]),
         level=Level(values["level"]),
-        **{k: values[k] for k in ("region", "region_code", "superior", "short_name", "address", "postcode",
-                                  "phone", "fax", "email", "office")},
+        **{k: values[k] for k in AGENCY_KEYS if k not in ("name", "kind", "level")},
     )
 
 

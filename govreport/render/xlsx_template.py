@@ -32,7 +32,7 @@ from govreport.core import template_schema as L
 from govreport.core.channels import CATEGORIES, CHANNELS
 from govreport.core.formats import FORMATS, Axis, TableSpec, ValueType
 from govreport.core.model import Agency, Report
-from govreport.core.schema import Field, Kind
+from govreport.core.schema import AGENCIES, Field, Kind
 from govreport.core.values import Figure, Mark
 from govreport.readers.xlsx_template import carry_over_notes, read_template  # noqa: F401  (public API of this module)
 
@@ -316,12 +316,10 @@ class _DataSheet:
                        report: Report | None) -> dict[str, object]:
         v: dict[str, object] = {}
         if agency is not None:
-            for key in ("name", "superior", "region", "region_code", "short_name", "address", "postcode", "phone",
-                        "fax", "email", "office"):
-                v[key] = getattr(agency, key)
+            for f in AGENCIES.fields:  # the agency's attributes, named as its columns in agencies.csv
+                if f.name != "agency_id":
+                    v[f.name] = getattr(agency, f.name).value if f.choices else getattr(agency, f.name)
             v["agency_id"] = agency.id
-            v["kind"] = agency.kind.value
-            v["level"] = agency.level.value
         elif agency_text:
             v["agency_id" if agency_text.isascii() else "name"] = agency_text
         v["year"] = year
