@@ -220,3 +220,19 @@ def test_the_template_inputs_are_the_csv_columns():
     proactive = {f.name: f for f in L.PROACTIVE_BLOCK.fields}
     assert proactive["overlap"].choices == layout.REPORTS.field("channels_overlap").choices == layout.BOOL_CHOICES
     assert proactive["total"].kind is layout.REPORTS.field("proactive_total").kind is layout.Kind.FIGURE
+
+
+# ---------------------------------------------------------------------------------------------- cell key
+
+
+def test_a_cell_is_looked_up_by_its_cell_key():
+    """One representation of a cell: ``CellKey`` (vectorised: its integer ``cell_id``, the catalog position)."""
+    from govreport.core.formats import CellKey, cell_catalog, cell_ids
+    from govreport.store.matrix import luts
+
+    ids = cell_ids()
+    assert list(ids) == list(cell_catalog()) and list(ids.values()) == list(range(len(ids)))
+    assert all(type(k) is CellKey for k in synth.CELL_POS)
+    assert not hasattr(luts(), "gid")  # the catalog's ids are not tabulated a second time
+    k = CellKey("2021", "t3", "new_received", "total")
+    assert k.table_cell == ("t3", "new_received", "total") and ids[k] == cell_catalog().index(k)

@@ -544,6 +544,11 @@ class CellKey:
     row: str
     column: str
 
+    @property
+    def table_cell(self) -> TableCell:
+        """The cell inside its format version: ``(table, row, column)``."""
+        return (self.table, self.row, self.column)
+
 
 #: A cell inside one format version, (table, row, column): a ``CellKey`` without its version, used where
 #: the version is known from context (e.g. the figures read from a report's prose).

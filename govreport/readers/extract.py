@@ -497,13 +497,14 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
         tt = read_text_tables(doc, rep_year)
         for key, (fig, src) in tt.cells.items():
             tr.cells[key] = (fig, src)
-            f.methods[("cell", *key)] = "table-text"
+            f.methods[("cell", key.version, *key.table_cell)] = "table-text"
         f.not_read.extend(tt.not_read)
         present, text_read = tt.present, tt.read
     table_versions: dict[str, str] = {}
     cells: dict[tuple[str, str], dict[tuple[str, str], Figure]] = {}
     notes: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
-    for (v, t, r, c), (fig, src) in tr.cells.items():
+    for key, (fig, src) in tr.cells.items():
+        v, (t, r, c) = key.version, key.table_cell
         table_versions[t] = v
         cells.setdefault((v, t), {})[(r, c)] = fig
         f.sources[("cell", v, t, r, c)] = src

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from govreport.core.formats import FORMATS, table_spec
+from govreport.core.formats import FORMATS, CellKey, TableCell, table_spec
 from govreport.core.values import Figure, parse_token
 from govreport.readers.grid import Cell, Grid
 from govreport.readers.normalize import label_key
@@ -117,17 +117,17 @@ def _fuzzy_cached(key: str, choices: tuple[str, ...]) -> str | None:
 
 @dataclass(slots=True)
 class TableRead:
-    """Cells read from the tables of one page: ``(version, table, row, column)`` → figure and source."""
+    """Cells read from the tables of one page: cell key → figure and source."""
 
-    cells: dict[tuple[str, str, str, str], tuple[Figure, Source]] = field(default_factory=dict)
+    cells: dict[CellKey, tuple[Figure, Source]] = field(default_factory=dict)
     not_read: list[NotRead] = field(default_factory=list)
     recognised: list[tuple[int, str]] = field(default_factory=list)  # (table index, t2/t3/t4)
     warnings: list[str] = field(default_factory=list)
 
-    def put(self, key: tuple[str, str, str, str], fig: Figure, src: Source, place: str) -> None:
+    def put(self, key: CellKey, fig: Figure, src: Source, place: str) -> None:
         old = self.cells.get(key)
         if old is not None and old[0] != fig:
-            self.not_read.append(NotRead(place, "同一格在表中出现了两个不同的数", src, key[1:]))
+            self.not_read.append(NotRead(place, "同一格在表中出现了两个不同的数", src, key.table_cell))
             del self.cells[key]
             return
         self.cells[key] = (fig, src)
@@ -158,7 +158,7 @@ def read_grid(grid: Grid, kind: str, year: int | None, out: TableRead) -> None:
     {"t2": _read_t2, "t3": _read_t3, "t4": _read_t4}[kind](grid, year, out)
 
 
-def _cell_figure(grid: Grid, cell: Cell, place: str, out: TableRead, key: tuple[str, str, str]) -> Figure | None:
+def _cell_figure(grid: Grid, cell: Cell, place: str, out: TableRead, key: TableCell) -> Figure | None:
     fig = parse_cell(cell.text)
     if fig is None:
         out.not_read.append(NotRead(place, f"单元格内容“{cell.text}”不是数字、空白或不适用", grid.source(cell), key))
@@ -273,7 +273,7 @@ def _read_t3(grid: Grid, year: int | None, out: TableRead) -> None:
     for row_id, cid, fig, src in pending:
         if row_id not in data_rows:
             continue
-        out.put((version, "t3", row_id, cid), fig, src, place_of(version, "t3", row_id, cid))
+        out.put(CellKey(version, "t3", row_id, cid), fig, src, place_of(version, "t3", row_id, cid))
 
 
 def _read_t4(grid: Grid, year: int | None, out: TableRead) -> None:
@@ -327,12 +327,12 @@ def _read_t4(grid: Grid, year: int | None, out: TableRead) -> None:
             out.not_read.append(NotRead(place_of(version, "t4", "value", seen[id(cell)]),
                                         "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
                                         ("t4", "value", seen[id(cell)])))
-            out.cells.pop((version, "t4", "value", seen[id(cell)]), None)
+            out.cells.pop(CellKey(version, "t4", "value", seen[id(cell)]), None)
             continue
         seen[id(cell)] = cid
         fig = _cell_figure(grid, cell, place, out, ("t4", "value", cid))
         if fig is not None:
-            out.put((version, "t4", "value", cid), fig, grid.source(cell), place)
+            out.put(CellKey(version, "t4", "value", cid), fig, grid.source(cell), place)
 
 
 def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
@@ -367,7 +367,7 @@ def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
                                         grid.source(label_cell)))
             continue
         candidates = row_keys[found]
-        seen: dict[int, tuple[str, str, str, str]] = {}
+        seen: dict[int, CellKey] = {}
         for c, cols in header.items():
             cell = row[c] if c < len(row) else None
             if cell is None or cell is label_cell or id(cell) in header_cells:
@@ -375,27 +375,27 @@ def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
             target = _t2_target(cols, candidates)
             if target is None:
                 continue
-            if not any(rv == target[0] and rid == target[2] for rv, _, rid in candidates):
-                note = f"表格{grid.index}：行名“{label_cell.text}”不是{target[0]}年格式的写法，按表头的格式读取"
+            if not any(rv == target.version and rid == target.row for rv, _, rid in candidates):
+                note = f"表格{grid.index}：行名“{label_cell.text}”不是{target.version}年格式的写法，按表头的格式读取"
                 if note not in out.warnings:
                     out.warnings.append(note)
-            place = place_of(*target)
+            place = place_of(target.version, target.table, target.row, target.column)
             if id(cell) in seen:
-                if seen[id(cell)][3] != target[3]:
+                if seen[id(cell)].column != target.column:
                     # one merged cell under one header spanning several grid columns is fine; under two is not
                     out.not_read.append(NotRead(place, "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
-                                                target[1:]))
+                                                target.table_cell))
                     out.cells.pop(seen[id(cell)], None)
                 continue
             seen[id(cell)] = target
-            fig = _cell_figure(grid, cell, place, out, target[1:])
+            fig = _cell_figure(grid, cell, place, out, target.table_cell)
             if fig is not None:
                 out.put(target, fig, grid.source(cell), place)
 
 
 def _t2_target(cols: list[tuple[str, str]], candidates: list[tuple[str, str, str]]
-               ) -> tuple[str, str, str, str] | None:
-    """The (version, table, row, column) a cell under header ``cols`` in a row labelled ``candidates`` is.
+               ) -> CellKey | None:
+    """The cell under header ``cols`` in a row labelled ``candidates`` is.
 
     The header decides the version; a row label of the same version is preferred, but a row id that
     exists in the header's version is accepted (规范性文件 under 2021 headers is the 2021 行政规范性文件).
@@ -406,7 +406,7 @@ def _t2_target(cols: list[tuple[str, str]], candidates: list[tuple[str, str, str
                 if same_version and rv != v:
                     continue
                 if (rid, cid) in _cells_of(v, tid):
-                    return (v, tid, rid, cid)
+                    return CellKey(v, tid, rid, cid)
     return None
 
 

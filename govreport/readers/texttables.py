@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from govreport.core.formats import table_spec
+from govreport.core.formats import CellKey, table_spec
 from govreport.core.values import Figure
 from govreport.readers.document import Document
 from govreport.readers.normalize import label_key
@@ -54,9 +54,9 @@ T4_COLS = len(table_spec("2021", "t4").data_columns)  # 15
 
 @dataclass(slots=True)
 class TextTables:
-    """What was read: cells keyed (version, table, row, column) → (figure, source), and the tables seen."""
+    """What was read: cells keyed by cell key → (figure, source), and the tables seen."""
 
-    cells: dict[tuple[str, str, str, str], tuple[Figure, Source]] = field(default_factory=dict)
+    cells: dict[CellKey, tuple[Figure, Source]] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)  # t2, t3, t4: the report has the table as text
     read: set[str] = field(default_factory=set)  # tables of which at least one row was read
     not_read: list[NotRead] = field(default_factory=list)
@@ -297,4 +297,4 @@ def _put(out: TextTables, doc: Document, i: int, version: str, table: str, rid: 
     src = _src(doc, i) if last is None or last == i else \
         doc.source(doc.starts[i], doc.starts[last] + len(doc.lines[last]))
     for col, v in zip(cols, values, strict=True):
-        out.cells[(version, table, rid, col)] = (Figure.of(float(v)), src)
+        out.cells[CellKey(version, table, rid, col)] = (Figure.of(float(v)), src)
