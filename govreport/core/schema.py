@@ -35,6 +35,8 @@ from govreport.core.formats import FORMATS, REPORT_FORMATS
 
 
 class Kind(StrEnum):
+    """What a field holds: how a CSV column is validated and how the template writes and reads the input."""
+
     TEXT = "text"  # free text, may be empty
     ID = "id"  # required identifier: non-empty, no surrounding spaces
     AGENCY_ID = "agency-id"  # an agency id as govreport.core.ids defines it (safe as a folder name)
