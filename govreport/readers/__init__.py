@@ -29,7 +29,9 @@ opening, signature, contact, period, published, given, dataset, table, table-tex
 
 from __future__ import annotations
 
-from govreport.readers.extract import Ingested, ingest_bytes, ingest_path, ingest_text, known_agencies, read_prose
+from govreport.readers.agencies import known_agencies
+from govreport.readers.extract import ingest_bytes, ingest_path, ingest_text, read_prose
+from govreport.readers.ingested import Ingested
 from govreport.readers.source import NotRead, Source
 
 # ``govreport.readers.normalize`` is the module (its function is ``normalize.normalize``).
