@@ -12,7 +12,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from govreport.core.errors import NotFoundError, ParameterError
 from govreport.core.formats import TableCell, table_spec
@@ -114,12 +114,49 @@ def read_prose(text: str, file: str, *, encoding: str = "utf-8", agency: str | N
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
                 year: int | None = None, agencies: tuple[Agency, ...] = (), limit_mb: float | None = None,
                 html: bool | None = None, page: Page | None = None) -> Ingested:
-    from govreport.readers.html import looks_like_html, parse
-
     # characters, not bytes: a text of N MB of Chinese is about N/3 million characters
     _refuse_size(file, len(text), max_mb() if limit_mb is None else limit_mb)
 
     f = prose.Findings()
+    doc, norm, grids, unrecognised, kind, hints = _document(text, file, html, page, f)
+    ol = outline(doc, hints)
+
+    # --- title, agency name, year, period (each with how it was found)
+    title_name, title_year = particulars.read_title(ol.title) if ol.title else (None, None)
+    title_src = _title_source(doc, ol, file)
+    name_read, name_as_written, contact, opening = _agency_name(doc, norm, title_name, title_src, agency, f)
+    rep_year, period, published = _report_year(doc, ol, norm, file, year, title_year, title_src, opening, f)
+
+    # --- agency
+    ag, how = resolve_agency(name_read, contact, agency, agencies, f)
+    is_gov = ag is not None and ag.kind is AgencyKind.GOVERNMENT
+
+    # --- proactive
+    pro = read_proactive(doc, ol, rep_year, period.end, ag.name if ag else (name_read or ""), is_gov, f)
+    proactive, audience = _proactive(pro, f)
+
+    # --- tables (HTML) and the figures stated in prose
+    tables, fmt = _assemble_tables(doc, ol, grids, unrecognised, kind, rep_year, f)
+
+    # --- period with cut-off, publication date
+    cutoff = pro.cutoff
+    final_period = Period(period.start, period.end, cutoff)
+    sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
+    notes_text = _closing_notes(norm, encoding, kind, tables, f)
+    return Ingested(
+        file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
+        period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
+        sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
+        audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
+        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read,
+        agency_as_written=name_as_written, methods=f.methods,
+    )
+
+
+def _document(text: str, file: str, html: bool | None, page: Page | None, f: prose.Findings):
+    """The normalised document of a text or HTML page, its tables, its kind and the page's title hints."""
+    from govreport.readers.html import looks_like_html, parse
+
     grids = []
     unrecognised = []
     hints: tuple[str, ...] = ()
@@ -135,48 +172,46 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
         plain, plain_lines, kind = text, None, "text"
     norm = normalize(plain)
     doc = Document(file, plain, norm, plain_lines, page.places if page is not None else None)
-    ol = outline(doc, hints)
+    return doc, norm, grids, unrecognised, kind, hints
 
-    # --- title, agency name, year, period (each with how it was found)
+
+def _title_source(doc: Document, ol, file: str) -> Source | None:
+    if not ol.title:
+        return None
+    if ol.title_span is not None:
+        return doc.source(*ol.title_span)
+    if ol.title_line is not None:
+        a = doc.starts[ol.title_line]
+        return doc.source(a, a + len(doc.lines[ol.title_line]))
+    return Source(file=file, line=1, text=ol.title)
+
+
+def _agency_name(doc: Document, norm, title_name: str | None, title_src: Source | None, agency: str | None,
+                 f: prose.Findings):
+    """The agency's name as read (full name when the text gives it), as written, the contact and opening."""
     name_read: str | None = None
-    title_name, title_year = particulars.read_title(ol.title) if ol.title else (None, None)
-    title_src = None
-    if ol.title:
-        if ol.title_span is not None:
-            title_src = doc.source(*ol.title_span)
-        elif ol.title_line is not None:
-            a = doc.starts[ol.title_line]
-            title_src = doc.source(a, a + len(doc.lines[ol.title_line]))
-        else:
-            title_src = Source(file=file, line=1, text=ol.title)
-
-    def found(key: tuple, src: Source | None, method: str) -> None:
-        if src is not None:
-            f.sources[key] = src
-        f.methods[key] = method
-
     if title_name:
         name_read = title_name
-        found(("agency", "name"), title_src, "title")
+        f.found(("agency", "name"), title_src, "title")
     contact = particulars.read_contact(doc, f)
     opening = particulars.read_opening_agency(doc)
     if name_read is None:
         meta = particulars.read_metadata_agency(doc, norm.removed_lines)
         if meta:
             name_read = meta[0]
-            found(("agency", "name"), meta[1], "metadata")
+            f.found(("agency", "name"), meta[1], "metadata")
     if name_read is None and opening:
         name_read = opening[0]
-        found(("agency", "name"), opening[2], "opening")
+        f.found(("agency", "name"), opening[2], "opening")
     if name_read is None:
         sig = particulars.read_signature(doc)
         if sig:
             name_read = sig[0]
-            found(("agency", "name"), sig[1], "signature")
+            f.found(("agency", "name"), sig[1], "signature")
     if name_read is None and contact.get("office"):
         name_read = particulars.agency_prefix(contact["office"])
         if name_read:
-            found(("agency", "name"), f.sources[("agency", "office")], "contact")
+            f.found(("agency", "name"), f.sources[("agency", "office")], "contact")
     name_as_written = name_read
     if name_read is not None:
         full = particulars.resolve_short_form(name_read, doc) or particulars.resolve_full_name(name_read, doc)
@@ -188,6 +223,12 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
         me = particulars.self_reference(doc)
         if me:
             f.miss("机关名称", f"报告只以“{me}”自称，标题、落款、页面信息和正文都没有写明机关名称")
+    return name_read, name_as_written, contact, opening
+
+
+def _report_year(doc: Document, ol, norm, file: str, year: int | None, title_year: int | None,
+                 title_src: Source | None, opening, f: prose.Findings):
+    """The report's year (given, else from the title, period, opening or publication date), period, published."""
     period = particulars.read_period(doc, f)
     if ("period",) in f.sources:
         f.methods[("period",)] = "period"
@@ -195,28 +236,28 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
         period.end is None or period.end.year == period.start.year) else None
     published, published_src = _published(doc, norm, file)
     if published_src is not None:
-        found(("published",), published_src, "published")
+        f.found(("published",), published_src, "published")
     if year is not None:
         rep_year: int | None = year
         f.methods[("year",)] = "given"
     elif title_year is not None:
         rep_year = title_year
-        found(("year",), title_src, "title")
+        f.found(("year",), title_src, "title")
     elif period_year is not None:
         rep_year = period_year
-        found(("year",), f.sources.get(("period",)), "period")
+        f.found(("year",), f.sources.get(("period",)), "period")
         if opening is not None and opening[1] is not None and opening[1] != period_year:
             f.warnings.append(f"正文开头称“{opening[0]}{opening[1]}年”报告，统计期限却是 {period_year} 年"
                               f"（按统计期限记录），请核对")
     elif opening is not None and opening[1] is not None:
         rep_year = opening[1]
-        found(("year",), opening[2], "opening")
+        f.found(("year",), opening[2], "opening")
     elif (oy := particulars.read_opening_year(doc, ol.title_line)) is not None:
         rep_year = oy[0]
-        found(("year",), oy[1], "opening")
+        f.found(("year",), oy[1], "opening")
     elif published is not None and published.month <= 6:
         rep_year = published.year - 1
-        found(("year",), published_src, "inferred")
+        f.found(("year",), published_src, "inferred")
         f.warnings.append(f"报告年度由发布日期 {published.isoformat()} 推定为 {rep_year} 年"
                           "（上半年发布的年报报告上一年），请核对")
     else:
@@ -226,13 +267,11 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
         what = "标题" if f.methods.get(("year",)) == "title" else "报告"
         f.warnings.append(f"{what}年度 {rep_year} 与统计期限的年度 {period.start.year} 不一致"
                           f"（按{what}年度记录），请核对")
+    return rep_year, period, published
 
-    # --- agency
-    ag, how = resolve_agency(name_read, contact, agency, agencies, f)
-    is_gov = ag is not None and ag.kind is AgencyKind.GOVERNMENT
 
-    # --- proactive
-    pro = read_proactive(doc, ol, rep_year, period.end, ag.name if ag else (name_read or ""), is_gov, f)
+def _proactive(pro, f: prose.Findings) -> tuple[Proactive, list[dict[str, Any]]]:
+    """The proactive figures read from prose as a :class:`Proactive`, and the audience figures (JSON only)."""
     channels = tuple(
         ChannelFigure(channel=ch, label=it.label, figure=Figure.of(it.value), qualifier=it.qualifier, unit=it.unit,
                       host=host, account=account, note=_item_note(it))
@@ -250,15 +289,11 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
          "qualifier": it.qualifier, "text": it.raw, "source": f.sources[("audience", i)].to_json()}
         for i, it in enumerate(pro.audience, start=1)
     ]
+    return proactive, audience
 
-    # --- tables (HTML) and the figures stated in prose
-    tables, fmt = _assemble_tables(doc, ol, grids, unrecognised, kind, rep_year, f)
 
-    # --- period with cut-off, publication date
-    cutoff = pro.cutoff
-    final_period = Period(period.start, period.end, cutoff)
-    sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
-
+def _closing_notes(norm, encoding: str, kind: str, tables: tuple[TableData, ...], f: prose.Findings) -> str:
+    """The warnings on removed spam and mojibake, and the report's notes (with the cells left unread)."""
     if norm.spam_words:
         f.warnings.append(f"正文中夹杂的赌博类垃圾词 {len(norm.spam_words)} 处已删去（"
                           f"{'、'.join(dict.fromkeys(norm.spam_words))}），其余文字照常读取")
@@ -269,14 +304,7 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     unread = [n.item for n in f.not_read if n.cell is not None and n.cell not in have]
     if unread:  # carried into the dataset and the review: these cells are 未读取, not 空白
         notes_text += f"以下单元格报告中有内容但未能读取（未读取，不是空白）：{'；'.join(unread)}。"
-    return Ingested(
-        file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
-        period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
-        sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
-        audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
-        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read,
-        agency_as_written=name_as_written, methods=f.methods,
-    )
+    return notes_text
 
 
 def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year: int | None,

@@ -94,12 +94,42 @@ class Ingested:
     # ----------------------------------------------------------------------------------------- JSON
 
     def to_json(self) -> dict[str, Any]:
-        def src(key: tuple) -> dict[str, Any] | None:
-            s = self.sources.get(key)
-            return s.to_json() if s is not None else None
+        src, method = self._src, self.method_of
+        return {
+            "file": self.file,
+            "encoding": self.encoding,
+            "kind": self.source_kind,
+            "normalisation": {"pinyin_removed": self.garbles, "traditional_to_simplified": self.traditional,
+                              "removed_lines": list(self.removed_lines), "spam_words": list(self.spam_words),
+                              "damaged_removed": list(self.damaged)},
+            "agency": self._agency_json(),
+            "year": self.year,
+            "year_method": method(("year",)) if self.year is not None else None,
+            "year_confidence": _CONFIDENCE.get(method(("year",)) or "", "medium") if self.year is not None else None,
+            "year_source": src(("year",)),
+            "format": self.format.value,
+            "period": {
+                "start": _d(self.period.start), "end": _d(self.period.end), "cutoff": _d(self.period.cutoff),
+                "source": src(("period",)), "cutoff_source": src(("cutoff",)),
+            },
+            "published": _d(self.published),
+            "published_source": src(("published",)),
+            "proactive": self._proactive_json(),
+            "article20": self._cells_json(("t2a", "t2b", "t2c", "t2d", "t2e")),
+            "applications": self._cells_json(("t3",)),
+            "reviews": self._cells_json(("t4",)),
+            "fees": self._cells_json(("fee",)),
+            "sections": [{"heading": s.heading, "body": s.body} for s in self.sections],
+            "not_read": [n.to_json() for n in self.not_read],
+            "warnings": list(self.warnings),
+        }
 
+    def _src(self, key: tuple) -> dict[str, Any] | None:
+        s = self.sources.get(key)
+        return s.to_json() if s is not None else None
+
+    def _agency_json(self) -> dict[str, Any] | None:
         method = self.method_of
-
         a = self.agency
         agency: dict[str, Any] | None = None
         if a is not None:
@@ -118,6 +148,10 @@ class Ingested:
                       "matched": "none", "method": method(("agency", "name")),
                       "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
                                   if k[0] == "agency"}}
+        return agency
+
+    def _proactive_json(self) -> dict[str, Any]:
+        src, method = self._src, self.method_of
         p = self.proactive
         channels = [
             {"seq": i, "label": c.label, "channel": c.channel, "value": _num(c.figure), "qualifier": c.qualifier,
@@ -130,66 +164,40 @@ class Ingested:
              "unit": c.unit, "note": c.note, "method": method(("category", i)), "source": src(("category", i))}
             for i, c in enumerate(p.categories, start=1)
         ]
-
-        def cells(ids: tuple[str, ...]) -> list[dict[str, Any]]:
-            out = []
-            for t in self.tables:
-                if t.spec.id not in ids:
-                    continue
-                for r in t.spec.rows:
-                    for c in t.spec.columns:
-                        if (r.id, c.id) in t.cells:
-                            fig = t.cells[(r.id, c.id)]
-                            out.append({
-                                "version": t.spec.version, "table": t.spec.id, "row": r.id, "column": c.id,
-                                "place": t.spec.place(r.id if r.label else None, c.id),
-                                "value": _num(fig), "mark": fig.mark.name.lower(),
-                                "note": t.notes.get((r.id, c.id), ""),
-                                "method": method(("cell", t.spec.version, t.spec.id, r.id, c.id)),
-                                "source": src(("cell", t.spec.version, t.spec.id, r.id, c.id)),
-                            })
-            for (t_id, r_id, c_id), n in sorted(self.unread_cells().items()):
-                if t_id in ids:
-                    out.append({"version": None, "table": t_id, "row": r_id, "column": c_id, "place": n.item,
-                                "value": "未读取", "mark": "not_read", "note": n.reason,
-                                "source": n.source.to_json() if n.source is not None else None})
-            return out
-
         return {
-            "file": self.file,
-            "encoding": self.encoding,
-            "kind": self.source_kind,
-            "normalisation": {"pinyin_removed": self.garbles, "traditional_to_simplified": self.traditional,
-                              "removed_lines": list(self.removed_lines), "spam_words": list(self.spam_words),
-                              "damaged_removed": list(self.damaged)},
-            "agency": agency,
-            "year": self.year,
-            "year_method": method(("year",)) if self.year is not None else None,
-            "year_confidence": _CONFIDENCE.get(method(("year",)) or "", "medium") if self.year is not None else None,
-            "year_source": src(("year",)),
-            "format": self.format.value,
-            "period": {
-                "start": _d(self.period.start), "end": _d(self.period.end), "cutoff": _d(self.period.cutoff),
-                "source": src(("period",)), "cutoff_source": src(("cutoff",)),
-            },
-            "published": _d(self.published),
-            "published_source": src(("published",)),
-            "proactive": {
-                "total": _num(p.total), "qualifier": p.total_qualifier, "unit": p.unit,
-                "method": method(("proactive_total",)), "source": src(("proactive_total",)),
-                "channels_overlap": p.channels_overlap,
-                "channels": channels,
-                "categories": categories,
-                "audience": self.audience,
-            },
-            "article20": cells(("t2a", "t2b", "t2c", "t2d", "t2e")),
-            "applications": cells(("t3",)),
-            "reviews": cells(("t4",)),
-            "fees": cells(("fee",)),
-            "sections": [{"heading": s.heading, "body": s.body} for s in self.sections],
-            "not_read": [n.to_json() for n in self.not_read],
-            "warnings": list(self.warnings),
+            "total": _num(p.total), "qualifier": p.total_qualifier, "unit": p.unit,
+            "method": method(("proactive_total",)), "source": src(("proactive_total",)),
+            "channels_overlap": p.channels_overlap,
+            "channels": channels,
+            "categories": categories,
+            "audience": self.audience,
         }
+
+    def _cells_json(self, ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The cells of tables ``ids`` read (in layout order), then those left unread."""
+        src, method = self._src, self.method_of
+        out = []
+        for t in self.tables:
+            if t.spec.id not in ids:
+                continue
+            for r in t.spec.rows:
+                for c in t.spec.columns:
+                    if (r.id, c.id) in t.cells:
+                        fig = t.cells[(r.id, c.id)]
+                        out.append({
+                            "version": t.spec.version, "table": t.spec.id, "row": r.id, "column": c.id,
+                            "place": t.spec.place(r.id if r.label else None, c.id),
+                            "value": _num(fig), "mark": fig.mark.name.lower(),
+                            "note": t.notes.get((r.id, c.id), ""),
+                            "method": method(("cell", t.spec.version, t.spec.id, r.id, c.id)),
+                            "source": src(("cell", t.spec.version, t.spec.id, r.id, c.id)),
+                        })
+        for (t_id, r_id, c_id), n in sorted(self.unread_cells().items()):
+            if t_id in ids:
+                out.append({"version": None, "table": t_id, "row": r_id, "column": c_id, "place": n.item,
+                            "value": "未读取", "mark": "not_read", "note": n.reason,
+                            "source": n.source.to_json() if n.source is not None else None})
+        return out
 
 
 #: How sure a year or an agency name is, by how it was found: the report's own title, metadata, period,

@@ -340,40 +340,7 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
             break
     list_start = list_end = None
     if found:
-        m, sa, sb = found
-        q, note = _qualifier(m)
-        out.total = Figure.of(to_number(m.group("num"), m.group("wan") or ""))
-        out.qualifier, out.unit = q, m.group("unit")
-        src = doc.source(m.start(), m.end())
-        f.sources[("proactive_total",)] = src
-        if note:
-            f.warnings.append(f"主动公开总数：{note}，记作“{q}”")
-        cut = _cutoff(doc.text[sa:sb], year, period_end)
-        if cut is not None:
-            out.cutoff = cut[0]
-            f.sources[("cutoff",)] = doc.source(sa + cut[1][0], sa + cut[1][1])
-        if not m.group("num")[0].isdigit():
-            f.methods[("proactive_total",)] = "prose-cn-numeral"
-        # the breakdown: the rest of the sentence, then following sentences that start a list
-        list_start, list_end = m.end(), sb
-        other = _LIST_BREAK.search(doc.text, m.end(), sb)  # …其中…；同时，在另一平台发布…: another statement
-        if other:
-            list_end = other.start()
-        before = doc.text[sa:m.start()].rstrip("，, ")
-        lead = re.search(r"(?:合计|共计|总计|以上共|共)$", before)
-        if lead and _FIGURE.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
-            list_start, list_end = sa, sa + lead.start()
-        nxt = sb
-        for _ in range(3):
-            tail = doc.text[nxt:nxt + 12].lstrip("，。 \n")
-            if not _LIST_START.match(tail):
-                break
-            n_end = doc.text.find("。", nxt)
-            n_end = len(doc.text) if n_end < 0 else n_end + 1
-            line_end = doc.text.find("\n", nxt + 1)
-            if 0 <= line_end < n_end:
-                n_end = line_end
-            list_end = nxt = n_end
+        list_start, list_end = _read_total(doc, found, year, period_end, out, f)
     else:
         f.miss("主动公开总数", "报告未载明本年度主动公开信息总数")
     if list_start is not None:
@@ -389,34 +356,83 @@ def read_proactive(doc: Document, outline: Outline, year: int | None, period_end
             _read_items(doc, a, b, out, agency_name, agency_is_government, f, explicit_only=True,
                         skip=(list_start, list_end))
     if not found:
-        # the breakdown of a channel whose count looked like a total (通过门户网站发布18篇，其中土地资源6篇…;
-        # 同时，…): its content headings, as written
-        for a0, b0 in sorted(set(out.channel_breakdowns)):
-            before, n_channels, unit = len(out.categories), len(out.channels), out.unit
-            out.unit = next((u for u in UNITS.split("|") if doc.text.endswith(u, 0, a0)), unit)  # the channel's unit
-            _read_items(doc, a0, b0, out, agency_name, agency_is_government, f, explicit_only=False)
-            out.unit = unit
-            for k in range(n_channels, len(out.channels)):  # channels are read from their own statements
-                f.sources.pop(("channel", k + 1), None)
-            del out.channels[n_channels:]
-            for item, _cat in out.categories[before:]:
-                item.note = (item.note + "；" if item.note else "") + "为某一渠道条数的细分"
-    # overlap: stated next to the total and its breakdown (the sentence after the list included)
+        _channel_breakdowns(doc, out, agency_name, agency_is_government, f)
     if found:
-        after = doc.text.find("。", (list_end or found[2]) + 1)
-        end = len(doc.text) if after < 0 else after + 1
-        line_end = doc.text.find("\n", (list_end or found[2]) + 1)
-        if 0 <= line_end < end:
-            end = line_end
-        mo = _OVERLAP.search(doc.text, found[1], end)
-        if mo:
-            out.overlap = True
-            f.sources[("overlap",)] = doc.source(mo.start(), mo.end())
+        _stated_overlap(doc, found, list_end, out, f)
     if out.overlap is None and out.channels and out.total.is_value and not out.qualifier:
         exact = all(not it.qualifier and it.unit == out.unit for it, *_ in out.channels)
         if exact and sum(it.value for it, *_ in out.channels) == out.total.value:
             out.overlap = False
     return out
+
+
+def _read_total(doc: Document, found: tuple[re.Match, int, int], year: int | None, period_end: dt.date | None,
+                out: ProactiveRead, f: Findings) -> tuple[int, int]:
+    """The stated total (with its qualifier and cut-off date); returns the span of its breakdown: the rest of
+    the sentence, then following sentences that start a list."""
+    m, sa, sb = found
+    q, note = _qualifier(m)
+    out.total = Figure.of(to_number(m.group("num"), m.group("wan") or ""))
+    out.qualifier, out.unit = q, m.group("unit")
+    src = doc.source(m.start(), m.end())
+    f.sources[("proactive_total",)] = src
+    if note:
+        f.warnings.append(f"主动公开总数：{note}，记作“{q}”")
+    cut = _cutoff(doc.text[sa:sb], year, period_end)
+    if cut is not None:
+        out.cutoff = cut[0]
+        f.sources[("cutoff",)] = doc.source(sa + cut[1][0], sa + cut[1][1])
+    if not m.group("num")[0].isdigit():
+        f.methods[("proactive_total",)] = "prose-cn-numeral"
+    list_start, list_end = m.end(), sb
+    other = _LIST_BREAK.search(doc.text, m.end(), sb)  # …其中…；同时，在另一平台发布…: another statement
+    if other:
+        list_end = other.start()
+    before = doc.text[sa:m.start()].rstrip("，, ")
+    lead = re.search(r"(?:合计|共计|总计|以上共|共)$", before)
+    if lead and _FIGURE.search(doc.text, sa, sa + lead.start()):  # the parts come first, then their total
+        list_start, list_end = sa, sa + lead.start()
+    nxt = sb
+    for _ in range(3):
+        tail = doc.text[nxt:nxt + 12].lstrip("，。 \n")
+        if not _LIST_START.match(tail):
+            break
+        n_end = doc.text.find("。", nxt)
+        n_end = len(doc.text) if n_end < 0 else n_end + 1
+        line_end = doc.text.find("\n", nxt + 1)
+        if 0 <= line_end < n_end:
+            n_end = line_end
+        list_end = nxt = n_end
+    return list_start, list_end
+
+
+def _channel_breakdowns(doc: Document, out: ProactiveRead, agency_name: str, is_gov: bool, f: Findings) -> None:
+    """The breakdown of a channel whose count looked like a total (通过门户网站发布18篇，其中土地资源6篇…;
+    同时，…): its content headings, as written."""
+    for a0, b0 in sorted(set(out.channel_breakdowns)):
+        before, n_channels, unit = len(out.categories), len(out.channels), out.unit
+        out.unit = next((u for u in UNITS.split("|") if doc.text.endswith(u, 0, a0)), unit)  # the channel's unit
+        _read_items(doc, a0, b0, out, agency_name, is_gov, f, explicit_only=False)
+        out.unit = unit
+        for k in range(n_channels, len(out.channels)):  # channels are read from their own statements
+            f.sources.pop(("channel", k + 1), None)
+        del out.channels[n_channels:]
+        for item, _cat in out.categories[before:]:
+            item.note = (item.note + "；" if item.note else "") + "为某一渠道条数的细分"
+
+
+def _stated_overlap(doc: Document, found: tuple[re.Match, int, int], list_end: int | None, out: ProactiveRead,
+                    f: Findings) -> None:
+    """Overlap between channels, stated next to the total and its breakdown (the sentence after the list too)."""
+    after = doc.text.find("。", (list_end or found[2]) + 1)
+    end = len(doc.text) if after < 0 else after + 1
+    line_end = doc.text.find("\n", (list_end or found[2]) + 1)
+    if 0 <= line_end < end:
+        end = line_end
+    mo = _OVERLAP.search(doc.text, found[1], end)
+    if mo:
+        out.overlap = True
+        f.sources[("overlap",)] = doc.source(mo.start(), mo.end())
 
 
 _PAREN_ITEM = re.compile(

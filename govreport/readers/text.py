@@ -94,6 +94,12 @@ class Findings:
     def miss(self, item: str, reason: str, source: Source | None = None) -> None:
         self.not_read.append(NotRead(item, reason, source))
 
+    def found(self, key: tuple, src: Source | None, method: str) -> None:
+        """Record that ``key`` was found (at ``src``, when known) by ``method``."""
+        if src is not None:
+            self.sources[key] = src
+        self.methods[key] = method
+
 
 
 # ----------------------------------------------------------------------- applications and reviews
