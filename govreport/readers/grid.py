@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from govreport.core.errors import DataError
-from govreport.core.template_schema import col_letter
 from govreport.readers.source import Source
 
 SEP = "\u2063"  # invisible separator: joins cell texts for one normalisation call per table set
@@ -130,6 +129,8 @@ class Grid:
     def error(self, cls: type[DataError], r: int, c: int | None, message: str, hint: str,
               place: str = "") -> DataError:
         """An error located at row ``r`` (and column ``c``) of the sheet: file, sheet, line and cell."""
+        from govreport.core.template_schema import col_letter  # the template's own module: not on the ingest path
+
         line = self.lines.get(r, r)
         if c is None:
             column = place or None

@@ -20,7 +20,6 @@ from functools import cache, lru_cache
 from typing import TypeVar
 
 from govreport.core.formats import FORMATS, Axis, table_spec
-from govreport.core.template_schema import norm
 
 _A = TypeVar("_A", bound=Axis)
 
@@ -108,6 +107,8 @@ def _fuzzy_cached(key: str, choices: tuple[str, ...]) -> str | None:
 
 def axis_keys(a: Axis) -> set[str]:
     """The exact keys a row or column of the layout is named by in the template: its label and short form."""
+    from govreport.core.template_schema import norm  # the template's own module: not on the ingest path
+
     out = {norm(a.label)}
     if a.short:
         out.add(norm(a.short))
