@@ -5,9 +5,9 @@ cell is repeated over every grid position it covers, keeping one identity per so
 columns are then matched **by label**, never
 by position: a column is identified by the stack of header texts above it (``行政诉讼 › 复议后起诉 ›
 总计``), a row by its label cells (``（三）不予公开 › 1.属于国家秘密``), after normalising width, numbering,
-quotes and bracketed notes, with a fuzzy fallback for typos (属于三类内容事务信息). The version of each
-table (2019 trial or 2021 format) is decided by the labels it uses, so a hybrid report (2021 表二 with
-the 2019 表三) is read as such. A cell reads as a value (``0`` included), a blank (empty) or 不适用
+quotes and bracketed notes, with a fuzzy fallback for typos (属于三类内容事务信息; both in :mod:`.labels`).
+The version of each table (2019 trial or 2021 format) is decided by the labels it uses, so a hybrid report
+(2021 表二 with the 2019 表三) is read as such. A cell reads as a value (``0`` included), a blank (empty) or 不适用
 (``/``, ``—``, 不适用); anything else is left blank and listed as not read.
 """
 

@@ -8,6 +8,10 @@ is a :class:`~govreport.core.errors.ValueFormatError` that names the file, sheet
 the report's own words, and how to fix it. Each figure read records where it was typed
 (:func:`entered_at`: ``文件.xlsx 年度报告数据!D23``) as its cell note, which findings on it name; the text
 sheet (:func:`read_text_sheet`) gives the report's sections.
+
+The sheet is opened as a :class:`~govreport.readers.grid.Grid` and its cells turned into values by
+:mod:`.xlsx_sheet`; blocks, tables and the layout version are found by :mod:`.xlsx_tables`; this module reads
+the key–value and list blocks (agency, proactive figures, channels, categories) and assembles the Report.
 """
 
 from __future__ import annotations
