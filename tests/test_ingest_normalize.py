@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from govreport.core.errors import EncodingError
 from govreport.readers.detect import decode
-from govreport.readers.normalize import label_key, normalize
+from govreport.readers.labels import label_key
+from govreport.readers.normalize import normalize
 from tests.fixtures.ingest import variants
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from govreport.core.values import Figure
 from govreport.readers import ingest_text
-from govreport.readers.text import parse_loose_date
+from govreport.readers.particulars import parse_loose_date
 
 HEAD = "青禾县统计局2021年政府信息公开工作年度报告\n"
 BEFORE_3 = HEAD + "一、总体情况\n无。\n二、主动公开政府信息情况\n无。\n"

@@ -126,7 +126,7 @@ def test_ingest_and_audit_refuse_bad_agency_argument(main_cli, tmp_path, command
 
 
 def test_ingested_slug_is_a_valid_id():
-    from govreport.readers.extract import agency_slug
+    from govreport.readers.agencies import agency_slug
 
     assert agency_slug("五原县", "民政局") == "wuyuanxian-minzhengju"
     long = agency_slug("内蒙古自治区巴彦淖尔市五原县" * 3, "农牧和科技局综合行政执法大队办公室")

@@ -1,46 +1,43 @@
 """Assembling a :class:`~govreport.core.model.Report` from a published report, with provenance.
 
 ``ingest_path`` / ``ingest_bytes`` / ``ingest_text`` return an :class:`Ingested`: the figures read (as
-the parts of a Report), where each came from, what was deliberately not read, and warnings. The agency
-is matched by name against known agencies (an existing dataset's ``agencies.csv``) or derived from the
-name the report gives (kind, level and superior from the name's region part; id = region + agency
-type in pinyin when pypinyin is installed, else a stable hash).
+the parts of a Report), where each came from, what was deliberately not read, and warnings
+(:mod:`.ingested`). The agency is resolved by :mod:`.agencies`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govreport.core.errors import NotFoundError, ParameterError
 from govreport.core.formats import TableCell, table_spec
-from govreport.core.ids import AGENCY_ID_MAX, check_agency_arg, is_agency_id
 from govreport.core.model import (
     Agency,
     AgencyKind,
     CategoryFigure,
     ChannelFigure,
-    Level,
     Period,
     Proactive,
-    Report,
     ReportFormat,
     Section,
     TableData,
 )
-from govreport.core.values import Figure, Mark
+from govreport.core.values import Figure
+from govreport.readers import particulars
 from govreport.readers import text as prose
+from govreport.readers.agencies import resolve_agency
 from govreport.readers.detect import decode
 from govreport.readers.document import Document
+from govreport.readers.ingested import Ingested
 from govreport.readers.normalize import normalize
+from govreport.readers.proactive import Item, read_proactive
 from govreport.readers.sections import outline
-from govreport.readers.source import NotRead, Source
+from govreport.readers.source import Source
 from govreport.readers.tables import TableRead, read_grid
 from govreport.readers.texttables import read_text_tables
 
@@ -53,191 +50,6 @@ TABLE_TITLES = {
     "t4": "表四（政府信息公开行政复议、行政诉讼情况）",
 }
 _PUBLISHED = re.compile(r"(?:发布|成文|印发|生成)(?:时间|日期)[：:]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
-
-
-@dataclass(slots=True)
-class Ingested:
-    """Everything read from one published report."""
-
-    file: str
-    encoding: str
-    source_kind: str  # text | html
-    agency: Agency | None
-    agency_match: str  # dataset | given | derived | none
-    year: int | None
-    period: Period
-    format: ReportFormat
-    published: dt.date | None
-    proactive: Proactive
-    tables: tuple[TableData, ...]
-    sections: tuple[Section, ...]
-    sources: dict[tuple, Source]
-    not_read: list[NotRead]
-    warnings: list[str]
-    audience: list[dict[str, Any]] = field(default_factory=list)
-    garbles: int = 0
-    traditional: bool = False
-    removed_lines: tuple[str, ...] = ()
-    notes: str = ""
-    spam_words: tuple[str, ...] = ()
-    damaged: tuple[str, ...] = ()
-    agency_name: str | None = None  # the name read from the report (also when no Agency could be made of it)
-    agency_as_written: str | None = None  # before a short form was resolved with the text's own full name
-    methods: dict[tuple, str] = field(default_factory=dict)  # how each item was found (see text.Findings)
-
-    def method_of(self, key: tuple) -> str | None:
-        """How an item was found: title, metadata, opening, signature, contact, period, published, given,
-        dataset, table, table-text, prose, prose-none, prose-cn-numeral, inferred; None when not read."""
-        if key in self.methods:
-            return self.methods[key]
-        if key in self.sources:
-            if key[0] == "cell":
-                return "table" if self.sources[key].table is not None else "prose"
-            return "prose"
-        return None
-
-    def report(self, source: str | None = None, *, unidentified: bool = False) -> Report:
-        """The Report; raises :class:`ParameterError` when the agency or the year could not be read.
-
-        ``unidentified=True`` (for checks only, never for the dataset): a report whose agency could not be
-        identified is returned under an "unidentified agency" labelled with its file name."""
-        agency = self.agency
-        if agency is None and unidentified:
-            agency = unidentified_agency(self.file, self.agency_name)
-        if agency is None:
-            raise ParameterError(f"{self.file}：无法从报告中读出机关",
-                                 hint="用 --agency 给出机关的 id 或中文全称")
-        if self.year is None:
-            raise ParameterError(f"{self.file}：无法从报告中读出报告年度",
-                                 hint="用 --year 给出年度，例如 --year 2020")
-        return Report(
-            agency=agency, year=self.year, format=self.format, period=self.period, published=self.published,
-            proactive=self.proactive, tables=self.tables, sections=self.sections,
-            source=source if source is not None else self.file, notes=self.notes,
-        )
-
-    def source_of(self, key: tuple) -> Source | None:
-        return self.sources.get(key)
-
-    def unread_cells(self) -> dict[tuple[str, str, str], NotRead]:
-        """Official table cells the document fills but that could not be read: 未读取, never 空白."""
-        have = {(t.spec.id, r, c) for t in self.tables for (r, c) in t.cells}
-        return {n.cell: n for n in self.not_read if n.cell is not None and n.cell not in have}
-
-    # ----------------------------------------------------------------------------------------- JSON
-
-    def to_json(self) -> dict[str, Any]:
-        def src(key: tuple) -> dict[str, Any] | None:
-            s = self.sources.get(key)
-            return s.to_json() if s is not None else None
-
-        method = self.method_of
-
-        a = self.agency
-        agency: dict[str, Any] | None = None
-        if a is not None:
-            agency = {
-                "id": a.id, "name": a.name, "kind": a.kind.value, "level": a.level.value, "region": a.region,
-                "region_code": a.region_code, "superior": a.superior, "address": a.address, "postcode": a.postcode,
-                "phone": a.phone, "fax": a.fax, "email": a.email, "office": a.office, "matched": self.agency_match,
-                "as_written": self.agency_as_written or a.name,
-                "method": method(("agency", "name")) or self.agency_match,
-                "confidence": _CONFIDENCE.get(method(("agency", "name")) or self.agency_match, "medium"),
-                "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
-                            if k[0] == "agency"},
-            }
-        elif self.agency_name:  # a name was read but no agency record could be made of it (level unknown)
-            agency = {"id": None, "name": self.agency_name, "as_written": self.agency_as_written,
-                      "matched": "none", "method": method(("agency", "name")),
-                      "sources": {k[1]: self.sources[k].to_json() for k in sorted(self.sources, key=str)
-                                  if k[0] == "agency"}}
-        p = self.proactive
-        channels = [
-            {"seq": i, "label": c.label, "channel": c.channel, "value": _num(c.figure), "qualifier": c.qualifier,
-             "unit": c.unit, "host": c.host, "account": c.account, "note": c.note,
-             "method": method(("channel", i)), "source": src(("channel", i))}
-            for i, c in enumerate(p.channels, start=1)
-        ]
-        categories = [
-            {"seq": i, "label": c.label, "category": c.category, "value": _num(c.figure), "qualifier": c.qualifier,
-             "unit": c.unit, "note": c.note, "method": method(("category", i)), "source": src(("category", i))}
-            for i, c in enumerate(p.categories, start=1)
-        ]
-
-        def cells(ids: tuple[str, ...]) -> list[dict[str, Any]]:
-            out = []
-            for t in self.tables:
-                if t.spec.id not in ids:
-                    continue
-                for r in t.spec.rows:
-                    for c in t.spec.columns:
-                        if (r.id, c.id) in t.cells:
-                            fig = t.cells[(r.id, c.id)]
-                            out.append({
-                                "version": t.spec.version, "table": t.spec.id, "row": r.id, "column": c.id,
-                                "place": t.spec.place(r.id if r.label else None, c.id),
-                                "value": _num(fig), "mark": fig.mark.name.lower(),
-                                "note": t.notes.get((r.id, c.id), ""),
-                                "method": method(("cell", t.spec.version, t.spec.id, r.id, c.id)),
-                                "source": src(("cell", t.spec.version, t.spec.id, r.id, c.id)),
-                            })
-            for (t_id, r_id, c_id), n in sorted(self.unread_cells().items()):
-                if t_id in ids:
-                    out.append({"version": None, "table": t_id, "row": r_id, "column": c_id, "place": n.item,
-                                "value": "未读取", "mark": "not_read", "note": n.reason,
-                                "source": n.source.to_json() if n.source is not None else None})
-            return out
-
-        return {
-            "file": self.file,
-            "encoding": self.encoding,
-            "kind": self.source_kind,
-            "normalisation": {"pinyin_removed": self.garbles, "traditional_to_simplified": self.traditional,
-                              "removed_lines": list(self.removed_lines), "spam_words": list(self.spam_words),
-                              "damaged_removed": list(self.damaged)},
-            "agency": agency,
-            "year": self.year,
-            "year_method": method(("year",)) if self.year is not None else None,
-            "year_confidence": _CONFIDENCE.get(method(("year",)) or "", "medium") if self.year is not None else None,
-            "year_source": src(("year",)),
-            "format": self.format.value,
-            "period": {
-                "start": _d(self.period.start), "end": _d(self.period.end), "cutoff": _d(self.period.cutoff),
-                "source": src(("period",)), "cutoff_source": src(("cutoff",)),
-            },
-            "published": _d(self.published),
-            "published_source": src(("published",)),
-            "proactive": {
-                "total": _num(p.total), "qualifier": p.total_qualifier, "unit": p.unit,
-                "method": method(("proactive_total",)), "source": src(("proactive_total",)),
-                "channels_overlap": p.channels_overlap,
-                "channels": channels,
-                "categories": categories,
-                "audience": self.audience,
-            },
-            "article20": cells(("t2a", "t2b", "t2c", "t2d", "t2e")),
-            "applications": cells(("t3",)),
-            "reviews": cells(("t4",)),
-            "fees": cells(("fee",)),
-            "sections": [{"heading": s.heading, "body": s.body} for s in self.sections],
-            "not_read": [n.to_json() for n in self.not_read],
-            "warnings": list(self.warnings),
-        }
-
-
-#: How sure a year or an agency name is, by how it was found: the report's own title, metadata, period,
-#: sign-off or an override are certain; an opening sentence or the contact line is a reading of prose; a
-#: year inferred from the publication date is a guess the user must confirm.
-_CONFIDENCE = {"title": "high", "metadata": "high", "period": "high", "signature": "high", "given": "high",
-               "dataset": "high", "opening": "medium", "contact": "medium", "inferred": "low"}
-
-
-def unidentified_agency(file: str, name: str | None = None) -> Agency:
-    """The stand-in agency of a report whose agency could not be identified: named after the file."""
-    stem = Path(file).name
-    digest = hashlib.blake2b(file.encode("utf-8"), digest_size=4).hexdigest()
-    label = f"未识别机关（{stem}）" if not name else f"{name}（未能确定机关层级，{stem}）"
-    return Agency(id=f"unidentified-{digest}", name=label, kind=AgencyKind.OTHER, level=Level.COUNTY)
 
 
 #: Largest report ingested, in MB of text (a published report is well under 1 MB); a larger file is
@@ -259,18 +71,6 @@ def _refuse_size(file: str, size: int, limit_mb: float) -> None:
             "（已发布的年度报告正文通常不到 1 MB，过大的文件多半不是单份报告）",
             hint="确认文件是单份年度报告；确需读取时用 --max-mb 或环境变量 GOVREPORT_INGEST_MAX_MB 调高上限",
             code="too-large")
-
-
-def _num(fig: Figure) -> float | int | str | None:
-    if fig.mark is Mark.NA:
-        return "不适用"
-    if fig.mark is Mark.BLANK or fig.value is None:
-        return None
-    return int(fig.value) if float(fig.value).is_integer() else fig.value
-
-
-def _d(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 # ------------------------------------------------------------------------------------------- entry
@@ -314,12 +114,49 @@ def read_prose(text: str, file: str, *, encoding: str = "utf-8", agency: str | N
 def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | None = None,
                 year: int | None = None, agencies: tuple[Agency, ...] = (), limit_mb: float | None = None,
                 html: bool | None = None, page: Page | None = None) -> Ingested:
-    from govreport.readers.html import looks_like_html, parse
-
     # characters, not bytes: a text of N MB of Chinese is about N/3 million characters
     _refuse_size(file, len(text), max_mb() if limit_mb is None else limit_mb)
 
     f = prose.Findings()
+    doc, norm, grids, unrecognised, kind, hints = _document(text, file, html, page, f)
+    ol = outline(doc, hints)
+
+    # --- title, agency name, year, period (each with how it was found)
+    title_name, title_year = particulars.read_title(ol.title) if ol.title else (None, None)
+    title_src = _title_source(doc, ol, file)
+    name_read, name_as_written, contact, opening = _agency_name(doc, norm, title_name, title_src, agency, f)
+    rep_year, period, published = _report_year(doc, ol, norm, file, year, title_year, title_src, opening, f)
+
+    # --- agency
+    ag, how = resolve_agency(name_read, contact, agency, agencies, f)
+    is_gov = ag is not None and ag.kind is AgencyKind.GOVERNMENT
+
+    # --- proactive
+    pro = read_proactive(doc, ol, rep_year, period.end, ag.name if ag else (name_read or ""), is_gov, f)
+    proactive, audience = _proactive(pro, f)
+
+    # --- tables (HTML) and the figures stated in prose
+    tables, fmt = _assemble_tables(doc, ol, grids, unrecognised, kind, rep_year, f)
+
+    # --- period with cut-off, publication date
+    cutoff = pro.cutoff
+    final_period = Period(period.start, period.end, cutoff)
+    sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
+    notes_text = _closing_notes(norm, encoding, kind, tables, f)
+    return Ingested(
+        file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
+        period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
+        sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
+        audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
+        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read,
+        agency_as_written=name_as_written, methods=f.methods,
+    )
+
+
+def _document(text: str, file: str, html: bool | None, page: Page | None, f: prose.Findings):
+    """The normalised document of a text or HTML page, its tables, its kind and the page's title hints."""
+    from govreport.readers.html import looks_like_html, parse
+
     grids = []
     unrecognised = []
     hints: tuple[str, ...] = ()
@@ -335,88 +172,92 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
         plain, plain_lines, kind = text, None, "text"
     norm = normalize(plain)
     doc = Document(file, plain, norm, plain_lines, page.places if page is not None else None)
-    ol = outline(doc, hints)
+    return doc, norm, grids, unrecognised, kind, hints
 
-    # --- title, agency name, year, period (each with how it was found)
+
+def _title_source(doc: Document, ol, file: str) -> Source | None:
+    if not ol.title:
+        return None
+    if ol.title_span is not None:
+        return doc.source(*ol.title_span)
+    if ol.title_line is not None:
+        a = doc.starts[ol.title_line]
+        return doc.source(a, a + len(doc.lines[ol.title_line]))
+    return Source(file=file, line=1, text=ol.title)
+
+
+def _agency_name(doc: Document, norm, title_name: str | None, title_src: Source | None, agency: str | None,
+                 f: prose.Findings):
+    """The agency's name as read (full name when the text gives it), as written, the contact and opening."""
     name_read: str | None = None
-    title_name, title_year = prose.read_title(ol.title) if ol.title else (None, None)
-    title_src = None
-    if ol.title:
-        if ol.title_span is not None:
-            title_src = doc.source(*ol.title_span)
-        elif ol.title_line is not None:
-            a = doc.starts[ol.title_line]
-            title_src = doc.source(a, a + len(doc.lines[ol.title_line]))
-        else:
-            title_src = Source(file=file, line=1, text=ol.title)
-
-    def found(key: tuple, src: Source | None, method: str) -> None:
-        if src is not None:
-            f.sources[key] = src
-        f.methods[key] = method
-
     if title_name:
         name_read = title_name
-        found(("agency", "name"), title_src, "title")
-    contact = prose.read_contact(doc, f)
-    opening = prose.read_opening_agency(doc)
+        f.found(("agency", "name"), title_src, "title")
+    contact = particulars.read_contact(doc, f)
+    opening = particulars.read_opening_agency(doc)
     if name_read is None:
-        meta = prose.read_metadata_agency(doc, norm.removed_lines)
+        meta = particulars.read_metadata_agency(doc, norm.removed_lines)
         if meta:
             name_read = meta[0]
-            found(("agency", "name"), meta[1], "metadata")
+            f.found(("agency", "name"), meta[1], "metadata")
     if name_read is None and opening:
         name_read = opening[0]
-        found(("agency", "name"), opening[2], "opening")
+        f.found(("agency", "name"), opening[2], "opening")
     if name_read is None:
-        sig = prose.read_signature(doc)
+        sig = particulars.read_signature(doc)
         if sig:
             name_read = sig[0]
-            found(("agency", "name"), sig[1], "signature")
+            f.found(("agency", "name"), sig[1], "signature")
     if name_read is None and contact.get("office"):
-        name_read = prose.agency_prefix(contact["office"])
+        name_read = particulars.agency_prefix(contact["office"])
         if name_read:
-            found(("agency", "name"), f.sources[("agency", "office")], "contact")
+            f.found(("agency", "name"), f.sources[("agency", "office")], "contact")
     name_as_written = name_read
     if name_read is not None:
-        full = prose.resolve_short_form(name_read, doc) or prose.resolve_full_name(name_read, doc)
+        full = particulars.resolve_short_form(name_read, doc) or particulars.resolve_full_name(name_read, doc)
         if full:
             name_read = full[0]
             f.warnings.append(f"机关名称“{name_as_written}”按正文给出的全称“{name_read}”记录")
             f.sources[("agency", "full_name")] = full[1]
     elif agency is None:
-        me = prose.self_reference(doc)
+        me = particulars.self_reference(doc)
         if me:
             f.miss("机关名称", f"报告只以“{me}”自称，标题、落款、页面信息和正文都没有写明机关名称")
-    period = prose.read_period(doc, f)
+    return name_read, name_as_written, contact, opening
+
+
+def _report_year(doc: Document, ol, norm, file: str, year: int | None, title_year: int | None,
+                 title_src: Source | None, opening, f: prose.Findings):
+    """The report's year (given, else from the title, period, opening or publication date), period, published."""
+    period = particulars.read_period(doc, f)
     if ("period",) in f.sources:
         f.methods[("period",)] = "period"
     period_year = period.start.year if period.start is not None and (
         period.end is None or period.end.year == period.start.year) else None
     published, published_src = _published(doc, norm, file)
     if published_src is not None:
-        found(("published",), published_src, "published")
+        f.found(("published",), published_src, "published")
     if year is not None:
         rep_year: int | None = year
         f.methods[("year",)] = "given"
     elif title_year is not None:
         rep_year = title_year
-        found(("year",), title_src, "title")
+        f.found(("year",), title_src, "title")
     elif period_year is not None:
         rep_year = period_year
-        found(("year",), f.sources.get(("period",)), "period")
+        f.found(("year",), f.sources.get(("period",)), "period")
         if opening is not None and opening[1] is not None and opening[1] != period_year:
             f.warnings.append(f"正文开头称“{opening[0]}{opening[1]}年”报告，统计期限却是 {period_year} 年"
                               f"（按统计期限记录），请核对")
     elif opening is not None and opening[1] is not None:
         rep_year = opening[1]
-        found(("year",), opening[2], "opening")
-    elif (oy := prose.read_opening_year(doc, ol.title_line)) is not None:
+        f.found(("year",), opening[2], "opening")
+    elif (oy := particulars.read_opening_year(doc, ol.title_line)) is not None:
         rep_year = oy[0]
-        found(("year",), oy[1], "opening")
+        f.found(("year",), oy[1], "opening")
     elif published is not None and published.month <= 6:
         rep_year = published.year - 1
-        found(("year",), published_src, "inferred")
+        f.found(("year",), published_src, "inferred")
         f.warnings.append(f"报告年度由发布日期 {published.isoformat()} 推定为 {rep_year} 年"
                           "（上半年发布的年报报告上一年），请核对")
     else:
@@ -426,13 +267,11 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
         what = "标题" if f.methods.get(("year",)) == "title" else "报告"
         f.warnings.append(f"{what}年度 {rep_year} 与统计期限的年度 {period.start.year} 不一致"
                           f"（按{what}年度记录），请核对")
+    return rep_year, period, published
 
-    # --- agency
-    ag, how = resolve_agency(name_read, contact, agency, agencies, f)
-    is_gov = ag is not None and ag.kind is AgencyKind.GOVERNMENT
 
-    # --- proactive
-    pro = prose.read_proactive(doc, ol, rep_year, period.end, ag.name if ag else (name_read or ""), is_gov, f)
+def _proactive(pro, f: prose.Findings) -> tuple[Proactive, list[dict[str, Any]]]:
+    """The proactive figures read from prose as a :class:`Proactive`, and the audience figures (JSON only)."""
     channels = tuple(
         ChannelFigure(channel=ch, label=it.label, figure=Figure.of(it.value), qualifier=it.qualifier, unit=it.unit,
                       host=host, account=account, note=_item_note(it))
@@ -450,15 +289,11 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
          "qualifier": it.qualifier, "text": it.raw, "source": f.sources[("audience", i)].to_json()}
         for i, it in enumerate(pro.audience, start=1)
     ]
+    return proactive, audience
 
-    # --- tables (HTML) and the figures stated in prose
-    tables, fmt = _assemble_tables(doc, ol, grids, unrecognised, kind, rep_year, f)
 
-    # --- period with cut-off, publication date
-    cutoff = pro.cutoff
-    final_period = Period(period.start, period.end, cutoff)
-    sections = _describe_tables(tuple(ol.sections), grids, unrecognised)
-
+def _closing_notes(norm, encoding: str, kind: str, tables: tuple[TableData, ...], f: prose.Findings) -> str:
+    """The warnings on removed spam and mojibake, and the report's notes (with the cells left unread)."""
     if norm.spam_words:
         f.warnings.append(f"正文中夹杂的赌博类垃圾词 {len(norm.spam_words)} 处已删去（"
                           f"{'、'.join(dict.fromkeys(norm.spam_words))}），其余文字照常读取")
@@ -469,14 +304,7 @@ def ingest_text(text: str, file: str, *, encoding: str = "utf-8", agency: str | 
     unread = [n.item for n in f.not_read if n.cell is not None and n.cell not in have]
     if unread:  # carried into the dataset and the review: these cells are 未读取, not 空白
         notes_text += f"以下单元格报告中有内容但未能读取（未读取，不是空白）：{'；'.join(unread)}。"
-    return Ingested(
-        file=file, encoding=encoding, source_kind=kind, agency=ag, agency_match=how, year=rep_year,
-        period=final_period, format=fmt, published=published, proactive=proactive, tables=tables,
-        sections=sections, sources=f.sources, not_read=f.not_read, warnings=f.warnings,
-        audience=audience, garbles=norm.garbles, traditional=norm.traditional, removed_lines=norm.removed_lines,
-        notes=notes_text, spam_words=norm.spam_words, damaged=norm.damaged, agency_name=name_read,
-        agency_as_written=name_as_written, methods=f.methods,
-    )
+    return notes_text
 
 
 def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year: int | None,
@@ -580,7 +408,7 @@ def _grid_line(grid) -> int:
     return 1
 
 
-def _item_note(it: prose.Item) -> str:
+def _item_note(it: Item) -> str:
     """Qualifier remarks, and the item as written when the label is not simply its start."""
     parts = [it.note] if it.note else []
     if not it.raw.startswith(it.label) or not _FIGURE_TAIL.fullmatch(it.raw[len(it.label):]):
@@ -656,176 +484,3 @@ def _notes(encoding: str, garbles: int, traditional: bool, removed: int, not_rea
     if not_read:
         text += f"有 {not_read} 项未读取，见 govreport ingest --json 的 not_read。"
     return text
-
-
-# ------------------------------------------------------------------------------------------ agency
-
-_UNIT = re.compile(
-    r"(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|州|盟|地区|县|旗|区|镇|乡|苏木|街道)"
-    r"(?!场|政|容|域|划|村|镇|直)"  # 市场监督管理局, 区域, 乡村振兴局 … are not region names
-)
-_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-_DEPARTMENT = re.compile(r"(?:局|委员会|委|办公室|办公厅|办|厅|署|部)$")
-
-
-def split_region(name: str) -> tuple[str, str]:
-    """``巴彦淖尔市五原县民政局`` → (``巴彦淖尔市五原县``, ``民政局``). Region '' when none is named."""
-    last = None
-    for m in _UNIT.finditer(name):
-        if m.end() < len(name):
-            last = m
-    if last is None:
-        return "", name
-    return name[:last.end()], name[last.end():]
-
-
-def derive_agency(name: str) -> tuple[Agency | None, list[str]]:
-    """An Agency for a name not in the dataset: kind, level and superior from the name (with the doubts)."""
-    doubts: list[str] = []
-    region, rest = split_region(name)
-    units = [m.group() for m in _UNIT.finditer(region)]
-    last = units[-1] if units else ""
-    level: Level | None
-    if name.startswith(("国家", "国务院", "中华人民共和国")):
-        level = Level.NATIONAL
-    elif last in ("省", "自治区", "特别行政区") or region in _MUNICIPALITIES:
-        level = Level.PROVINCE
-    elif last in ("市", "州", "自治州", "盟", "地区"):
-        level = Level.PREFECTURE
-        if last == "市" and len(units) == 1:
-            doubts.append(f"“{region}”也可能是县级市，机关层级按地级记录，请核对")
-    elif last in ("县", "自治县", "旗", "自治旗", "区"):
-        level = Level.COUNTY
-    elif last in ("镇", "乡", "苏木", "街道"):
-        level = Level.TOWNSHIP
-    else:
-        return None, ["无法从机关名称判断其层级"]
-    if level is Level.TOWNSHIP or re.search(r"管委会|管理委员会|中心|院|所|站|队$", rest):
-        kind = AgencyKind.OTHER
-    elif rest.endswith("人民政府") or rest == "政府":
-        kind = AgencyKind.GOVERNMENT
-    elif _DEPARTMENT.search(rest):
-        kind = AgencyKind.DEPARTMENT
-    else:
-        kind = AgencyKind.OTHER
-        doubts.append("无法从机关名称判断机关类别，按“其他”记录")
-    superior = ""
-    if kind is AgencyKind.DEPARTMENT and region:
-        superior = f"{region}人民政府"
-    elif len(units) >= 2:
-        parent = region[:_parent_end(region)]
-        superior = f"{parent}人民政府" if parent else ""
-    return Agency(id=agency_slug(region, rest), name=name, kind=kind, level=level, superior=superior,
-                  short_name=name), doubts
-
-
-def _parent_end(region: str) -> int:
-    """End of the second-to-last region unit (the parent region)."""
-    ends = [m.end() for m in _UNIT.finditer(region)]
-    return ends[-2] if len(ends) >= 2 else 0
-
-
-@lru_cache(maxsize=1024)
-def agency_slug(region: str, rest: str) -> str:
-    """A readable ASCII id: pinyin of the region and the agency type (``wuyuanxian-minzhengju``)."""
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:  # pragma: no cover - depends on the environment
-        digest = hashlib.blake2b((region + rest).encode("utf-8"), digest_size=5).hexdigest()
-        return f"agency-{digest}"
-
-    def py(s: str) -> str:
-        return re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(s)).lower())
-
-    parts = [p for p in (py(region), py(rest)) if p]
-    slug = "-".join(parts) or "agency"
-    if not is_agency_id(slug):  # too long (or, improbably, a reserved name): keep it unique with a hash
-        digest = hashlib.blake2b((region + rest).encode("utf-8"), digest_size=4).hexdigest()
-        slug = f"{slug[:AGENCY_ID_MAX - 9].rstrip('-')}-{digest}"
-    return slug
-
-
-def resolve_agency(name: str | None, contact: dict[str, str], given: str | None, known: tuple[Agency, ...],
-                   f: prose.Findings) -> tuple[Agency | None, str]:
-    by_key: dict[str, Agency] = {}
-    for a in known:
-        by_key.setdefault(a.id, a)
-        by_key.setdefault(a.name, a)
-        if a.short_name:
-            by_key.setdefault(a.short_name, a)
-    agency: Agency | None = None
-    how = "none"
-    if given:
-        if given in by_key:
-            agency, how = by_key[given], "given"
-        elif is_agency_id(check_agency_arg(given)):
-            if name is None:
-                f.miss("机关名称", "报告中读不出机关名称，--agency 给的是编号，数据集中没有这个编号")
-                return None, "none"
-            derived, doubts = derive_agency(name)
-            if derived is None:
-                f.miss("机关层级", doubts[0])
-                return None, "none"
-            agency, how = replace(derived, id=given), "given"
-            f.warnings.extend(doubts)
-        else:
-            derived, doubts = derive_agency(given)
-            if derived is None:
-                f.miss("机关层级", doubts[0])
-                return None, "none"
-            agency, how = derived, "given"
-            f.warnings.extend(doubts)
-        if name and agency.name != name:
-            f.warnings.append(f"报告中的机关名称“{name}”与 --agency 指定的“{agency.name}”不同，按 --agency 记录")
-    elif name is None:
-        f.miss("机关名称", "标题、落款和联系方式中都没有可确定的机关名称")
-        return None, "none"
-    elif name in by_key:
-        agency, how = by_key[name], "dataset"
-    elif (near := _near_name(name, known)) is not None:
-        agency, how = near, "dataset"
-        f.warnings.append(f"报告中的机关名称“{name}”按数据集中的“{near.name}”（{near.id}）记录")
-    else:
-        derived, doubts = derive_agency(name)
-        if derived is None:
-            f.miss("机关层级", f"“{name}”：{doubts[0]}")
-            return None, "none"
-        agency, how = derived, "derived"
-        f.warnings.extend(doubts)
-    # contact block: fill what the agency record lacks; report differences
-    updates = {}
-    for key, value in contact.items():
-        current = getattr(agency, key)
-        if not current:
-            updates[key] = value
-        elif current != value:
-            f.warnings.append(f"报告中的{_FIELD_LABELS[key]}“{value}”与数据集中的“{current}”不同，保留数据集中的值")
-    if updates:
-        agency = replace(agency, **updates)
-    return agency, how
-
-
-def _near_name(name: str, known: tuple[Agency, ...]) -> Agency | None:
-    """The one known agency whose name the read name ends with (or is the end of): 巴彦淖尔市五原县民政局."""
-    hits = {a.id: a for a in known if len(a.name) >= 4 and len(name) >= 4
-            and (name.endswith(a.name) or a.name.endswith(name))}
-    return next(iter(hits.values())) if len(hits) == 1 else None
-
-
-_FIELD_LABELS = {"office": "编制机构", "address": "地址", "postcode": "邮编", "phone": "电话", "fax": "传真",
-                 "email": "电子邮箱"}
-
-
-def known_agencies(root: str | os.PathLike[str] | None) -> tuple[Agency, ...]:
-    """The agencies of a dataset directory (empty when there is none)."""
-    if root is None:
-        return ()
-    path = Path(root) / "agencies.csv"
-    if not path.exists():
-        return ()
-    from govreport.core import schema as layout
-    from govreport.store.csvstore import read_file
-    from govreport.store.frames import agency_from_row
-
-    frame = read_file(path, layout.AGENCIES)
-    return tuple(agency_from_row(row) for _, row in frame.iterrows())

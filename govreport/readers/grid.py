@@ -12,14 +12,19 @@ Builders:
 * :func:`from_boxes` — cell boxes ``(x0, top, x1, bottom)``: the distinct edges become the grid lines,
   each box spans the grid lines it covers. Boxes of a table continued on the next page are stacked
   below the first page's (see :func:`stitch_boxes`), so a table split across pages is one grid.
+* :func:`from_values` — a spreadsheet (the filled-in template, :mod:`.xlsx_sheet`): typed values at
+  1-based (row, column) positions, one cell each (a merged range keeps only its top-left value, as Excel
+  and CSV give it). Such a grid is read by position as Excel numbers it (:meth:`Grid.value`,
+  :meth:`Grid.text_at`, :meth:`Grid.row_values`), and :meth:`Grid.error` names the sheet and cell.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from govreport.core.errors import DataError
 from govreport.readers.source import Source
 
 SEP = "\u2063"  # invisible separator: joins cell texts for one normalisation call per table set
@@ -44,14 +49,27 @@ class Cell:
     box: tuple[float, float, float, float] | None = None
     origin: tuple[int, int, int] | None = None
     ref: int = -1  # PDF: the index of the cell's box in the list the grid was built from
+    value: object = None  # spreadsheet: the value as typed (number, date, text, formula); else None
 
 
 @dataclass(slots=True)
 class Grid:
-    index: int  # 1-based number of the table in the document (its ［表格N］ placeholder)
+    """A table: ``rows[r][c]`` (0-based) is the cell covering that position, or None.
+
+    A spreadsheet is addressed as Excel numbers it, 1-based: :meth:`value`, :meth:`text_at`,
+    :meth:`row_values`, :meth:`filled_rows`; ``n_rows``/``n_cols`` are its last non-empty row and column.
+    """
+
+    index: int  # 1-based number of the table in the document (its ［表格N］ placeholder); 0 for a sheet
     rows: list[list[Cell | None]]
-    file: str
+    file: str  # the file, as messages name it
     pages: tuple[int, ...] = ()  # PDF: the pages the table is printed on
+    sheet: str | None = None  # spreadsheet: the worksheet's name (None for CSV)
+    lines: dict[int, int] = field(default_factory=dict)  # CSV: spreadsheet row -> physical line
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
 
     @property
     def n_cols(self) -> int:
@@ -77,6 +95,49 @@ class Grid:
             return Source(file=self.file, line=cell.line, text=cell.text, table=t, row=r, col=c, kind="docx")
         return Source(file=self.file, line=cell.line, text=cell.text, table=self.index, row=cell.row, col=cell.col,
                       page=cell.page, box=cell.box)
+
+    # ----------------------------------------------------------------- a spreadsheet, 1-based positions
+
+    def at(self, r: int, c: int) -> Cell | None:
+        if r < 1 or c < 1 or r > len(self.rows):
+            return None
+        row = self.rows[r - 1]
+        return row[c - 1] if c <= len(row) else None
+
+    def value(self, r: int, c: int) -> object:
+        """The value typed at row ``r``, column ``c`` (None when empty)."""
+        cell = self.at(r, c)
+        return None if cell is None else cell.value
+
+    def text_at(self, r: int, c: int) -> str:
+        cell = self.at(r, c)
+        return "" if cell is None else cell.text
+
+    def row_values(self, r: int) -> dict[int, object]:
+        """The non-empty cells of row ``r``: column → value, left to right."""
+        if r < 1 or r > len(self.rows):
+            return {}
+        return {c: cell.value for c, cell in enumerate(self.rows[r - 1], start=1) if cell is not None}
+
+    def filled_rows(self) -> list[int]:
+        """The rows with a non-empty cell, top to bottom."""
+        return [r for r, row in enumerate(self.rows, start=1) if any(c is not None for c in row)]
+
+    def where(self) -> str:
+        return f"{self.file}: sheet {self.sheet}" if self.sheet else self.file
+
+    def error(self, cls: type[DataError], r: int, c: int | None, message: str, hint: str,
+              place: str = "") -> DataError:
+        """An error located at row ``r`` (and column ``c``) of the sheet: file, sheet, line and cell."""
+        from govreport.core.template_schema import col_letter  # the template's own module: not on the ingest path
+
+        line = self.lines.get(r, r)
+        if c is None:
+            column = place or None
+        else:
+            ref = f"{col_letter(c)}{r}"
+            column = f"{col_letter(c)}（单元格 {ref}" + (f"，{place}）" if place else "）")
+        return cls(message, file=self.where(), line=line, column=column, hint=hint)
 
 
 # ------------------------------------------------------------------------------------------ builders
@@ -124,6 +185,18 @@ def from_spans(rows: Sequence[Sequence[tuple[Cell, int, int]]], index: int, file
             c += cs
     p.n_rows = max(p.n_rows, n_rows)
     return p.grid(index, file)
+
+
+def from_values(values: Mapping[tuple[int, int], object], file: str, *, sheet: str | None = None,
+                lines: Mapping[int, int] | None = None, text: Callable[[object], str] = str) -> Grid:
+    """A spreadsheet from its non-empty values at 1-based ``(row, column)``; ``text`` gives a value's text."""
+    p = Placer()
+    for (r, c), v in sorted(values.items()):
+        p.put(Cell(text(v), (lines or {}).get(r, r), 0, 0, value=v), r - 1, c - 1)
+    grid = p.grid(0, file)
+    grid.sheet = sheet
+    grid.lines = dict(lines or {})
+    return grid
 
 
 @dataclass(slots=True)

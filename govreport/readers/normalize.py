@@ -284,18 +284,3 @@ def _t2s_by_line(text: str, pos: list[int]) -> tuple[str, list[int]]:
             start += 1
     new_pos.append(pos[len(text)])
     return "\n".join(out), new_pos
-
-
-@lru_cache(maxsize=8192)
-def label_key(label: str) -> str:
-    """A label reduced for fuzzy matching: no whitespace, numbering, quotes or trailing notes in brackets."""
-    s = _KEY_NUMBERING.sub("", label.strip())
-    s = _KEY_NOTE.sub("", s)
-    return _KEY_DROP.sub("", s)
-
-
-_KEY_NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．)）]|[①-⑳])\s*"
-)
-_KEY_NOTE = re.compile(r"[（(][^（）()]*[)）]\s*$")
-_KEY_DROP = re.compile(r"[\s“”\"'‘’《》「」、，,。.：:；;·/／]+")

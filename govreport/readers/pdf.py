@@ -456,8 +456,7 @@ def _split_row(prev: _Core, boxes: list[Box], raw: list[str], top: float, label_
     figures) goes on below without a numbering of its own — neither half being a whole label of 表二 or
     表三 — or is empty below while figures are there.
     """
-    from govreport.readers.normalize import label_key
-    from govreport.readers.tables import _t2_row_keys, _t3_row_keys
+    from govreport.readers.labels import label_key, t2_row_keys, t3_row_keys
 
     first = [i for i, b in enumerate(boxes) if abs(b.top - top) <= _TOL]
     pairs = [(i, above(boxes[i])) for i in first]
@@ -478,7 +477,7 @@ def _split_row(prev: _Core, boxes: list[Box], raw: list[str], top: float, label_
     up, down = own
     if not down:
         return figures_below
-    known = set(_t3_row_keys()) | set(_t2_row_keys())
+    known = set(t3_row_keys()) | set(t2_row_keys())
     return not _NUMBERED.match(down) and label_key(up) not in known and label_key(down) not in known
 
 

@@ -5,43 +5,31 @@ cell is repeated over every grid position it covers, keeping one identity per so
 columns are then matched **by label**, never
 by position: a column is identified by the stack of header texts above it (``行政诉讼 › 复议后起诉 ›
 总计``), a row by its label cells (``（三）不予公开 › 1.属于国家秘密``), after normalising width, numbering,
-quotes and bracketed notes, with a fuzzy fallback for typos (属于三类内容事务信息). The version of each
-table (2019 trial or 2021 format) is decided by the labels it uses, so a hybrid report (2021 表二 with
-the 2019 表三) is read as such. A cell reads as a value (``0`` included), a blank (empty) or 不适用
+quotes and bracketed notes, with a fuzzy fallback for typos (属于三类内容事务信息; both in :mod:`.labels`).
+The version of each table (2019 trial or 2021 format) is decided by the labels it uses, so a hybrid report
+(2021 表二 with the 2019 表三) is read as such. A cell reads as a value (``0`` included), a blank (empty) or 不适用
 (``/``, ``—``, 不适用); anything else is left blank and listed as not read.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from govreport.core.formats import FORMATS, CellKey, TableCell, table_spec
 from govreport.core.values import Figure, parse_token
 from govreport.readers.grid import Cell, Grid
-from govreport.readers.normalize import label_key
+from govreport.readers.labels import fuzzy, label_key, t2_column_keys, t2_row_keys, t3_row_keys
 from govreport.readers.source import NotRead, Source
 
-__all__ = ["Cell", "Grid", "TableRead", "kind_of", "parse_cell", "read_grid"]
+__all__ = ["TableRead", "kind_of", "parse_cell", "read_grid"]
 
 _UNIT_SUFFIX = re.compile(r"(?<=\d)\s*(?:件|个|项|万元|元|次|条|起)$")
 _HAS_FIGURE = re.compile(r"\d|^[/／—\-－─]+$|不适用")
 
 
-# --------------------------------------------------------------------------------------- label keys
-
-
-@cache
-def _t3_row_keys() -> dict[str, tuple[str, bool]]:
-    """label key → (row id, is a group header) over both versions (2021 rows + the 2019 （六） data row)."""
-    keys: dict[str, tuple[str, bool]] = {}
-    for v in ("2021", "2019"):
-        for r in table_spec(v, "t3").rows:
-            keys.setdefault(label_key(r.label), (r.id, r.group))
-    keys["其他处理"] = ("other_handling", False)  # a data row in 2019, a group in 2021 (decided by sub-rows)
-    return keys
+# ------------------------------------------------------------------------------------- vocabularies
 
 
 _T3_COLUMNS = {
@@ -59,57 +47,6 @@ _T4_LEAVES = {
     "其他结果": "other", "其他": "other", "尚未审结": "pending", "未审结": "pending", "总计": "total",
     "合计": "total", "小计": "total",
 }
-
-
-@cache
-def _t2_column_keys() -> dict[str, list[tuple[str, str]]]:
-    """label key → [(version, column id)] for the Article 20 blocks."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for v, spec in FORMATS.items():
-        for t in spec.tables:
-            if not t.id.startswith("t2"):
-                continue
-            for c in t.columns:
-                k = label_key(c.label)
-                if (v, c.id) not in out.setdefault(k, []):
-                    out[k].append((v, c.id))
-    return out
-
-
-@cache
-def _t2_row_keys() -> dict[str, list[tuple[str, str, str]]]:
-    """label key → [(version, table id, row id)]."""
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for v, spec in FORMATS.items():
-        for t in spec.tables:
-            if not t.id.startswith("t2"):
-                continue
-            for r in t.rows:
-                out.setdefault(label_key(r.label), []).append((v, t.id, r.id))
-    return out
-
-
-def _fuzzy(key: str, choices: dict) -> str | None:
-    """The unique choice ``key`` abbreviates or misspells, if any."""
-    if not key:
-        return None
-    if key in choices:
-        return key
-    return _fuzzy_cached(key, tuple(choices))
-
-
-@lru_cache(maxsize=8192)
-def _fuzzy_cached(key: str, choices: tuple[str, ...]) -> str | None:
-    prefix = [c for c in choices if len(key) >= 4 and (c.startswith(key) or (key.startswith(c) and len(c) >= 4))]
-    if len(prefix) == 1:
-        return prefix[0]
-    if len(key) < 4:
-        return None
-    scored = sorted(((difflib.SequenceMatcher(None, key, c).ratio(), c) for c in choices if len(c) >= 4),
-                    reverse=True)
-    if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-        return scored[0][1]
-    return None
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -181,7 +118,7 @@ def _header_stack(grid: Grid, header_rows: list[int], c: int) -> list[str]:
 
 
 def _read_t3(grid: Grid, year: int | None, out: TableRead) -> None:
-    row_keys = _t3_row_keys()
+    row_keys = t3_row_keys()
     n_cols = grid.n_cols
     # header rows: the leading rows that name applicant columns; data rows follow them
     first_data = None
@@ -230,7 +167,7 @@ def _read_t3(grid: Grid, year: int | None, out: TableRead) -> None:
         match = None
         named = labels[-1]
         for cell in reversed(labels):
-            found = _fuzzy(label_key(cell.text), row_keys)
+            found = fuzzy(label_key(cell.text), row_keys)
             if found:
                 match, named = row_keys[found], cell
                 break
@@ -336,8 +273,8 @@ def _read_t4(grid: Grid, year: int | None, out: TableRead) -> None:
 
 
 def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
-    col_keys = _t2_column_keys()
-    row_keys = _t2_row_keys()
+    col_keys = t2_column_keys()
+    row_keys = t2_row_keys()
     header: dict[int, list[tuple[str, str]]] = {}
     header_cells: set[int] = set()
     for row in grid.rows:
@@ -345,7 +282,7 @@ def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
         mapped = {}
         for c, cell in cells:
             k = label_key(cell.text)
-            found = k if k in col_keys else _fuzzy(k, col_keys) if len(k) >= 5 else None
+            found = k if k in col_keys else fuzzy(k, col_keys) if len(k) >= 5 else None
             if found:
                 mapped[c] = col_keys[found]
         if mapped:
@@ -356,7 +293,7 @@ def _read_t2(grid: Grid, year: int | None, out: TableRead) -> None:
             continue
         label_cell = cells[0][1]
         k = label_key(label_cell.text)
-        found = k if k in row_keys else _fuzzy(k, row_keys)
+        found = k if k in row_keys else fuzzy(k, row_keys)
         if not found:
             if any(_HAS_FIGURE.search(cell.text) for _, cell in cells[1:] if cell is not label_cell) and header:
                 out.not_read.append(NotRead(f"表二 “{label_cell.text}” 行", "行名与表二各行都对不上，整行未读取",

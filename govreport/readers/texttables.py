@@ -24,7 +24,7 @@ from functools import cache
 from govreport.core.formats import CellKey, table_spec
 from govreport.core.values import Figure
 from govreport.readers.document import Document
-from govreport.readers.normalize import label_key
+from govreport.readers.labels import label_key
 from govreport.readers.source import NotRead, Source
 
 _T3_HEAD = re.compile(r"^(?:[三3][、.．]\s*)?收到和处理政府信息公开申请(?:的)?情况")
