@@ -14,10 +14,10 @@ included):
 * ``load_csv``      ``govreport.load(dir, use_cache=False)``: parse and validate the CSV files
 * ``load_csv+cache``  the same plus writing the Parquet cache in ``.cache/`` (what a first ``load`` does)
 * ``load_cached``   ``govreport.load(dir)`` with the cache present
-* ``checks_first``  ``govreport.checks.engine.run(ds)`` right after a data change: no saved cell matrices, so
+* ``checks_first``  ``govreport.checks.run(ds)`` right after a data change: no saved cell matrices, so
                     the checks scatter the 20 million cells into them and save them beside the Parquet
                     cache (``.cache/matrices/``, :mod:`govreport.store.matrix`)
-* ``checks``        ``govreport.checks.engine.run(ds)`` on a loaded dataset (the load is not timed), the saved
+* ``checks``        ``govreport.checks.run(ds)`` on a loaded dataset (the load is not timed), the saved
                     matrices present (every later run)
 * ``stats``         the dataset-wide statistics of ``govreport.analysis.stats`` (see ``STATS``)
 * ``checks+stats``  both in one process after a cached load: the "once loaded" target and the peak
@@ -93,7 +93,7 @@ def phase(name: str, data: Path, sample: int) -> dict:
 
     import govreport
     import govreport.analysis.stats
-    import govreport.checks.engine
+    import govreport.checks
     import govreport.store.dataset
 
     out: dict = {"import_seconds": time.perf_counter() - t}
@@ -113,7 +113,7 @@ def phase(name: str, data: Path, sample: int) -> dict:
         out["seconds"] = time.perf_counter() - t
         out["cells_frame_mb"] = ds.cells.memory_usage(deep=True).sum() / 2**20
     elif name in ("checks", "checks_first"):
-        from govreport.checks.engine import run
+        from govreport.checks import run
         from govreport.store.matrix import SAVED_DIR
 
         if name == "checks_first":
@@ -129,7 +129,7 @@ def phase(name: str, data: Path, sample: int) -> dict:
         out["functions"] = _run_stats(ds)
         out["seconds"] = time.perf_counter() - t
     elif name == "checks+stats":
-        from govreport.checks.engine import run
+        from govreport.checks import run
 
         t0 = time.perf_counter()
         ds = govreport.load(data)

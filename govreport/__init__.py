@@ -8,7 +8,7 @@ The public API, all reachable from ``import govreport`` (and offered by tab comp
                              ``.panel()``, ``.check()``
 ``Report``, ``TableData``    one agency-year and one of its official tables (:mod:`govreport.core.model`)
 ``LabelledTable``            an official table as labelled DataFrames (:mod:`govreport.core.labelled`)
-``check(ds)``                every rule in one pass → :class:`CheckResult` (:mod:`govreport.checks.engine`)
+``check(ds)``                every rule in one pass → :class:`CheckResult` (:mod:`govreport.checks`)
 ``Figure``, ``Mark``         a figure: a number, a blank or 不适用 (:mod:`govreport.core.values`)
 ``GovreportError``           the root of every error govreport raises on bad input
 ``stats``, ``compare``       statistics and cross-agency comparison (modules)
@@ -43,14 +43,14 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "TableData": ("core.model", "TableData"),
     "LabelledTable": ("core.labelled", "LabelledTable"),
     "LabelledFrame": ("core.labelled", "LabelledFrame"),
-    "CheckResult": ("checks.engine", "CheckResult"),
-    "check": ("checks.engine", "run"),
+    "CheckResult": ("checks", "CheckResult"),
+    "check": ("checks", "run"),
     "Figure": ("core.values", "Figure"),
     "Mark": ("core.values", "Mark"),
     "GovreportError": ("core.errors", "GovreportError"),
     "stats": ("analysis.stats", None),
     "compare": ("analysis.compare", None),
-    "checks": ("checks.engine", None),
+    "checks": ("checks", None),
     "formats": ("core.formats", None),
     "rules": ("checks.rules", None),
     "labelled": ("core.labelled", None),
@@ -65,11 +65,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    import govreport.checks as checks
     from govreport.analysis import compare, stats, synth
-    from govreport.checks import engine as checks
-    from govreport.checks import rules
-    from govreport.checks.engine import CheckResult
-    from govreport.checks.engine import run as check
+    from govreport.checks import CheckResult, rules
+    from govreport.checks import run as check
     from govreport.core import formats, labelled, values
     from govreport.core.errors import GovreportError
     from govreport.core.labelled import LabelledFrame, LabelledTable

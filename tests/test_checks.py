@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govreport
-from govreport.checks.engine import FINDING_COLUMNS, SUMMARY_COLUMNS, check_report, findings_html, run
+from govreport.checks import FINDING_COLUMNS, SUMMARY_COLUMNS, check_report, run
 from govreport.checks.rules import RULE_BY_ID, RULES
 from govreport.cli import main
 from govreport.core.errors import NotFoundError, ParameterError
 from govreport.core.model import Report
+from govreport.render.display import findings_html
 from govreport.store.update import add_reports
 from tests.conftest import REPO, SEED_AGENCY, SEED_AGENCY_ID, SEED_YEAR
 from tests.strategies import (
@@ -990,10 +991,28 @@ def test_every_report_predicate_kind_has_one_registered_kernel():
     in rules.py has its kernel, and the registry holds no kind that rules.py does not name."""
     from typing import get_args
 
-    from govreport.checks import engine as checks
+    from govreport.checks import report_level
     from govreport.checks.rules import ReportPredicate, ReportPredicateKind
 
     kinds = set(get_args(ReportPredicateKind))
-    assert set(checks._REPORT_KINDS) == kinds
+    assert set(report_level._REPORT_KINDS) == kinds
     used = {c.kind for r in RULES for c in r.checks if isinstance(c, ReportPredicate)}
     assert used <= kinds and used
+
+
+def test_every_check_is_dispatched_through_a_registry():
+    """Each check type has one kernel, each text predicate kind one text kernel, and no module of the checks
+    dispatches on a kind with an ``if``/``elif`` chain."""
+    import ast
+    from typing import get_args
+
+    from govreport.checks import registry
+    from govreport.checks import text as text_kernels
+    from govreport.checks.rules import Check, TextPredicateKind
+
+    assert set(registry.KERNELS) == set(get_args(Check))
+    assert set(text_kernels._TEXT_KINDS) == set(get_args(TextPredicateKind))
+    for path in (REPO / "govreport" / "checks").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and node.left.attr == "kind":
+                raise AssertionError(f"{path.name}:{node.lineno} compares a kind: dispatch through a registry")

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 import govreport
 from govreport.analysis import compare, stats
-from govreport.checks import engine as checks
+from govreport.checks import run as run_checks
 from govreport.core.errors import NotFoundError, ParameterError
 from govreport.render.compare_document import CompareDocument
 from tests.factories import agency, channel, report, t3_column, t4, write_dataset
@@ -176,7 +176,7 @@ def test_coverage_keeps_agencies_without_reports_and_counts_findings(scope):
     from govreport.checks.rules import RULES
 
     # the small dataset has no narratives: leave out the text rules (which report every agency-year)
-    result = checks.run(scope.dataset, rules=[r.id for r in RULES if r.scope != "text"])
+    result = run_checks(scope.dataset, rules=[r.id for r in RULES if r.scope != "text"])
     cov = compare.coverage(scope.data.agencies, scope.data.reports, scope.years, result.findings)
     assert len(cov) == 5 * 2
     row = cov.set_index(["agency_id", "year"])
@@ -339,7 +339,7 @@ def test_synth_frames_agree_with_the_statistics(synth_scope):
     s = synth_scope
     assert s.agency_years == 150 and s.years == (2019, 2020, 2021, 2022, 2023)
     p = compare.scope_panel(s)
-    cov = compare.coverage(s.data.agencies, s.data.reports, s.years, checks.run(s.dataset).findings)
+    cov = compare.coverage(s.data.agencies, s.data.reports, s.years, run_checks(s.dataset).findings)
     assert int(cov["has_report"].sum()) == 150 and int(cov["errors"].sum()) == 0
     mix = compare.channel_mix(s.data.channels)
     for year, g in mix.groupby("year"):

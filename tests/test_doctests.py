@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import REPO
 
 MODULES = ("govreport", "govreport.core.labelled", "govreport.store.dataset", "govreport.core.model",
-           "govreport.checks.engine",
+           "govreport.checks.engine", "govreport.checks.results",
            "govreport.render.fonts", "govreport.analysis.stats", "govreport.analysis.compare", "govreport.core.values")
 
 

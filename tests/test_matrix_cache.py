@@ -10,7 +10,7 @@ import pytest
 
 import govreport
 from govreport.analysis.synth import write_dataset
-from govreport.checks import engine as checks
+from govreport.checks import run as run_checks
 from govreport.store.matrix import SAVED_DIR, cell_matrices
 
 
@@ -35,7 +35,7 @@ def _same(a, b) -> None:
 
 def test_saved_matrices_are_read_back_and_give_the_same_findings(data, monkeypatch):
     first = govreport.load(data)
-    findings = checks.run(first).findings
+    findings = run_checks(first).findings
     assert (_saved(data) / "meta.json").exists()
     from govreport.store import matrix
 
@@ -44,12 +44,12 @@ def test_saved_matrices_are_read_back_and_give_the_same_findings(data, monkeypat
 
     monkeypatch.setattr(matrix, "build_matrices", no_build)
     second = govreport.load(data)
-    assert checks.run(second).findings.equals(findings)
+    assert run_checks(second).findings.equals(findings)
     _same(cell_matrices(first), cell_matrices(second))
 
 
 def test_changed_data_rebuilds(data):
-    checks.run(govreport.load(data))
+    run_checks(govreport.load(data))
     cells = data / "cells.csv"
     lines = cells.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
@@ -71,7 +71,7 @@ def test_changed_data_rebuilds(data):
 
 
 def test_damaged_or_foreign_files_are_ignored(data):
-    checks.run(govreport.load(data))
+    run_checks(govreport.load(data))
     fresh = cell_matrices(govreport.load(data, use_cache=False))
     (_saved(data) / "values.npy").write_bytes(b"not an array")
     _same(cell_matrices(govreport.load(data)), fresh)

@@ -362,7 +362,7 @@ def test_findings_on_the_total_and_channels_name_the_workbook_cells(tmp_path):
     """The 主动公开 total and the channel figures sit outside the tables: a finding on them still names
     the workbook cell the office typed them in, in the CLI, --json, the findings table review.html shows
     and the index page."""
-    from govreport.checks.engine import findings_html
+    from govreport.render.display import findings_html
 
     data, total_at, expected, channels_at = _import_total_off(tmp_path)
     r = govreport.load(data, use_cache=False).report(AGENCY_ID, 2021)

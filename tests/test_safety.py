@@ -18,7 +18,7 @@ from test_import import cli, tree_hash
 from test_xlsx import SHEET, Locator, fill_template, sample_filling
 
 import govreport
-from govreport.checks import engine as checks
+from govreport.checks import run as run_checks
 from govreport.core import template_schema as L
 from govreport.core.errors import ValueFormatError
 from govreport.core.ids import AGENCY_ID_MAX, check_agency_arg, is_agency_id
@@ -377,7 +377,7 @@ def test_implausible_figure_is_a_warning_naming_the_cell(seed_dir):
     assert ",new_received,total,0," in lines[1]
     lines[1] = lines[1].replace(",new_received,total,0,", ",new_received,total,1000000000,")
     p.write_text("\n".join(lines), encoding="utf-8")
-    res = checks.run(govreport.load(seed_dir, use_cache=False))
+    res = run_checks(govreport.load(seed_dir, use_cache=False))
     m1 = res.findings[res.findings["rule"] == "M1"]
     assert len(m1) == 1
     row = m1.iloc[0]
@@ -386,7 +386,7 @@ def test_implausible_figure_is_a_warning_naming_the_cell(seed_dir):
     assert "1000000000" in row["message"] and "表三" in row["message"]
     assert row["source"] == "正文三：目前没有依申请公开办理情况"  # where the figure was entered (cells.csv note)
     # the seed itself has none
-    assert not (checks.run(govreport.load(Path(__file__).resolve().parents[1] / "data"))
+    assert not (run_checks(govreport.load(Path(__file__).resolve().parents[1] / "data"))
                 .findings["rule"] == "M1").any()
 
 

@@ -236,7 +236,7 @@ def test_cli(tmp_path: Path, capsys) -> None:
 def _findings(ds) -> pd.DataFrame:
     """The findings of every rule but the text rules (N1–N3): these datasets are written without narratives
     (``narratives=False``), which the text rules rightly report; they are tested on texts in test_checks."""
-    from govreport.checks.engine import run
+    from govreport.checks import run
     from govreport.checks.rules import RULES
 
     f = run(ds, rules=[r.id for r in RULES if r.scope != "text"]).findings

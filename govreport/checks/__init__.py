@@ -5,6 +5,20 @@ figures a report's text states). Every finding of every rule is collected in one
 
 Module map
 ----------
-``rules``   every rule (R1–R13, F, C, M, N …) as data: id, severity, reason code, message
-``engine``  the vectorised engine, the registered check kinds, selection, and ``CheckResult``
+``rules``         every rule (R1–R13, F, C, M, N …) as data: id, severity, reason code, message
+``results``       ``CheckResult``: the findings and the per-rule counts of a run (data; its HTML is in
+                  :mod:`govreport.render.display`)
+``engine``        the engine: the context a run shares, the one pass, the entry points ``run`` and ``check_report``
+``selection``     the rules and agency-years a run checks, and the part of the dataset they need
+``registry``      ``KERNELS``: check type → kernel, filled by the families below
+``arithmetic``    kernels of table arithmetic: sums, cross-year identities, parts within a total, total present
+``cells``         kernels of single cells: group headers blank, value types, magnitudes
+``channels``      kernels of the 主动公开 channels: their sum against the total, no negative count
+``report_level``  kernels of the report as a whole: period, cutoff, publication date, declared format
+``text``          kernels of the text (N1–N3): parts present, no draft mark, stated figures against the data
 """
+
+from govreport.checks.engine import check_report, run
+from govreport.checks.results import FINDING_COLUMNS, SUMMARY_COLUMNS, CheckResult
+
+__all__ = ["FINDING_COLUMNS", "SUMMARY_COLUMNS", "CheckResult", "check_report", "run"]

@@ -82,7 +82,7 @@ def _plain(v: Any) -> Any:
 
 def audit_one(got) -> tuple[Any, list[dict[str, Any]]]:
     """Check what was read from one report; the findings as plain dicts with their source in the file."""
-    from govreport.checks.engine import check_report
+    from govreport.checks import check_report
 
     result = check_report(got.report(unidentified=True))
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in result.findings.to_dict("records")]

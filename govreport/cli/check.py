@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from govreport.checks.engine import run as run_checks
+    from govreport.checks import run as run_checks
     from govreport.core.errors import NotFoundError
     from govreport.store.dataset import load
 

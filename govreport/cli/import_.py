@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     kept_text = before.sections if before is not None and not has_text else ()
     checked = replace(report, sections=kept_text) if kept_text else report
 
-    from govreport.checks.engine import check_report
+    from govreport.checks import check_report
 
     result = check_report(checked, text=has_text or bool(kept_text))
     if result.errors:

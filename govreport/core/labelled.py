@@ -11,7 +11,8 @@ the three apart, so every labelled view keeps **two parallel frames** with the s
     open-data export, :data:`STATUSES`). It says *why* a value is ``<NA>``.
 
 ``text`` is a third, derived frame of the figures as printed: ``"0"``, ``""`` (blank) or ``"不适用"``.
-The rich display (:meth:`LabelledTable._repr_html_`, a pandas ``Styler``) shows a blank as an empty
+The rich display (:meth:`LabelledTable._repr_html_`, a pandas ``Styler`` built by
+:mod:`govreport.render.display`) shows a blank as an empty
 shaded cell, 0 as ``0`` and 不适用 in grey italics, with a legend.
 
 Row and column labels come from :mod:`govreport.core.formats` (never retyped here). Where the format nests
@@ -49,23 +50,6 @@ STATUS_LABELS: dict[str, str] = {s: Mark(i).label for i, s in enumerate(STATUSES
 
 Labels = Literal["label", "id"]
 What = Literal["value", "status", "text", "labelled"]
-
-_CSS_CLASS = {"reported": "gr-value", "blank": "gr-blank", "not_applicable": "gr-na"}
-_STYLES = [
-    {"selector": "", "props": "border-collapse:collapse;font-size:12px"},
-    {"selector": "th, td", "props": "border:1px solid #bbb;padding:2px 6px"},
-    {"selector": "td", "props": "text-align:right;min-width:2.5em"},
-    {"selector": "th.row_heading", "props": "text-align:left;font-weight:normal"},
-    {"selector": "th.col_heading", "props": "text-align:center"},
-    {"selector": "caption", "props": "caption-side:top;text-align:left;font-weight:bold;padding:.3em 0"},
-    {"selector": "td.gr-blank", "props": "background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px)"},
-    {"selector": "td.gr-na", "props": "color:#777;font-style:italic;background:#fafafa"},
-    {"selector": "td.gr-zero", "props": "color:#000"},
-]
-_LEGEND = ("<p style=\"font-size:11px;color:#555;margin:.2em 0\">"
-           "<span style=\"display:inline-block;width:2em;height:1em;vertical-align:middle;"
-           "background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px);border:1px solid #bbb\"></span>"
-           " 空白（未填报） · 0 为填报的零 · <i style=\"color:#777\">不适用</i></p>")
 
 
 # ------------------------------------------------------------------------------------- axes
@@ -232,19 +216,17 @@ class LabelledFrame:
     def style(self) -> Styler:
         """A pandas ``Styler`` of :attr:`text` that shows blank, 0 and 不适用 differently.
 
-        Blank cells are empty and hatched, 不适用 is grey italic, numbers (0 included) are plain.
+        Blank cells are empty and hatched, 不适用 is grey italic, numbers (0 included) are plain
+        (:func:`govreport.render.display.labelled_style`).
         """
-        from html import escape
+        from govreport.render.display import labelled_style
 
-        from pandas.io.formats.style import Styler
-
-        classes = self.status.apply(lambda col: col.map(_CSS_CLASS).astype(object))
-        styler = Styler(self.text, uuid="gr", cell_ids=False, caption=escape(self.title) if self.title else None)
-        styler = styler.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-        return styler.set_td_classes(classes).set_table_styles(_STYLES)
+        return labelled_style(self)
 
     def _repr_html_(self) -> str:
-        return self.style().to_html() + _LEGEND
+        from govreport.render.display import labelled_html
+
+        return labelled_html(self)
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 200, "display.max_columns", 30):

@@ -151,12 +151,12 @@ class CompareDocument:
 
     @cached_property
     def checks(self) -> Any:
-        from govreport.checks import engine as checks
+        from govreport.checks import run
 
         s = self.scope
         agencies = list(s.agency_ids) if (s.params.agencies or s.params.region) else None
         years = list(s.years) if s.params.years else None
-        return checks.run(s.dataset, agencies=agencies, years=years)
+        return run(s.dataset, agencies=agencies, years=years)
 
     @cached_property
     def names(self) -> dict[str, str]:

@@ -1,5 +1,7 @@
 """Rich displays for JupyterLab: ``_repr_html_`` of :class:`~govreport.core.model.TableData`,
-:class:`~govreport.core.model.Report` and :class:`~govreport.store.dataset.Dataset`.
+:class:`~govreport.core.model.Report`, :class:`~govreport.store.dataset.Dataset`,
+:class:`~govreport.core.labelled.LabelledFrame` (and its pandas ``Styler``) and
+:class:`~govreport.checks.results.CheckResult` (and the findings table the reviewer renditions show).
 
 Imported lazily by those classes. Tables use the same layout and renderer as the published report
 (:mod:`govreport.render.tables`): grouped headers, merged labels, blank shown blank, 不适用 as 不适用.
@@ -8,15 +10,24 @@ Everything from the data is escaped. No matplotlib, no nbconvert: displays stay 
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from govreport.checks.results import FINDING_HEADERS, SUMMARY_COLUMNS, SUMMARY_HEADERS, where_text
+from govreport.checks.rules import SEVERITY_LABELS
 from govreport.render import tables as T
 from govreport.render.charts import figure_with_qualifier
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pandas.io.formats.style import Styler
+
+    from govreport.checks.results import CheckResult
+    from govreport.core.labelled import LabelledFrame
     from govreport.core.model import Report, TableData
     from govreport.store.dataset import Dataset
 
@@ -122,3 +133,84 @@ def dataset_html(ds: Dataset) -> str:
     notes = (f"另有 {more} 个机关未列出。",) if more > 0 else ()
     layout = T.simple_table(("编号", "机关", "地区", "有数据的年度"), rows, html_id="gr-display-dataset", notes=notes)
     return _wrap(head + T.render_table(layout))
+
+
+# ------------------------------------------------------------------------------------- labelled frames
+
+_CSS_CLASS = {"reported": "gr-value", "blank": "gr-blank", "not_applicable": "gr-na"}
+_STYLES = [
+    {"selector": "", "props": "border-collapse:collapse;font-size:12px"},
+    {"selector": "th, td", "props": "border:1px solid #bbb;padding:2px 6px"},
+    {"selector": "td", "props": "text-align:right;min-width:2.5em"},
+    {"selector": "th.row_heading", "props": "text-align:left;font-weight:normal"},
+    {"selector": "th.col_heading", "props": "text-align:center"},
+    {"selector": "caption", "props": "caption-side:top;text-align:left;font-weight:bold;padding:.3em 0"},
+    {"selector": "td.gr-blank", "props": "background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px)"},
+    {"selector": "td.gr-na", "props": "color:#777;font-style:italic;background:#fafafa"},
+    {"selector": "td.gr-zero", "props": "color:#000"},
+]
+_LABELLED_LEGEND = ("<p style=\"font-size:11px;color:#555;margin:.2em 0\">"
+                    "<span style=\"display:inline-block;width:2em;height:1em;vertical-align:middle;"
+                    "background:repeating-linear-gradient(45deg,#f4f4f4 0 4px,#e4e4e4 4px 8px);border:1px solid #bbb\">"
+                    "</span> 空白（未填报） · 0 为填报的零 · <i style=\"color:#777\">不适用</i></p>")
+
+
+def labelled_style(frame: LabelledFrame) -> Styler:
+    """:meth:`LabelledFrame.style <govreport.core.labelled.LabelledFrame.style>`: a pandas ``Styler`` of the
+    frame's ``text``; blank cells are empty and hatched, 不适用 is grey italic, numbers (0 included) are plain."""
+    from pandas.io.formats.style import Styler
+
+    classes = frame.status.apply(lambda col: col.map(_CSS_CLASS).astype(object))
+    styler = Styler(frame.text, uuid="gr", cell_ids=False, caption=escape(frame.title) if frame.title else None)
+    styler = styler.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    return styler.set_td_classes(classes).set_table_styles(_STYLES)
+
+
+def labelled_html(frame: LabelledFrame) -> str:
+    """A labelled frame's table (:func:`labelled_style`) and the legend of blank, 0 and 不适用."""
+    return labelled_style(frame).to_html() + _LABELLED_LEGEND
+
+
+# ------------------------------------------------------------------------------------- check results
+
+
+def findings_html(findings: pd.DataFrame) -> str:
+    """An HTML table of findings with Chinese headers; every value from the data is escaped."""
+    if findings is None or len(findings) == 0:
+        return "<p>未发现问题。</p>"
+    cols = ["severity", "rule", "agency", "year", "place", "message", "expected", "found", "file"]
+    if "source" in findings and (findings["source"].astype(str) != "").any():
+        cols.append("source")  # where the figures were typed in, when any finding has one
+    head = "".join(f"<th>{FINDING_HEADERS[c]}</th>" for c in cols)
+    body = []
+    for rec in findings.to_dict("records"):
+        cells = []
+        for c in cols:
+            v = rec.get(c, "")
+            if c == "severity":
+                text = SEVERITY_LABELS.get(str(v), str(v))
+                cells.append(f"<td class=\"sev-{escape(str(v))}\">{escape(text)}</td>")
+                continue
+            if c == "file":
+                text = where_text(v, rec.get("line"))
+            else:
+                text = "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+            cells.append(f"<td>{escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f"<table class=\"govreport-findings\"><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def check_result_html(result: CheckResult) -> str:
+    """A check result: the summary line, the findings table and the per-rule counts (folded)."""
+    head = f"<p><strong>检查结果</strong>：{escape(result.summary_line())}</p>"
+    shown = result.summary[result.summary["evaluated"] > 0]
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(r[c]))}</td>" if c != "severity" else
+                         f"<td>{escape(SEVERITY_LABELS[str(r[c])])}</td>" for c in SUMMARY_COLUMNS) + "</tr>"
+        for r in shown.to_dict("records")
+    )
+    summary = ("<details><summary>各规则检查情况</summary><table><thead><tr>"
+               + "".join(f"<th>{SUMMARY_HEADERS[c]}</th>" for c in SUMMARY_COLUMNS)
+               + f"</tr></thead><tbody>{rows}</tbody></table></details>")
+    return f"<div class=\"govreport-checks\">{head}{findings_html(result.findings)}{summary}</div>"

@@ -252,7 +252,7 @@ class ReportDocument:
                 parameters: dict[str, Any] | None = None) -> ReportDocument:
         """Load (if given a path), then compute the statistics and run the checks of one agency-year."""
         from govreport.analysis import stats
-        from govreport.checks import engine as checks
+        from govreport.checks import run as run_checks
         from govreport.store import provenance as prov
         from govreport.store.cache import load
         from govreport.store.dataset import Dataset
@@ -263,7 +263,7 @@ class ReportDocument:
             ds = load(ds)
         agency_id = ds.agency_id(agency)
         report = ds.report(agency_id, int(year))
-        result = checks.run(ds, agencies=[agency_id], years=[int(year)]).for_report(agency_id, int(year))
+        result = run_checks(ds, agencies=[agency_id], years=[int(year)]).for_report(agency_id, int(year))
         params = parameters or prov.public_parameters(report.agency.name, int(year), data_dir or ds.root or "")
         return cls(
             report,
@@ -513,7 +513,7 @@ class ReportDocument:
     def review_appendix(self) -> Fragment:
         """「数据核验」: every finding of this agency-year (or that all passed), the year-over-year changes
         and the provenance. Shown in the reviewer's copy only (its cell is tagged ``review-only``)."""
-        from govreport.checks.engine import findings_html
+        from govreport.render.display import findings_html
 
         r = self.report
         out = ['<section class="appendix" id="gr-review">', "<h2>附录　数据核验</h2>", "<h3>核验结果</h3>"]

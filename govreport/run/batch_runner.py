@@ -206,9 +206,9 @@ def _scheduler(opts: BatchOptions, config: ServerConfig, jobs: int) -> Any:
 def _index_inputs(ds: Any) -> dict[str, Any]:
     """Key figures and check findings of every agency-year (for the index page)."""
     from govreport.analysis import stats
-    from govreport.checks import engine as checks
+    from govreport.checks import run as run_checks
 
-    return {"panel": stats.panel(ds), "findings": checks.run(ds).findings}
+    return {"panel": stats.panel(ds), "findings": run_checks(ds).findings}
 
 
 def _write_outputs(ds: Any, out_dir: Path, opts: BatchOptions, to: Sequence[str], notebook: Path, nb_hash: str,

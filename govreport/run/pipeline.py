@@ -262,9 +262,9 @@ def _execute_job(job: Job) -> ExecOutcome:
     ds = res.dataset
     report = ds.report(res.agency_id, res.year)
     public = prov.public_parameters(report.agency.name, res.year, res.data_dir)  # one form, however given
-    from govreport.checks import engine as checks
+    from govreport.checks import run as run_checks
 
-    found = checks.run(ds, agencies=[res.agency_id], years=[res.year])
+    found = run_checks(ds, agencies=[res.agency_id], years=[res.year])
     counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
     publishes = job.html or job.docx or job.official_pdf  # a publication copy is requested (not just .ipynb)
     held = bool(found.errors) and not job.allow_errors and publishes  # only a requested publication is held

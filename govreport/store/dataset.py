@@ -29,7 +29,7 @@ from govreport.store.dataset_files import link_frames, read_frames
 from govreport.store.frames import agency_from_row, report_from_rows
 
 if TYPE_CHECKING:  # pragma: no cover
-    from govreport.checks.engine import CheckResult
+    from govreport.checks import CheckResult
     from govreport.core.labelled import LabelledFrame, LabelledTable, Labels, What
 
 #: The ``Dataset._derived`` key naming the dataset's cache directory (set by :func:`load`; the cell
@@ -347,7 +347,7 @@ class Dataset:
         Parameters
         ----------
         **kwargs
-            ``agencies``, ``years``, ``rules``: restrict the run; see :func:`govreport.checks.engine.run`.
+            ``agencies``, ``years``, ``rules``: restrict the run; see :func:`govreport.checks.run`.
 
         Returns
         -------
@@ -361,7 +361,7 @@ class Dataset:
         >>> result.ok, result.errors
         (True, 0)
         """
-        from govreport.checks.engine import run
+        from govreport.checks import run
 
         return run(self, **kwargs)
 
