@@ -10,12 +10,12 @@ import inspect
 
 import pytest
 
-PUBLIC_MODULES = ("checks.engine", "analysis.compare", "store.dataset", "core.formats", "core.model", "analysis.stats",
-                  "core.values")
+PUBLIC_MODULES = ("checks", "checks.engine", "checks.results", "analysis.compare", "store.dataset", "core.formats",
+                  "core.model", "analysis.stats", "core.values")
 #: Names defined without an underscore that their module's ``__all__`` already left out: helpers of the module
 #: itself or shared with other govreport modules (the comparison document), not offered as API.
 PACKAGE_INTERNAL = {
-    "checks.engine": {"FINDING_HEADERS", "SUMMARY_HEADERS"},
+    "checks.results": {"FINDING_HEADERS", "SUMMARY_HEADERS", "where_text"},  # shared with render.display
     "analysis.compare": {"COVERAGE_COLUMNS", "DISTRIBUTION_COLUMNS", "LEAGUE_COLUMNS", "LEVEL_ORDER", "MIX_COLUMNS",
                 "MOVER_COLUMNS", "NOTHING_TO_RATE", "area_depth", "area_label", "finding_counts", "parse_list",
                 "parse_region", "region_matches"},

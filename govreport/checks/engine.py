@@ -351,3 +351,6 @@ def check_report(report: Report, *, text: bool = False) -> CheckResult:
              "file": "", "line": None},
             columns=["agency_id", "year", "seq", "heading", "body", "file", "line"])
     return run(ds)
+
+
+__all__ = ["check_report", "run"]
