@@ -74,18 +74,22 @@ if TYPE_CHECKING:  # pragma: no cover
 _FAMILIES = (_arithmetic, _cells, _channels, _report_level, _text)
 
 
-def _agency_attributes(agencies: pd.DataFrame, codes: pd.CategoricalDtype) -> tuple[np.ndarray, np.ndarray]:
-    """Name and kind of each agency code (the reports' agency_id categories), derived once per agencies frame
-    and categories (:func:`govreport.store.cache.derived`): checking one agency-year after another reuses them."""
+def _agency_attributes(agencies: pd.DataFrame, cats: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Name and kind of each agency code (the reports' agency_id categories), derived once per pair of frames
+    (:func:`govreport.store.cache.derived`): checking one agency-year after another reuses them.
+
+    Both are taken by identity: the categories own the entry, and the agencies frame is named by a token that
+    lives as long as the frame does (a frame's ``id`` may be reused once it is gone; the token's cannot while
+    an entry holds it)."""
     def build() -> tuple[np.ndarray, np.ndarray]:
         ag_index = pd.Index(agencies["agency_id"].astype(str))
-        where = ag_index.get_indexer(pd.Index(codes.categories.astype(str)))
+        where = ag_index.get_indexer(pd.Index(cats.astype(str)))
         names = agencies["name"].astype(str).to_numpy()
         kinds = agencies["kind"].astype(str).to_numpy()
         return (np.where(where >= 0, names[np.maximum(where, 0)], ""),
                 np.where(where >= 0, kinds[np.maximum(where, 0)], ""))
 
-    return derived(agencies, "agency_attributes", build, codes)
+    return derived(cats, "agency_attributes", build, derived(agencies, "identity", object))
 
 
 class _Engine:
@@ -107,8 +111,7 @@ class _Engine:
         need[self.prev[has_prev]] = True
         self.need = need
         # agency attributes per agency code
-        self.agency_name_by_code, self.agency_kind_by_code = _agency_attributes(ds.agencies,
-                                                                                reports["agency_id"].dtype)
+        self.agency_name_by_code, self.agency_kind_by_code = _agency_attributes(ds.agencies, self.agency_cats)
         self.report_lines = reports["line"].to_numpy() if "line" in reports else np.zeros(n, dtype=np.int64)
         root = ds.root
         self.files = {name: (str(Path(root) / spec.name) if root is not None else "")
