@@ -18,7 +18,31 @@ Module map
 ``text``          kernels of the text (N1–N3): parts present, no draft mark, stated figures against the data
 """
 
-from govreport.checks.engine import check_report, run
-from govreport.checks.results import FINDING_COLUMNS, SUMMARY_COLUMNS, CheckResult
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["FINDING_COLUMNS", "SUMMARY_COLUMNS", "CheckResult", "check_report", "run"]
+
+#: public name -> the module of this package that defines it (loaded on first use, so that importing
+#: ``govreport.checks.rules`` alone does not load the engine and pandas)
+_PUBLIC = {"FINDING_COLUMNS": "results", "SUMMARY_COLUMNS": "results", "CheckResult": "results",
+           "check_report": "engine", "run": "engine"}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from govreport.checks.engine import check_report, run
+    from govreport.checks.results import FINDING_COLUMNS, SUMMARY_COLUMNS, CheckResult
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'govreport.checks' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(globals()))
