@@ -18,9 +18,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 import govreport
+from govreport.checks.rules import SEVERITY_LABELS
 from govreport.render import docspec
 from govreport.render import docx as D
-from govreport.render import tables as T
 from govreport.render.document import ReportDocument
 from tests.test_render_fixtures import AGENCY_ID, formatted_dataset, soup
 
@@ -189,7 +189,7 @@ def test_no_review_marks(fmt_bytes):
     assert "<w:ins " not in xml and "<w:del " not in xml
     assert "核验" not in xml  # the reviewer's notes stay in review.html
     d = _read(fmt_bytes)
-    assert all(T.SEVERITY_LABEL["error"] not in p.text for p in d.paragraphs)
+    assert all(SEVERITY_LABELS["error"] not in p.text for p in d.paragraphs)
 
 
 def test_same_input_same_bytes(seed_doc, seed_bytes):

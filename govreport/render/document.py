@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from govreport.checks.rules import SEVERITY_LABELS
 from govreport.core.formats import FORMATS, SECTION_SPECS, SECTIONS, TableSpec, section_topic
 from govreport.core.model import Report, ReportFormat, Section, TableData
 from govreport.core.schema import dataset_name
@@ -521,7 +522,7 @@ class ReportDocument:
         if f is None or len(f) == 0:
             out.append("<p class=\"all-passed\">本年度报告的数据通过了全部核验规则，未发现错误或警告。</p>")
         else:
-            counts = "，".join(f"{T.SEVERITY_LABEL[s]} {n} 项" for s in ("error", "warning", "info")
+            counts = "，".join(f"{SEVERITY_LABELS[s]} {n} 项" for s in ("error", "warning", "info")
                               if (n := int((f["severity"] == s).sum())))
             out.append(f"<p>共发现 {escape(counts)}。</p>")
             out.append(findings_html(self._relative_files(f)))

@@ -27,11 +27,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from govreport.checks.rules import SEVERITY_LABELS
 from govreport.core.formats import Axis, TableSpec
 from govreport.core.model import TableData
 from govreport.core.values import Figure, Mark
 
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -308,7 +308,7 @@ def findings_list(notes: Sequence[Note]) -> str:
     items = "".join(
         f'<li class="sev-{escape(n.severity)}" id="{escape(_anchor(n))}">'
         f'<span class="flag-mark">{n.number}</span>'
-        f'<span class="sev">{escape(SEVERITY_LABEL.get(n.severity, n.severity))}</span> {escape(n.message)}</li>'
+        f'<span class="sev">{escape(SEVERITY_LABELS.get(n.severity, n.severity))}</span> {escape(n.message)}</li>'
         for n in notes
     )
     return f'<ol class="findings">{items}</ol>'
