@@ -17,13 +17,10 @@ import pandas as pd
 from govreport.checks.registry import _BLANK, _NAMARK, _VALUE, _num, kernel
 from govreport.checks.results import _FAIL, _NA, _PASS
 from govreport.checks.rules import APPROX_TOLERANCE, SUMMABLE_UNITS, TOLERANCE, ChannelSum, NonNegativeFigures, Rule
-from govreport.core.channels import Qualifier
+from govreport.core.channels import QUALIFIERS, Qualifier
 
 if TYPE_CHECKING:  # pragma: no cover
     from govreport.checks.engine import _Engine
-
-
-_QUAL_TEXT = {"余": "{v}余", "多": "{v}多", "以上": "{v}以上", "约": "约{v}", "近": "近{v}"}
 
 
 def _figure_with_qualifier(value: float, mark: int, qualifier: str) -> str:
@@ -31,7 +28,8 @@ def _figure_with_qualifier(value: float, mark: int, qualifier: str) -> str:
         return "空白"
     if mark == _NAMARK:
         return "不适用"
-    return _QUAL_TEXT.get(qualifier, "{v}").format(v=_num(value))
+    q = Qualifier(qualifier) if qualifier in QUALIFIERS else Qualifier.EXACT
+    return q.written(_num(value))
 
 
 def _text_at(series: pd.Series, i: int) -> str:

@@ -93,6 +93,15 @@ class Qualifier(StrEnum):
             return "upper"
         return "approx"
 
+    def written(self, number: str, unit: str = "") -> str:
+        """``number`` and ``unit`` with the qualifier where Chinese puts it: ``约300条``, ``近50条``,
+        ``1000条以上``, ``300余条``, ``300多条``; an exact figure is ``number`` and ``unit`` alone."""
+        if self in (Qualifier.ABOUT, Qualifier.NEARLY):
+            return f"{self.value}{number}{unit}"
+        if self is Qualifier.OVER:
+            return f"{number}{unit}以上"
+        return f"{number}{self.value}{unit}"
+
 
 QUALIFIERS: frozenset[str] = frozenset(q.value for q in Qualifier)
 

@@ -15,6 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from govreport.core.channels import QUALIFIERS, Qualifier
 from govreport.core.values import Mark, format_value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,11 +52,8 @@ def figure_with_qualifier(value: float | None, mark: int, qualifier: str, unit: 
     text = format_value(value, mark)
     if Mark(mark) is not Mark.VALUE:
         return text
-    if qualifier in ("约", "近"):
-        return f"{qualifier}{text}{unit}"
-    if qualifier == "以上":
-        return f"{text}{unit}以上"
-    return f"{text}{qualifier}{unit}"
+    q = Qualifier(qualifier) if qualifier in QUALIFIERS else Qualifier.EXACT
+    return q.written(text, unit)
 
 
 def channel_chart_spec(distribution: pd.DataFrame) -> ChartSpec | None:
