@@ -39,7 +39,6 @@ _T3_COLUMNS = {
 _T3_APPLICANT_WORDS = frozenset({"申请人情况", "法人或其他组织", "法人或者其他组织", "自然人", "商业企业", "科研机构",
                                  "社会公益组织", "法律服务机构"})
 _T3_SPEC_COLUMNS = {c.id: c.label for c in table_spec("2021", "t3").columns}
-_T3_HEADER_WORDS = frozenset({"申请人情况", "法人或其他组织", "法人或者其他组织", *_T3_COLUMNS})
 
 _T4_GROUPS = (("复议后起诉", "after_review"), ("直接起诉", "direct"), ("行政复议", "review"))
 _T4_LEAVES = {
