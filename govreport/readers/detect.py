@@ -104,7 +104,8 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------ binary formats
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office files (.doc, .xls, .wps)
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # .docx, .xlsx and other zip files
 _IMAGES = (
     (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
     (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"BM", "BMP"),
@@ -136,9 +137,9 @@ def _sniff(raw: bytes) -> str:
     head = raw[:1024]
     if b"%PDF-" in head:
         return "pdf"
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"PK\x05\x06"):
+    if raw.startswith(ZIP_MAGIC):
         return _zip_kind(raw)
-    if raw.startswith(_OLE):
+    if raw.startswith(OLE_MAGIC):
         _refuse_ole(raw)
     for magic, name in _IMAGES:
         if raw.startswith(magic) and (name != "BMP" or (len(raw) > 26 and raw[6:10] == b"\x00\x00\x00\x00")):

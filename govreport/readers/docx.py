@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import re
 
-from govreport.readers.grid import CONTINUED, Cell, Placer, normalize_texts
+from govreport.readers.grid import CONTINUED, Cell, Grid, Placer, normalize_texts
 from govreport.readers.html import Page
 from govreport.readers.tables import kind_of
 
@@ -86,6 +86,21 @@ def _val(el, path: str) -> str | None:
 
 
 def read_docx(raw: bytes, file: str) -> Page:
+    """A Word document as a :class:`Page`: paragraphs as lines, tables (with their continuations) as grids."""
+    body, numbering = _open(raw, file)
+    items = _body_items(body, numbering)
+    groups, order = _group_tables(items)
+    placers = _placers(groups)
+    page = Page("", [], kind="docx")
+    lines, places = _lines_and_grids(order, placers, file, page)
+    page.plain = "\n".join(lines)
+    page.plain_lines = list(range(1, len(lines) + 1))
+    page.places = [p if p else {"kind": "docx"} for p in places]
+    return page
+
+
+def _open(raw: bytes, file: str):
+    """The document's body element and its list numbering; a Chinese refusal if the file is damaged."""
     import docx
     from lxml import etree
 
@@ -96,7 +111,11 @@ def read_docx(raw: bytes, file: str) -> Page:
     except (KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
         raise _refusal(f"Word 文档已损坏，无法打开（{type(exc).__name__}）",
                        "用 Word 或 WPS 打开后重新“另存为” .docx 或 PDF，再读取另存的文件", file) from None
-    # 1. body elements: paragraphs (text) and tables (raw rows of (text, tc, grid col, span, vmerge))
+    return body, numbering
+
+
+def _body_items(body, numbering: _Numbering) -> list[tuple[str, object]]:
+    """The body in order: ``("p", (paragraph number, text))`` and ``("t", (table number, tbl element))``."""
     items: list[tuple[str, object]] = []
     para = 0
     n_table = 0
@@ -110,7 +129,11 @@ def read_docx(raw: bytes, file: str) -> Page:
         elif el.tag == f"{_W}tbl":
             n_table += 1
             items.append(("t", (n_table, el)))
-    # 2. tables: group continuations, then build grids
+    return items
+
+
+def _group_tables(items: list[tuple[str, object]]) -> tuple[list[list[tuple[int, object]]], list[tuple[str, object]]]:
+    """Tables grouped with their continuations (a 续表 line dropped); the order of paragraphs and groups."""
     groups: list[list[tuple[int, object]]] = []
     order: list[tuple[str, object]] = []
     last_table_at: int | None = None
@@ -131,12 +154,22 @@ def read_docx(raw: bytes, file: str) -> Page:
         groups.append([(n, tbl)])
         last_table_at = len(groups) - 1
         order.append(("t", last_table_at))
+    return groups, order
+
+
+def _placers(groups: list[list[tuple[int, object]]]) -> list[Placer]:
+    """One placed grid per table group, every cell's text normalised in one call."""
     raw_cells: list[tuple[Cell, str]] = []
     placers = [_place(group, raw_cells) for group in groups]
     norm = normalize_texts([t for _, t in raw_cells])
     for (cell, _), text in zip(raw_cells, norm, strict=True):
         cell.text = text
-    page = Page("", [], kind="docx")
+    return placers
+
+
+def _lines_and_grids(order: list[tuple[str, object]], placers: list[Placer], file: str,
+                     page: Page) -> tuple[list[str], list[dict]]:
+    """The text lines and their places; data tables numbered and added to ``page``, layout tables as text."""
     lines: list[str] = []
     places: list[dict] = []
     index = 0
@@ -150,14 +183,9 @@ def read_docx(raw: bytes, file: str) -> Page:
         grid = placers[payload].grid(0, file)  # type: ignore[index]
         k = kind_of(grid)
         if k is None and (grid.n_cols <= 1 or any(len(c.text) > 60 for c in grid.cells())):
-            for row in grid.rows:  # a layout table: its text is prose
-                texts = []
-                for c in row:
-                    if c is not None and c.text and c.text not in texts:
-                        texts.append(c.text)
-                if texts:
-                    lines.append(" ".join(texts))
-                    places.append({})
+            for text in _layout_lines(grid):  # a layout table: its text is prose
+                lines.append(text)
+                places.append({})
             continue
         index += 1
         grid.index = index
@@ -167,10 +195,20 @@ def read_docx(raw: bytes, file: str) -> Page:
             page.unrecognised.append(grid)
         else:
             page.grids.append((grid, k))
-    page.plain = "\n".join(lines)
-    page.plain_lines = list(range(1, len(lines) + 1))
-    page.places = [p if p else {"kind": "docx"} for p in places]
-    return page
+    return lines, places
+
+
+def _layout_lines(grid: Grid) -> list[str]:
+    """A layout table's rows as lines: each row's distinct non-empty cell texts joined by a space."""
+    out: list[str] = []
+    for row in grid.rows:
+        texts: list[str] = []
+        for c in row:
+            if c is not None and c.text and c.text not in texts:
+                texts.append(c.text)
+        if texts:
+            out.append(" ".join(texts))
+    return out
 
 
 def _width(tbl) -> int:

@@ -54,84 +54,117 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def parse(text: str, file: str) -> Page:
+    """An HTML page as a :class:`Page`: one line per block, data tables as grids, title hints."""
+    root = _document(text, file)
+    walker = _Walker(_data_tables(root, file))
+    body = root.find("body")
+    walker.walk(body if body is not None else root)
+    walker.flush()
+    page = walker.page
+    page.plain = "\n".join(walker.lines)
+    page.plain_lines = walker.line_nos
+    page.title_hints = _title_hints(root)
+    return page
+
+
+def _document(text: str, file: str):
+    """The page parsed by lxml (an XML declaration dropped); a Chinese DataError if it cannot be parsed."""
     import lxml.etree
     import lxml.html
 
     from govreport.core.errors import DataError
 
     try:
-        root = lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
+        return lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise DataError(f"无法读取的 HTML 网页（{exc}）", file=file,
                         hint="重新保存报告网页，或另存为纯文本（.txt）") from None
+
+
+def _data_tables(root, file: str) -> dict[int, tuple[object, Grid, str | None]]:
+    """``id(<table>)`` → the element, its grid and kind, for the innermost tables that are not layout tables."""
     tables = [t for t in root.iter("table")]
     leaf_tables = [t for t in tables if not any(True for _ in t.iter("table") if _ is not t)]
     cells = [td for t in leaf_tables for td in t.iter("td", "th")]
     texts = dict(zip(map(id, cells), normalize_texts([_cell_text(td) for td in cells]), strict=True))
-    data_tables: dict[int, tuple[Grid, str | None]] = {}
+    data_tables: dict[int, tuple[object, Grid, str | None]] = {}
     for i, t in enumerate(leaf_tables, start=1):
         grid = expand(t, texts, i, file)
         kind = kind_of(grid)
         if kind is None and (grid.n_cols <= 1 or any(len(c.text) > 60 for row in grid.rows for c in row if c)):
             continue  # a layout table: read its text as prose
-        data_tables[id(t)] = (grid, kind)
-    lines: list[str] = []
-    line_nos: list[int] = []
-    buf: list[str] = []
-    buf_line = [0]
+        # the element is kept: lxml proxies live only while referenced, and a freed one's id can be reused
+        data_tables[id(t)] = (t, grid, kind)
+    return data_tables
 
-    def flush() -> None:
-        s = _WS.sub(" ", "".join(buf)).strip()
-        if s:
-            lines.append(s)
-            line_nos.append(buf_line[0])
-        buf.clear()
-        buf_line[0] = 0
 
-    def add(s: str | None, line: int) -> None:
+class _Walker:
+    """Walks the element tree into text lines (with their source lines) and numbered table grids."""
+
+    def __init__(self, data_tables: dict[int, tuple[object, Grid, str | None]]) -> None:
+        self.data_tables = data_tables
+        self.lines: list[str] = []
+        self.line_nos: list[int] = []
+        self.buf: list[str] = []
+        self.buf_line = 0
+        self.page = Page("", [])
+        self.n = 0
+
+    def flush(self) -> None:
+        """Ends the current line (whitespace collapsed; an empty line is dropped)."""
+        s = _WS.sub(" ", "".join(self.buf)).strip()
         if s:
-            if not buf and not s.strip():
+            self.lines.append(s)
+            self.line_nos.append(self.buf_line)
+        self.buf.clear()
+        self.buf_line = 0
+
+    def add(self, s: str | None, line: int) -> None:
+        """Adds text to the current line (leading whitespace-only text is dropped)."""
+        if s:
+            if not self.buf and not s.strip():
                 return
-            if not buf:
-                buf_line[0] = line
-            buf.append(s)
+            if not self.buf:
+                self.buf_line = line
+            self.buf.append(s)
 
-    page = Page("", [])
-    n = 0
-
-    def walk(el) -> None:
-        nonlocal n
+    def walk(self, el) -> None:
+        """Adds an element's text, its children's and its tail; a block element ends the line before and after."""
         tag = el.tag.lower() if isinstance(el.tag, str) else None
-        line = el.sourceline or (line_nos[-1] if line_nos else 1)
+        line = el.sourceline or (self.line_nos[-1] if self.line_nos else 1)
         if tag is None or tag in _SKIP:
-            add(el.tail, line)
+            self.add(el.tail, line)
             return
-        if tag == "table" and id(el) in data_tables:
-            flush()
-            grid, kind = data_tables[id(el)]
-            n += 1
-            grid.index = n
-            lines.append(f"［表格{n}］")
-            line_nos.append(line)
-            if kind is None:
-                page.unrecognised.append(grid)
-            else:
-                page.grids.append((grid, kind))
-            add(el.tail, line)
+        if tag == "table" and id(el) in self.data_tables:
+            self._table(el, line)
             return
         block = tag in _BLOCK
         if block:
-            flush()
-        add(el.text, line)
+            self.flush()
+        self.add(el.text, line)
         for child in el:
-            walk(child)
+            self.walk(child)
         if block:
-            flush()
-        add(el.tail, line)
+            self.flush()
+        self.add(el.tail, line)
 
-    body = root.find("body")
-    walk(body if body is not None else root)
-    flush()
+    def _table(self, el, line: int) -> None:
+        """A data table as its ``［表格N］`` line; its grid numbered and added to the page."""
+        self.flush()
+        _, grid, kind = self.data_tables[id(el)]
+        self.n += 1
+        grid.index = self.n
+        self.lines.append(f"［表格{self.n}］")
+        self.line_nos.append(line)
+        if kind is None:
+            self.page.unrecognised.append(grid)
+        else:
+            self.page.grids.append((grid, kind))
+        self.add(el.tail, line)
+
+
+def _title_hints(root) -> tuple[str, ...]:
+    """The ``<title>`` and the first non-empty ``<h1>``/``<h2>``, whitespace collapsed."""
     hints = []
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
@@ -141,10 +174,7 @@ def parse(text: str, file: str) -> Page:
         if s:
             hints.append(s)
             break
-    page.plain = "\n".join(lines)
-    page.plain_lines = line_nos
-    page.title_hints = tuple(hints)
-    return page
+    return tuple(hints)
 
 
 def _cell_text(td) -> str:

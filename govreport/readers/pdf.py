@@ -127,44 +127,86 @@ def read_pdf(raw: bytes, file: str) -> Page:
         pdf.close()
 
 
+@dataclass(slots=True)
+class _Pages:
+    """A PDF's pages before their tables are stitched: lines and table cores per page, and glyph counts."""
+
+    lines: list[list[_Line]] = field(default_factory=list)
+    cores: list[list[_Core]] = field(default_factory=list)
+    image_pages: list[int] = field(default_factory=list)
+    heights: list[float] = field(default_factory=list)
+    n_chars: int = 0
+    cid: int = 0
+
+
 def _read(pdf, file: str) -> Page:
-    pages_lines: list[list[_Line]] = []
-    cores: list[list[_Core]] = []
-    image_pages: list[int] = []
-    heights: list[float] = []
-    n_chars = 0
-    cid = 0
+    """An open PDF as a :class:`Page`: prose and tables in reading order, image-only pages as not read."""
+    pages = _pages(pdf)
+    _check_text_layer(pages, file)
+    pages_lines = pages.lines
+    _drop_running(pages_lines, pages.heights)
+    kept = _recognised_tables(_stitch(pages.cores, pages_lines), pages_lines, file)
+    for lines in pages_lines:
+        lines.sort(key=lambda ln: (round(ln.top), ln.x0))
+    page_out = Page("", [], kind="pdf")
+    blocks = _reading_order(pages_lines, kept, page_out)
+    plain, places = _plain_text(blocks, pages_lines)
+    page_out.plain = "\n".join(plain)
+    page_out.plain_lines = list(range(1, len(plain) + 1))
+    page_out.places = places
+    for p in pages.image_pages:
+        page_out.not_read.append(NotRead(f"第{p}页", "该页只有图片，没有文字层（扫描页），未读取；本工具不做文字识别",
+                                         Source(file=file, line=0, text="", page=p)))
+    return page_out
+
+
+def _pages(pdf) -> _Pages:
+    """Each page's characters split into table cores and the lines outside them, with the glyph counts."""
+    pages = _Pages()
     import logging
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings of well-formed files are noise
     for pno, page in enumerate(pdf.pages, start=1):
-        chars = [c for c in page.chars if c["text"].strip()]
-        for c in chars:
-            t = c["text"]
-            if t > "\u2e7f" and (t < "\u3000" or "\uf900" <= t < "\ufe50" or t >= "\U0002f800"):
-                c["text"] = _unradical(t)
-        heights.append(float(page.height))
-        n_chars += len(chars)
+        chars = _page_chars(page)
+        pages.heights.append(float(page.height))
+        pages.n_chars += len(chars)
         # glyphs without a character: (cid:N) or private-use code points (fonts without a Unicode map)
-        cid += sum(1 for c in chars if c["text"].startswith("(cid:") or "\ue000" <= c["text"][0] <= "\uf8ff")
+        pages.cid += sum(1 for c in chars if c["text"].startswith("(cid:") or "\ue000" <= c["text"][0] <= "\uf8ff")
         if not chars:
             if page.images:
-                image_pages.append(pno)
-            pages_lines.append([])
-            cores.append([])
+                pages.image_pages.append(pno)
+            pages.lines.append([])
+            pages.cores.append([])
             continue
         page_cores, inside = _cores(page, pno, chars)
-        cores.append(page_cores)
-        pages_lines.append(_lines([c for c, used in zip(chars, inside, strict=True) if not used], pno))
-    if n_chars == 0:
+        pages.cores.append(page_cores)
+        pages.lines.append(_lines([c for c, used in zip(chars, inside, strict=True) if not used], pno))
+    return pages
+
+
+def _page_chars(page) -> list[dict]:
+    """A page's non-blank characters, radical and compatibility forms replaced by their ideographs."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    for c in chars:
+        t = c["text"]
+        if t > "\u2e7f" and (t < "\u3000" or "\uf900" <= t < "\ufe50" or t >= "\U0002f800"):
+            c["text"] = _unradical(t)
+    return chars
+
+
+def _check_text_layer(pages: _Pages, file: str) -> None:
+    """Refuses a PDF without a text layer, or one whose text layer cannot be decoded."""
+    if pages.n_chars == 0:
         raise _refusal("PDF 没有文字层（是扫描件或图片），无法读取；本工具不做文字识别（OCR）",
                        "向机关索取带文字层的 PDF 或 Word（.docx）版本，或先用 OCR 软件转成可复制文字的 PDF",
                        "pdf-scanned", file)
-    if cid > n_chars / 2:
+    if pages.cid > pages.n_chars / 2:
         raise _refusal("PDF 的文字层无法解码（字体缺少字符映射，提取出的是乱码）",
                        "向机关索取 Word（.docx）或网页版本，或用 PDF 阅读器“另存为”文本后读取", "pdf-no-unicode", file)
-    _drop_running(pages_lines, heights)
-    tables = _stitch(cores, pages_lines)
+
+
+def _recognised_tables(tables: list[_Core], pages_lines: list[list[_Line]], file: str) -> list[_Core]:
+    """The tables kept as tables (their grids built); a one-column or long-text layout table becomes lines."""
     # one normalisation call for every cell of the document
     all_raw = [t for core in tables for t in core.raw]
     norm = normalize_texts(all_raw)
@@ -184,10 +226,12 @@ def _read(pdf, file: str) -> Page:
                                                          b.page_box[2], 0.0, t))
             continue
         kept.append(core)
-    for lines in pages_lines:
-        lines.sort(key=lambda ln: (round(ln.top), ln.x0))
-    page_out = Page("", [], kind="pdf")
-    # blocks in reading order
+    return kept
+
+
+def _reading_order(pages_lines: list[list[_Line]], kept: list[_Core],
+                   page_out: Page) -> list[tuple[int, float, object]]:
+    """Lines and tables sorted by page and position; the tables numbered and added to ``page_out``."""
     blocks: list[tuple[int, float, object]] = []
     for lines in pages_lines:
         blocks.extend((ln.page, ln.top, ln) for ln in lines)
@@ -201,6 +245,12 @@ def _read(pdf, file: str) -> Page:
         else:
             page_out.grids.append((core.grid, core.kind))
     blocks.sort(key=lambda b: (b[0], b[1], 0 if isinstance(b[2], _Core) else 1))
+    return blocks
+
+
+def _plain_text(blocks: list[tuple[int, float, object]],
+                pages_lines: list[list[_Line]]) -> tuple[list[str], list[dict]]:
+    """The text lines (a paragraph's wrapped lines joined, a table as its marker) and each one's page."""
     plain: list[str] = []
     places: list[dict] = []
     margins = [_margins(lines) for lines in pages_lines]
@@ -219,13 +269,7 @@ def _read(pdf, file: str) -> Page:
             plain.append(item.text)
             places.append({"page": item.page})
         prev = item
-    page_out.plain = "\n".join(plain)
-    page_out.plain_lines = list(range(1, len(plain) + 1))
-    page_out.places = places
-    for p in image_pages:
-        page_out.not_read.append(NotRead(f"第{p}页", "该页只有图片，没有文字层（扫描页），未读取；本工具不做文字识别",
-                                         Source(file=file, line=0, text="", page=p)))
-    return page_out
+    return plain, places
 
 
 # ------------------------------------------------------------------------------------------ tables

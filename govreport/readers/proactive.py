@@ -21,6 +21,7 @@ from govreport.readers.document import Document
 from govreport.readers.normalize import CJK
 from govreport.readers.particulars import MD_DATE, parse_loose_date
 from govreport.readers.sections import Outline
+from govreport.readers.source import Source
 from govreport.readers.text import CN_NUM, ITEM_UNITS, NUM, UNITS, Findings, cn_number, sentences, to_number
 
 _AUDIENCE_UNITS = frozenset({"人", "人次", "万人次", "户"})
@@ -529,6 +530,7 @@ def _cutoff(sentence: str, year: int | None, period_end: dt.date | None
 
 def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_name: str, is_gov: bool,
                 f: Findings, *, explicit_only: bool, skip: tuple[int | None, int | None] = (None, None)) -> None:
+    """The ``label + number + unit`` items of a scope, each filed as a channel, category or audience count."""
     text = doc.text
     seen = {it.span for it, *_ in out.channels} | {it.span for it, _ in out.categories}
     stated = {(it.label, it.value) for it, *_ in out.channels}
@@ -563,52 +565,65 @@ def _read_items(doc: Document, start: int, end: int, out: ProactiveRead, agency_
                        doc.source(a, m.end()))
                 continue
             seen.add((a, m.end()))
-            item = Item(label, text[a:m.end()].strip(), to_number(m.group("num"), m.group("wan") or ""), q,
-                        m.group("unit"), (a, m.end()), note)
-            if m.group("wan"):
-                item.note = (item.note + "；" if item.note else "") + f"原文“{m.group('num')}万”"
-            src = doc.source(a, m.end())
-            if not label:
-                continue
-            if "分别" in raw_label:
-                f.miss(f"“{label}”", "一个数字对应多个渠道（“分别”），无法逐一对应", src)
-                continue
-            if _AUDIENCE_WORDS.search(label) or m.group("unit") in _AUDIENCE_UNITS:
-                out.audience.append(item)
-                f.sources[("audience", len(out.audience))] = src
-                continue
-            if m.group("unit") not in ITEM_UNITS:
-                f.miss(f"“{label}”", f"单位“{m.group('unit')}”不是信息条数", src)
-                continue
-            classes = _channel_classes(label)
-            if len(classes) > 1:
-                f.miss(f"“{label}”", "一个数字对应多个渠道，无法拆分", src)
-                continue
-            if classes:
-                if _VERB_INSIDE.search(label) and classify_category(_VERB_INSIDE.split(label)[-1]):
-                    # the channel is certain; what it carried is named too: kept as a channel, as written
-                    item.note = (item.note + "；" if item.note else "") + "原文同时写明了内容栏目"
-                channel = classes.pop()
-                host, account = _host_account(label, channel, agency_name, is_gov)
-                out.channels.append((item, channel, host, account))
-                stated.add((item.label, item.value))
-                f.sources[("channel", len(out.channels))] = src
-                continue
-            category = classify_category(label)
-            if category:
-                out.categories.append((item, category))
-                f.sources[("category", len(out.categories))] = src
-                continue
-            if (not explicit_only and len(label) <= 12 and not _VERB_INSIDE.search(label)
-                    and not _NOT_CONTENT.search(label) and item.unit == out.unit):
-                # an item of the 其中 list right after the total, under a heading the taxonomy lacks: a content
-                # category as written (工作规则, 民生信息 …)
-                item.note = (item.note + "；" if item.note else "") + "栏目不在分类表中，按原文名称记录"
-                out.categories.append((item, "other"))
-                f.sources[("category", len(out.categories))] = src
-                continue
-            if not explicit_only:
-                f.miss(f"“{label}”", "既不是已知的发布渠道，也不是已知的内容栏目", src)
+            item = _new_item(m, text, label, a, q, note)
+            _file_item(item, m, raw_label, doc.source(a, m.end()), out, agency_name, is_gov, f, stated,
+                       explicit_only=explicit_only)
+
+
+def _new_item(m: re.Match, text: str, label: str, a: int, q: str, note: str) -> Item:
+    """The item of a match starting at ``a`` (a figure in 万 noted as written)."""
+    item = Item(label, text[a:m.end()].strip(), to_number(m.group("num"), m.group("wan") or ""), q,
+                m.group("unit"), (a, m.end()), note)
+    if m.group("wan"):
+        item.note = (item.note + "；" if item.note else "") + f"原文“{m.group('num')}万”"
+    return item
+
+
+def _file_item(item: Item, m: re.Match, raw_label: str, src: Source, out: ProactiveRead, agency_name: str,
+               is_gov: bool, f: Findings, stated: set[tuple[str, float]], *, explicit_only: bool) -> None:
+    """One item filed as audience, channel or content category, or noted as not read (in that order)."""
+    label = item.label
+    if not label:
+        return
+    if "分别" in raw_label:
+        f.miss(f"“{label}”", "一个数字对应多个渠道（“分别”），无法逐一对应", src)
+        return
+    if _AUDIENCE_WORDS.search(label) or m.group("unit") in _AUDIENCE_UNITS:
+        out.audience.append(item)
+        f.sources[("audience", len(out.audience))] = src
+        return
+    if m.group("unit") not in ITEM_UNITS:
+        f.miss(f"“{label}”", f"单位“{m.group('unit')}”不是信息条数", src)
+        return
+    classes = _channel_classes(label)
+    if len(classes) > 1:
+        f.miss(f"“{label}”", "一个数字对应多个渠道，无法拆分", src)
+        return
+    if classes:
+        if _VERB_INSIDE.search(label) and classify_category(_VERB_INSIDE.split(label)[-1]):
+            # the channel is certain; what it carried is named too: kept as a channel, as written
+            item.note = (item.note + "；" if item.note else "") + "原文同时写明了内容栏目"
+        channel = classes.pop()
+        host, account = _host_account(label, channel, agency_name, is_gov)
+        out.channels.append((item, channel, host, account))
+        stated.add((item.label, item.value))
+        f.sources[("channel", len(out.channels))] = src
+        return
+    category = classify_category(label)
+    if category:
+        out.categories.append((item, category))
+        f.sources[("category", len(out.categories))] = src
+        return
+    if (not explicit_only and len(label) <= 12 and not _VERB_INSIDE.search(label)
+            and not _NOT_CONTENT.search(label) and item.unit == out.unit):
+        # an item of the 其中 list right after the total, under a heading the taxonomy lacks: a content
+        # category as written (工作规则, 民生信息 …)
+        item.note = (item.note + "；" if item.note else "") + "栏目不在分类表中，按原文名称记录"
+        out.categories.append((item, "other"))
+        f.sources[("category", len(out.categories))] = src
+        return
+    if not explicit_only:
+        f.miss(f"“{label}”", "既不是已知的发布渠道，也不是已知的内容栏目", src)
 
 
 def _host_account(label: str, channel: str, agency_name: str, is_gov: bool) -> tuple[str, str]:

@@ -39,7 +39,6 @@ _T3_COLUMNS = {
 _T3_APPLICANT_WORDS = frozenset({"申请人情况", "法人或其他组织", "法人或者其他组织", "自然人", "商业企业", "科研机构",
                                  "社会公益组织", "法律服务机构"})
 _T3_SPEC_COLUMNS = {c.id: c.label for c in table_spec("2021", "t3").columns}
-_T3_HEADER_WORDS = frozenset({"申请人情况", "法人或其他组织", "法人或者其他组织", *_T3_COLUMNS})
 
 _T4_GROUPS = (("复议后起诉", "after_review"), ("直接起诉", "direct"), ("行政复议", "review"))
 _T4_LEAVES = {
@@ -118,9 +117,32 @@ def _header_stack(grid: Grid, header_rows: list[int], c: int) -> list[str]:
 
 
 def _read_t3(grid: Grid, year: int | None, out: TableRead) -> None:
-    row_keys = t3_row_keys()
-    n_cols = grid.n_cols
-    # header rows: the leading rows that name applicant columns; data rows follow them
+    """表三: header rows, applicant columns, then each data row by its label; the version from the rows read."""
+    header_rows, first_data = _t3_header_rows(grid)
+    if first_data is None or not header_rows:
+        out.not_read.append(NotRead(f"表格{grid.index}（表三）", "找不到表头或“本年新收”行，整表未读取",
+                                    None))
+        return
+    col_ids = _t3_columns(grid, header_rows)
+    if not col_ids:
+        out.not_read.append(NotRead(f"表格{grid.index}（表三）", "表头中找不到申请人各列，整表未读取", None))
+        return
+    first_col = min(col_ids)
+    by_cell = _columns_of_cells(grid, col_ids, first_data)
+    rows_read: dict[str, int] = {}
+    pending: list[tuple[str, str, Figure, Source]] = []
+    for r in range(first_data, len(grid.rows)):
+        _read_t3_row(grid, r, first_col, col_ids, by_cell, rows_read, pending, out)
+    version = _t3_version(grid, year, rows_read, out)
+    data_rows = _data_rows(version, "t3")
+    for row_id, cid, fig, src in pending:
+        if row_id not in data_rows:
+            continue
+        out.put(CellKey(version, "t3", row_id, cid), fig, src, place_of(version, "t3", row_id, cid))
+
+
+def _t3_header_rows(grid: Grid) -> tuple[list[int], int | None]:
+    """The leading rows that name applicant columns, and the first data row after them (None if none)."""
     first_data = None
     header_rows: list[int] = []
     for r, row in enumerate(grid.rows):
@@ -130,87 +152,98 @@ def _read_t3(grid: Grid, year: int | None, out: TableRead) -> None:
         elif header_rows:
             first_data = r
             break
-    if first_data is None or not header_rows:
-        out.not_read.append(NotRead(f"表格{grid.index}（表三）", "找不到表头或“本年新收”行，整表未读取",
-                                    None))
-        return
+    return header_rows, first_data
+
+
+def _t3_columns(grid: Grid, header_rows: list[int]) -> dict[int, str]:
+    """Column index → 表三 column id, from the deepest applicant word in each column's header stack."""
     col_ids: dict[int, str] = {}
-    for c in range(n_cols):
+    for c in range(grid.n_cols):
         stack = _header_stack(grid, header_rows, c)
         leaf = next((k for k in reversed(stack) if k in _T3_COLUMNS), None)
         if leaf is None:
             continue
         col_ids[c] = _T3_COLUMNS[leaf]
-    if not col_ids:
-        out.not_read.append(NotRead(f"表格{grid.index}（表三）", "表头中找不到申请人各列，整表未读取", None))
-        return
-    first_col = min(col_ids)
+    return col_ids
+
+
+def _columns_of_cells(grid: Grid, col_ids: dict[int, str], first_data: int) -> dict[int, set[str]]:
+    """For each data cell (by identity), the column ids it covers (more than one: merged across columns)."""
     by_cell: dict[int, set[str]] = {}
     for c, cid in col_ids.items():
         for r in range(first_data, len(grid.rows)):
             cell = grid.rows[r][c] if c < len(grid.rows[r]) else None
             if cell is not None:
                 by_cell.setdefault(id(cell), set()).add(cid)
-    rows_read: dict[str, int] = {}
-    pending: list[tuple[str, str, Figure, Source]] = []
-    for r in range(first_data, len(grid.rows)):
-        row = grid.rows[r]
-        labels: list[Cell] = []
-        for c in range(min(first_col, len(row))):
-            cell = row[c]
-            if cell is not None and (not labels or labels[-1] is not cell):
-                labels.append(cell)
-        keys = [label_key(c.text) for c in labels]
-        keys = [k for k in keys if k]
-        if not keys:
+    return by_cell
+
+
+def _label_cells(row: list[Cell | None], first_col: int) -> list[Cell]:
+    """The distinct cells left of the first data column, left to right (a merged cell once)."""
+    labels: list[Cell] = []
+    for c in range(min(first_col, len(row))):
+        cell = row[c]
+        if cell is not None and (not labels or labels[-1] is not cell):
+            labels.append(cell)
+    return labels
+
+
+def _read_t3_row(grid: Grid, r: int, first_col: int, col_ids: dict[int, str], by_cell: dict[int, set[str]],
+                 rows_read: dict[str, int], pending: list[tuple[str, str, Figure, Source]], out: TableRead) -> None:
+    """One data row of 表三: its row matched by label, its figures added to ``pending``, refusals to ``out``."""
+    row = grid.rows[r]
+    labels = _label_cells(row, first_col)
+    keys = [label_key(c.text) for c in labels]
+    keys = [k for k in keys if k]
+    if not keys:
+        return
+    row_keys = t3_row_keys()
+    match = None
+    named = labels[-1]
+    for cell in reversed(labels):
+        found = fuzzy(label_key(cell.text), row_keys)
+        if found:
+            match, named = row_keys[found], cell
+            break
+    data_cells = [(c, row[c]) for c in col_ids if c < len(row) and row[c] is not None]
+    has_figures = any(_HAS_FIGURE.search(cell.text) for _, cell in data_cells if cell not in labels)
+    if match is None:
+        if has_figures:
+            out.not_read.append(NotRead(f"表三 “{labels[-1].text}” 行", "行名与表三各行都对不上，整行未读取",
+                                        grid.source(labels[-1])))
+        return
+    row_id, is_group = match
+    if is_group:
+        if has_figures:
+            out.warnings.append(
+                f"表格{grid.index} 第{r + 1}行：分组标题行“{named.text}”填有数字，未读取（表中没有小计行）")
+        return
+    if row_id in rows_read:
+        out.not_read.append(NotRead(f"表三 “{named.text}” 行", f"与第{rows_read[row_id]}行重复，未读取",
+                                    grid.source(named)))
+        return
+    rows_read[row_id] = r + 1
+    for c, cell in data_cells:
+        cid = col_ids[c]
+        if cell in labels or len(by_cell.get(id(cell), ())) > 1:
+            if len(by_cell.get(id(cell), ())) > 1 and _HAS_FIGURE.search(cell.text):
+                out.not_read.append(NotRead(f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列",
+                                            "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
+                                            ("t3", row_id, cid)))
             continue
-        match = None
-        named = labels[-1]
-        for cell in reversed(labels):
-            found = fuzzy(label_key(cell.text), row_keys)
-            if found:
-                match, named = row_keys[found], cell
-                break
-        data_cells = [(c, row[c]) for c in col_ids if c < len(row) and row[c] is not None]
-        has_figures = any(_HAS_FIGURE.search(cell.text) for _, cell in data_cells if cell not in labels)
-        if match is None:
-            if has_figures:
-                out.not_read.append(NotRead(f"表三 “{labels[-1].text}” 行", "行名与表三各行都对不上，整行未读取",
-                                            grid.source(labels[-1])))
-            continue
-        row_id, is_group = match
-        if is_group:
-            if has_figures:
-                out.warnings.append(
-                    f"表格{grid.index} 第{r + 1}行：分组标题行“{named.text}”填有数字，未读取（表中没有小计行）")
-            continue
-        if row_id in rows_read:
-            out.not_read.append(NotRead(f"表三 “{named.text}” 行", f"与第{rows_read[row_id]}行重复，未读取",
-                                        grid.source(named)))
-            continue
-        rows_read[row_id] = r + 1
-        for c, cell in data_cells:
-            cid = col_ids[c]
-            if cell in labels or len(by_cell.get(id(cell), ())) > 1:
-                if len(by_cell.get(id(cell), ())) > 1 and _HAS_FIGURE.search(cell.text):
-                    out.not_read.append(NotRead(f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列",
-                                                "一个合并单元格跨了几列，无法确定属于哪一列", grid.source(cell),
-                                                ("t3", row_id, cid)))
-                continue
-            place = f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列"
-            fig = _cell_figure(grid, cell, place, out, ("t3", row_id, cid))
-            if fig is not None:
-                pending.append((row_id, cid, fig, grid.source(cell)))
+        place = f"表三 “{named.text}” 行 “{_T3_SPEC_COLUMNS[cid]}” 列"
+        fig = _cell_figure(grid, cell, place, out, ("t3", row_id, cid))
+        if fig is not None:
+            pending.append((row_id, cid, fig, grid.source(cell)))
+
+
+def _t3_version(grid: Grid, year: int | None, rows_read: dict[str, int], out: TableRead) -> str:
+    """The format of a 表三 (2019 or 2021) from the rows it has, else from the year; warns on a hybrid."""
     has_2021_rows = any(r.startswith("oh_") for r in rows_read)
     if has_2021_rows and "other_handling" in rows_read:
         out.warnings.append(f"表格{grid.index}：“（六）其他处理”既有小项又有数字，按2021年格式读取小项")
-    version = "2021" if has_2021_rows else "2019" if "other_handling" in rows_read else (
+    return "2021" if has_2021_rows else "2019" if "other_handling" in rows_read else (
         "2019" if year is not None and year <= 2020 else "2021")
-    data_rows = _data_rows(version, "t3")
-    for row_id, cid, fig, src in pending:
-        if row_id not in data_rows:
-            continue
-        out.put(CellKey(version, "t3", row_id, cid), fig, src, place_of(version, "t3", row_id, cid))
 
 
 def _read_t4(grid: Grid, year: int | None, out: TableRead) -> None:

@@ -22,6 +22,7 @@ from govreport.core.errors import DataError, NotFoundError, SchemaError, ValueFo
 from govreport.core.formats import FORMATS, ValueType
 from govreport.core.template_schema import norm
 from govreport.core.values import Figure, Mark, parse_token
+from govreport.readers.detect import OLE_MAGIC, ZIP_MAGIC
 from govreport.readers.grid import Grid, from_values
 
 # ------------------------------------------------------------------------------------------ loading
@@ -52,7 +53,6 @@ def as_text(v: object) -> str:
     return str(v).strip()
 
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FIX_XLSX = "用Excel打开原文件另存为“Excel 工作簿(*.xlsx)”，或用 govreport template 重新生成模板后填写"
 
 
@@ -68,9 +68,9 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
         raise NotFoundError(f"{p}：是一个文件夹，不是文件", hint="指定要导入的 .xlsx 或 .csv 文件") from None
     if not raw.strip():
         raise SchemaError("文件是空的", file=display, line=1, hint=_FIX_XLSX)
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"PK\x05\x06"):
+    if raw.startswith(ZIP_MAGIC):
         return _load_xlsx(raw, display)
-    if raw.startswith(_OLE_MAGIC):
+    if raw.startswith(OLE_MAGIC):
         raise SchemaError("这是旧版Excel（.xls）或其他Office文件，不是 .xlsx", file=display,
                           hint="在Excel中打开后“另存为”→“Excel 工作簿(*.xlsx)”，再导入")
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xltx"):
