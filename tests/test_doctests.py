@@ -11,7 +11,8 @@ from tests.conftest import REPO
 
 MODULES = ("govreport", "govreport.core.labelled", "govreport.store.dataset", "govreport.core.model",
            "govreport.checks.engine", "govreport.checks.results",
-           "govreport.render.fonts", "govreport.analysis.stats", "govreport.analysis.compare", "govreport.core.values")
+           "govreport.render.fonts", "govreport.analysis.stats", "govreport.analysis.compare", "govreport.core.values",
+           "govreport.core.numerals")
 
 
 @pytest.mark.parametrize("name", MODULES)

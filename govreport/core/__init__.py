@@ -14,6 +14,7 @@ Module map
 ``template_schema``  the data-entry template's blocks: titles, grid, inputs (``Field.entry`` of CSV columns)
 ``report_text``      the report's text as data: official headings, topics, standard sentences, the skeleton
 ``labelled``         the official tables as labelled pandas DataFrames (values and status)
+``numerals``         Chinese numerals both ways (``四十二`` ↔ 42)
 ``keys``             the one integer key of an agency-year and a vectorised index of keys
 ``ids``              the one definition of an agency id
 ``years``            the one parser of year selections (``2019-2021``, ``2019—2021``, ``2019,2021``)

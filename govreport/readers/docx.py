@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 
+from govreport.core.numerals import chinese
 from govreport.readers.grid import CONTINUED, Cell, Grid, Placer, normalize_texts
 from govreport.readers.html import Page
 from govreport.readers.tables import kind_of
@@ -285,26 +286,12 @@ def _place(group: list[tuple[int, object]], sink: list[tuple[Cell, str]]) -> Pla
 
 # ----------------------------------------------------------------------------------- list numbering
 
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
-
-
-def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return ten + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
-    return str(n)
-
-
 def _format(n: int, fmt: str) -> str:
     if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting",
                "japaneseCounting", "taiwaneseCountingThousand"):
-        return _chinese(n)
+        return chinese(n)
     if fmt == "chineseLegalSimplified":
-        return _chinese(n, _CN_LEGAL, "拾")
+        return chinese(n, legal=True)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
         return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
     if fmt in ("lowerLetter", "upperLetter"):

@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from govreport.core.channels import classify_category, classify_channel
+from govreport.core.numerals import NUMERAL, parse_chinese
 from govreport.core.values import Figure
 from govreport.readers.document import Document
 from govreport.readers.normalize import CJK
 from govreport.readers.particulars import MD_DATE, parse_loose_date
 from govreport.readers.sections import Outline
 from govreport.readers.source import Source
-from govreport.readers.text import CN_NUM, ITEM_UNITS, NUM, UNITS, Findings, cn_number, sentences, to_number
+from govreport.readers.text import ITEM_UNITS, NUM, UNITS, Findings, sentences, to_number
 
 _AUDIENCE_UNITS = frozenset({"人", "人次", "万人次", "户"})
 _AUDIENCE_WORDS = re.compile(r"关注|订阅|粉丝|访问|浏览|点击|阅读|观看|播放|用户|下载|人数|访客|转发量|点赞")
@@ -33,7 +34,7 @@ _AUDIENCE_WORDS = re.compile(r"关注|订阅|粉丝|访问|浏览|点击|阅读|
 _TOTAL = re.compile(
     rf"主动(?:公开|发布)(?:了)?(?:的)?(?:各类|政务|政府|相关|各项)?(?:的)?(?:信息|政务信息|政府信息)?(?:内容)?"
     rf"(?:数量|总数|总量|数)?[，：]?"
-    rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM}|{CN_NUM})(?P<wan>万)?(?P<post>余|多)?"
+    rf"(?:共计|共|合计|累计|总计|计|达|为)?(?P<pre>约|近|超过|逾)?(?P<num>{NUM}|{NUMERAL})(?P<wan>万)?(?P<post>余|多)?"
     rf"(?P<unit>{UNITS})(?P<over>以上)?"
 )
 _TOTAL_LOOSE = re.compile(
@@ -232,7 +233,7 @@ def _find_total(doc: Document, scopes: list[tuple[int, int]], rx: re.Pattern, f:
             for m in rx.finditer(doc.text, sa, sb):
                 if m.group("unit") not in ITEM_UNITS:
                     continue
-                if not m.group("num")[0].isdigit() and cn_number(m.group("num")) is None:
+                if not m.group("num")[0].isdigit() and parse_chinese(m.group("num")) is None:
                     continue
                 if "其中" in doc.text[sa:m.start()]:  # a part of a total stated earlier, not the total
                     continue

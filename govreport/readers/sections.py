@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 
 from govreport.core.model import Section
+from govreport.core.numerals import parse_chinese
 from govreport.readers.document import Document
 
-_NUMERALS = "一二三四五六七八九十"
 _TOP = re.compile(r"^(十[一二三四五六七八九]?|[一二三四五六七八九十])、\s*(\S.{0,39})$")
 _SUB = re.compile(r"^[（(](十[一二三四五六七八九]?|[一二三四五六七八九十])[)）]\s*(\S.{0,44})$")
 _CONTACT = re.compile(
@@ -39,14 +39,6 @@ _AGENCY_LINE = re.compile(
 _RUN_IN = re.compile(
     r"^(?P<title>.{4,60}?" + _TITLE.pattern + r")(?=根据|按照|依据|为|本报告|现将|[一二三四五六七八九十]、|20\d\d年)"
 )
-
-
-def numeral_value(text: str) -> int:
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _NUMERALS.index(text[1]) + 1
-    return _NUMERALS.index(text) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +134,13 @@ def outline(doc: Document, title_hints: tuple[str, ...] = ()) -> Outline:
         if i == title_line:
             continue
         m = _TOP.match(s)
-        if m and _is_heading_text(m.group(2)) and numeral_value(m.group(1)) == expect:
+        if m and _is_heading_text(m.group(2)) and parse_chinese(m.group(1)) == expect:
             heads.append((i, 2, s.rstrip("。"), expect))
             expect += 1
             sub_expect = 1
             continue
         m = _SUB.match(s)
-        if m and heads and _is_heading_text(m.group(2)) and numeral_value(m.group(1)) == sub_expect:
+        if m and heads and _is_heading_text(m.group(2)) and parse_chinese(m.group(1)) == sub_expect:
             heads.append((i, 3, s, sub_expect))
             sub_expect += 1
     contact = [i for i, s in enumerate(lines) if _CONTACT.match(s)]

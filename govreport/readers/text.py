@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from govreport.core.formats import TableCell, table_spec
+from govreport.core.numerals import chinese, parse_chinese
 from govreport.core.values import Figure
 from govreport.readers.document import Document
 from govreport.readers.sections import Outline
@@ -32,33 +33,9 @@ _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 # ----------------------------------------------------------------------------------------- helpers
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_NUM = "[零〇一二两三四五六七八九十百千]+"
-
-
-def cn_number(text: str) -> int | None:
-    """A Chinese numeral below 10 000 (``四十``, ``一百二十三``, ``十五``); None when not well formed."""
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            if digit is not None and digit != 0:
-                return None  # two digits in a row: not a numeral (一二 …)
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        else:
-            return None
-    if digit:
-        total += digit
-    return total if total > 0 or text in ("零", "〇") else None
-
-
 def to_number(text: str, wan: str = "") -> float:
     if text and not text[0].isdigit():
-        n = cn_number(text)
+        n = parse_chinese(text)
         if n is None:
             raise ValueError(text)
         v = float(n)
@@ -169,7 +146,7 @@ def _note(doc: Document, outline: Outline, sa: int, sb: int) -> str:
     part = outline.section_of(sa)
     where = "正文"
     if part is not None and part.number:
-        where += "一二三四五六七八九十"[part.number - 1] if part.number <= 10 else str(part.number)
+        where += chinese(part.number) if part.number <= 10 else str(part.number)
     sentence = _SUBJECT.sub("", doc.text[sa:sb].strip().rstrip("。；"))
     return f"{where}：{sentence}"
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from govreport import __version__
 from govreport.analysis import compare as C
 from govreport.core.model import Level
+from govreport.core.numerals import chinese
 from govreport.core.schema import dataset_name
 from govreport.render import tables as T
 from govreport.render.document import Fragment, join
@@ -45,7 +46,6 @@ DEFINITIONS: dict[str, str] = {
     "litigation_correction_rate": ("行政诉讼纠错率 = 结果纠正 ÷（总计 − 尚未审结），"
                                    "未经复议直接起诉与复议后起诉合计（表四）"),
 }
-_CN_NUM = "一二三四五六七八九十"
 
 
 # ------------------------------------------------------------------------------------ formatting
@@ -317,7 +317,7 @@ class CompareDocument:
         body = [_p("比较同一机关相邻两个年度的数字（当年与上年，上年可在所选年度之前），只比较两年都有数字的机关；"
                    "增减幅度以上年为基数，上年为0时不计算。")]
         for i, (measure, label) in enumerate(C.MOVER_MEASURES.items()):
-            body.append(f"<h3>{escape(f'（{_CN_NUM[i]}）{label}')}</h3>")
+            body.append(f"<h3>{escape(f'（{chinese(i + 1)}）{label}')}</h3>")
             basis = C.movers_basis(self.pairs, measure)
             if basis["comparable"] == 0:
                 text = "没有可比较的相邻年度数据（需要同一机关连续两年均有该项数字）。"
@@ -357,7 +357,7 @@ class CompareDocument:
         for i, (metric, (label, denominator, _)) in enumerate(C.RATES.items()):
             table = C.league(s.data, self.panel, metric, min_n=n)
             counts = {k: int((table["reason"] == k).sum()) for k in C.REASONS}
-            body.append(f"<h3>{escape(f'（{_CN_NUM[i]}）{label}')}</h3>")
+            body.append(f"<h3>{escape(f'（{chinese(i + 1)}）{label}')}</h3>")
             body.append(_p(f"{DEFINITIONS[metric]}。{counts['ranked']}个机关参与排名，{counts['below_min_n']}个机关样本不足"
                            f"（分母小于{n}件），{counts['none']}个机关无可计算的案件，{counts['missing']}个机关未填报。"))
             ranked = table[table["ranked"]]
@@ -456,7 +456,7 @@ class CompareDocument:
         labels = {"year": "年度", "level": "层级", "area": "地区"}
         for i, by in enumerate(C.AGGREGATE_BY):
             agg = C.aggregates(s.data, self.panel, by)
-            body.append(f"<h3>{escape(f'（{_CN_NUM[i]}）按{labels[by]}')}</h3>")
+            body.append(f"<h3>{escape(f'（{chinese(i + 1)}）按{labels[by]}')}</h3>")
             if by == "year":
                 svg = rates_by_year_svg(agg, {m: v[0] for m, v in C.RATES.items()})
                 if svg is not None:
