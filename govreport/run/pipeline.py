@@ -508,7 +508,6 @@ class Renderer:
         #: write the publication copy of an agency-year whose checks find errors (recorded in its provenance)
         self.allow_errors = bool(allow_errors)
         self._running: dict[int, _Task] = {}  # fd -> task, for submit/collect
-        self._selector: Any = None
 
     @property
     def needs_chromium(self) -> bool:
@@ -644,47 +643,32 @@ class Renderer:
         result comes from :meth:`collect`), or a :class:`Rendered` with the error when the parameters are
         refused. ``data_hash``: the agency-year's :meth:`Dataset.report_hash
         <govreport.store.dataset.Dataset.report_hash>` when the caller has computed it already."""
-        import selectors
-
         try:
             task = self._task(agency, year, data_dir, parameters, data_hash=data_hash)
         except GovreportError as exc:
             return Rendered(str(agency), int(year), None, exc)
         task.launch()
-        if self._selector is None:
-            self._selector = selectors.DefaultSelector()
         self._running[task.fileno()] = task
-        self._selector.register(task.fileno(), selectors.EVENT_READ)
         self._start_browser(task)
         return None
 
-    def collect(self, timeout: float | None = None, *, also: Sequence[int] = ()) -> tuple[list[Rendered], list[int]]:
-        """Wait until a submitted render's child has finished, one of the file descriptors in ``also`` is
-        readable, or ``timeout`` seconds have passed; then finish every child that is done (print its PDF,
-        rename its files into place). Returns those renders and the ready descriptors of ``also``. A child
-        past the time limit is stopped and reported as failed."""
-        import selectors
+    def collect(self, timeout: float | None = None, *, also: Sequence[Any] = ()) -> tuple[list[Rendered], list[Any]]:
+        """Wait until a submitted render's child has finished, one of the objects in ``also`` (a
+        :class:`~multiprocessing.connection.Connection`, anything :func:`multiprocessing.connection.wait`
+        takes) is readable, or ``timeout`` seconds have passed; then finish every child that is done (print
+        its PDF, rename its files into place). Returns those renders and the ready objects of ``also``. A
+        child past the time limit is stopped and reported as failed."""
+        from multiprocessing.connection import wait
 
-        extra = [fd for fd in also if fd not in self._running]
-        if not self._running and not extra:
+        if not self._running and not also:
             return [], []
-        if self._selector is None:
-            self._selector = selectors.DefaultSelector()
-        sel = self._selector
-        for fd in extra:
-            sel.register(fd, selectors.EVENT_READ)
-        try:
-            waits = [t for t in (timeout, self._next_deadline(self._running.values())) if t is not None]
-            events = sel.select(min(waits) if waits else None)
-        finally:
-            for fd in extra:
-                sel.unregister(fd)
-        ready = {key.fd for key, _ in events}
+        waits = [t for t in (timeout, self._next_deadline(self._running.values())) if t is not None]
+        events = wait([*self._running.values(), *also], min(waits) if waits else None)
+        ready = {task.fileno() for task in events if isinstance(task, _Task)}
         ready |= {fd for fd, t in self._running.items() if self._remaining(t) == 0}
         done: list[Rendered] = []
         for fd in sorted(ready & set(self._running)):
             task = self._running.pop(fd)
-            sel.unregister(fd)
             try:
                 task.wait(self._remaining(task), self.timeout)
                 done.append(Rendered(task.agency, task.year, self._finish(task), None))
@@ -695,14 +679,12 @@ class Renderer:
                 raise
             finally:
                 task.cleanup()
-        return done, [fd for fd in extra if fd in ready]
+        return done, [obj for obj in also if any(obj is e for e in events)]
 
     def abort(self) -> None:
         """Stop every submitted render that has not been collected (their staging is removed)."""
         while self._running:
-            fd, task = self._running.popitem()
-            if self._selector is not None:
-                self._selector.unregister(fd)
+            _, task = self._running.popitem()
             task.abort()
             task.cleanup()
 
