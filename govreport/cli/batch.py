@@ -120,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
                 mark = "  未生成公开版" if k in report.held else ""
                 print(f"  {k[0]} {k[1]}：{finding_counts_text(report.findings[k])}{mark}", file=out)
     if report.held:
-        from govreport.run.pipeline import parse_to, publication_files
+        from govreport.run.pipeline import parse_to
+        from govreport.run.publish import publication_files
 
         held = "、".join(publication_files(parse_to(args.to)))
         print(f"govreport：{len(report.held)} 个机关年度核验发现错误，未生成公开版（{held}），"
