@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebook", type=Path, default=None,
                         help="the report notebook (default: $GOVREPORT_NOTEBOOK or notebooks/annual_report.ipynb)")
     parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
-                        help="inprocess: cells run in a fork of a warm worker (fast, isolated); kernel: a kernel")
+                        help="inprocess: cells run in a child of a warm worker (isolated; fast where forked); "
+                             "kernel: a kernel")
     add_browser(parser)
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 600)")

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "default: html,pdf")
     add_layout(parser)
     parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
-                        help="inprocess: run the cells in a fork of this process (fast, isolated); "
+                        help="inprocess: run the cells in a child of this process (isolated; fast where it is forked); "
                              "kernel: a standard Jupyter kernel, as JupyterLab does")
     parser.add_argument("--notebook", type=Path, default=None,
                         help="the report notebook (default: notebooks/annual_report.ipynb)")
