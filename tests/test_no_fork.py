@@ -74,6 +74,20 @@ def test_without_fork_the_portable_path_is_chosen(monkeypatch):
     assert worker.start_method() == "spawn"
 
 
+def test_the_owner_of_a_staging_folder_is_never_signalled_on_windows(monkeypatch):
+    from govreport.store import paths
+
+    def kill(pid, sig):
+        raise AssertionError("os.kill(pid, 0) ends the process on Windows")
+
+    monkeypatch.setattr(os, "kill", kill)
+    monkeypatch.setattr(paths, "_windows_pid_alive", lambda pid: pid == 4242)
+    monkeypatch.setattr(os, "name", "nt")
+    alive = [paths.pid_alive(4242), paths.pid_alive(4243)]
+    monkeypatch.undo()
+    assert alive == [True, False]
+
+
 class _Refused:
     """A worker handle that never starts."""
 

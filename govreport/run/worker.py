@@ -53,6 +53,9 @@ POSIX-only pieces, each guarded, with the portable behaviour as the fallback
     * ``resource.getrusage`` (the peak memory a batch reports): left out where :mod:`resource` is missing.
     * ``flock`` (the batch's output-folder lock, :mod:`govreport.run.batch_state`): ``msvcrt.locking``
       where :mod:`fcntl` is missing.
+    * ``os.kill(pid, 0)`` (is the owner of a staging folder alive, :func:`govreport.store.paths.pid_alive`),
+      which would end the process on Windows: ``OpenProcess`` there. ``/proc/self/status`` (the umask,
+      :mod:`govreport.store.textfile`) and ``os.sched_getaffinity`` (``--jobs``) fall back when missing.
 
 :class:`ForkedCall` forks the current process, runs ``fn(*args, **kwargs)`` in the child and sends the
 result (or the error) back through a pipe; the parent goes on with other work (starting Chromium) and
