@@ -8,11 +8,13 @@ and a batch worker started as a module connects without a passed descriptor.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,17 @@ def test_the_owner_of_a_staging_folder_is_never_signalled_on_windows(monkeypatch
     alive = [paths.pid_alive(4242), paths.pid_alive(4243)]
     monkeypatch.undo()
     assert alive == [True, False]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork is not the default here")
+def test_batch_workers_are_spawned_where_a_forked_one_would_inherit_typst(monkeypatch):
+    monkeypatch.delenv(worker.START_METHOD_ENV, raising=False)
+    made = functools.cache(object)  # stands for official_pdf.compiler (Typst's threads start with it)
+    monkeypatch.setitem(sys.modules, "govreport.render.official_pdf", types.SimpleNamespace(compiler=made))
+    assert worker.worker_start_method(typesets=True) == "fork"  # no compiler yet: the fast path
+    made()
+    assert worker.worker_start_method(typesets=True) == "spawn"
+    assert worker.worker_start_method(typesets=False) == "fork"
 
 
 class _Refused:

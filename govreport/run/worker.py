@@ -29,7 +29,9 @@ How a child starts
     ``python -m govreport.run.batch_server`` (:class:`SpawnedModule`), as they always are under Dask.
 
     ``GOVREPORT_START_METHOD=fork|spawn`` overrides the choice (``tests/test_no_fork.py`` forces
-    ``spawn`` on Linux). :func:`start_method` is the one place that decides.
+    ``spawn`` on Linux). :func:`start_method` is the one place that decides; batch workers ask
+    :func:`worker_start_method`, which also spawns them where a forked worker would inherit a running Typst
+    compiler (the official layout; its threads do not survive a fork).
 
 How a batch worker talks to its parent
     Pickled messages over a :class:`multiprocessing.connection.Connection`: a pipe for a forked worker; for
@@ -96,6 +98,19 @@ def start_method() -> str:
                                  hint=f"删去环境变量 {START_METHOD_ENV}（本系统使用 spawn）")
         return forced
     return "fork" if hasattr(os, "fork") and sys.platform != "darwin" else "spawn"
+
+
+def worker_start_method(*, typesets: bool) -> str:
+    """How batch workers start: :func:`start_method`, except ``spawn`` where a forked worker could not work —
+    one that typesets the official layout (``typesets``), forked from a process whose Typst compiler exists
+    already (its worker threads do not survive a fork: the worker would hang). The command never makes one
+    before it starts its workers; a library caller (a test) that has typeset in-process may have."""
+    method = start_method()
+    if method == "fork" and typesets:
+        official = sys.modules.get("govreport.render.official_pdf")
+        if official is not None and official.compiler.cache_info().currsize:
+            return "spawn"
+    return method
 
 
 def isolated_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> ForkedCall | SpawnedCall:
