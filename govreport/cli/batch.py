@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebook", type=Path, default=None,
                         help="the report notebook (default: $GOVREPORT_NOTEBOOK or notebooks/annual_report.ipynb)")
     parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
-                        help="inprocess: cells run in a fork of a warm worker (fast, isolated); kernel: a kernel")
+                        help="inprocess: cells run in a child of a warm worker (isolated; fast where forked); "
+                             "kernel: a kernel")
     add_browser(parser)
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 600)")
@@ -120,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
                 mark = "  未生成公开版" if k in report.held else ""
                 print(f"  {k[0]} {k[1]}：{finding_counts_text(report.findings[k])}{mark}", file=out)
     if report.held:
-        from govreport.run.pipeline import parse_to, publication_files
+        from govreport.run.pipeline import parse_to
+        from govreport.run.publish import publication_files
 
         held = "、".join(publication_files(parse_to(args.to)))
         print(f"govreport：{len(report.held)} 个机关年度核验发现错误，未生成公开版（{held}），"

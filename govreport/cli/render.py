@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "default: html,pdf")
     add_layout(parser)
     parser.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
-                        help="inprocess: run the cells in a fork of this process (fast, isolated); "
+                        help="inprocess: run the cells in a child of this process (isolated; fast where it is forked); "
                              "kernel: a standard Jupyter kernel, as JupyterLab does")
     parser.add_argument("--notebook", type=Path, default=None,
                         help="the report notebook (default: notebooks/annual_report.ipynb)")
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if result.held_back:
         review = result.files.get("review.html")
         where = f"请查看审核版 {_show(review)}，" if review is not None else ""
-        from govreport.run.pipeline import publication_files
+        from govreport.run.publish import publication_files
 
         held = "、".join(publication_files(renderer.to))
         print(f"govreport：{name}核验发现 {result.findings.get('errors', 0)} 个错误，未生成公开版"

@@ -6,10 +6,12 @@ in :mod:`.worker`.
 Module map
 ----------
 ``pipeline``        :class:`Renderer`: check → execute → export → print → rename into place; ``render_many``
+``child``           what runs in a render's child: the job, resolve → execute → export into staging, the outcome
+``publish``         staging beside the destination, the atomic rename into place, the output file names
 ``params``          the notebook's declared parameters and their validation (before any execution)
 ``engine``          the in-process papermill engine (IPython ``InteractiveShell``) and the kernel engine
 ``engine_names``    ``--engine`` choices, importable without papermill
-``worker``          the runtime contract; a call run in a forked or spawned child
+``worker``          the runtime contract (which process runs what; fork or spawn; portability)
 ``pdf``             Playwright driving the system Chromium: A4 PDF with 「第 N 页 共 M 页」
 ``pdfpost``         Chromium's PDF finished: Chinese text layer, provenance in the info
 ``batch_runner``    ``govreport batch`` as a function: plan, render, index, state

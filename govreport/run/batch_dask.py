@@ -5,9 +5,9 @@ registers a worker plugin (:class:`RendererPlugin`). On every Dask worker the pl
 worker process per worker thread (:func:`govreport.run.batch_server.start_spawned`: its own interpreter, its
 own Chromium, the dataset loaded once) and keeps it for the whole batch; each Dask task renders one
 agency-year through it and returns a small :class:`~govreport.run.batch_server.ItemResult`. So the isolation
-is the local one — every report executes in a fresh fork of a warm worker — and the Dask worker process
-itself (multi-threaded, daemonic) never forks. When the batch ends the plugin is unregistered and the
-worker processes stop.
+is the local one — every report executes in a fresh child of a warm worker (forked where ``fork`` is used:
+:mod:`govreport.run.worker`) — and the Dask worker process itself (multi-threaded, daemonic) never forks.
+When the batch ends the plugin is unregistered and the worker processes stop.
 
 The cluster's workers must see the data directory and the output directory at the same paths as this
 machine (a shared file system): they read the dataset and write the reports there, staged and renamed

@@ -2,7 +2,7 @@
 
 ``jobs`` workers are forked from this process after it has imported the rendering stack and loaded the
 dataset (:mod:`govreport.run.batch_server`), so a worker starts in the time its Chromium takes. Where ``fork``
-is not used (:func:`govreport.run.worker.start_method`) they are spawned and each imports and loads for
+is not used (:func:`govreport.run.worker.worker_start_method`) they are spawned and each imports and loads for
 itself. Work is handed out one agency-year at a time, each worker holding at most ``inflight`` (default 2:
 one report printing while the next executes); whoever finishes first gets the next. Results stream back in
 completion order. While the workers start (Chromium starts while their first reports execute), this process
@@ -44,10 +44,11 @@ class LocalScheduler:
             return
         from govreport.run.batch_server import warm_up
         from govreport.run.engine import preload
-        from govreport.run.worker import start_method
+        from govreport.run.worker import worker_start_method
 
         n = min(self.jobs, len(items))
-        if start_method() == "spawn":  # no fork() here: each worker imports and loads for itself
+        typesets = self.config.layout == "official" and "pdf" in self.config.to
+        if worker_start_method(typesets=typesets) == "spawn":  # no fork() here: each worker imports and loads
             self.workers = [start_spawned(self.config) for _ in range(n)]
             self.started = len(self.workers)
         else:

@@ -97,7 +97,8 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
     from govreport.run import batch_plan as plan
     from govreport.run import batch_state as state
     from govreport.run.batch_progress import Progress
-    from govreport.run.pipeline import Renderer, expected_files, parse_to
+    from govreport.run.pipeline import Renderer, parse_to
+    from govreport.run.publish import expected_files
     from govreport.store.cache import load
 
     t0 = time.perf_counter()
@@ -182,7 +183,7 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
 
 
 def _parameters(probe: Any, key: Key, data_dir: Path, agency_name: str) -> dict[str, Any]:
-    """The parameters the renderer records for this agency-year (see ``Renderer._execute_job``)."""
+    """The parameters the renderer records for this agency-year (see :func:`govreport.run.child.execute_job`)."""
     from govreport.store import provenance as prov
 
     values = probe.check(key[0], key[1], data_dir)

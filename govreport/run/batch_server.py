@@ -12,25 +12,24 @@ Protocol (pickled tuples over a :class:`multiprocessing.connection.Connection`):
 * worker → parent: ``("ready", info)`` once warm, or ``("fatal", error)`` when it cannot work at all (no
   Chromium, or one that does not start); ``("done", ItemResult)`` for every request, in completion order.
 
-Two ways to start one:
+Two ways to start one (which runs where, and why: :mod:`govreport.run.worker`):
 
-* :func:`start_forked` forks the calling process (the local scheduler: the worker inherits the parent's
-  imports and loaded dataset, copy-on-write);
-* :func:`start_spawned` runs ``python -m govreport.run.batch_server`` (a Dask worker: a daemon process that
-  may not fork ``multiprocessing`` children, and is multi-threaded).
+* :func:`start_forked` forks the calling process (the local scheduler where ``fork`` is used: the worker
+  inherits the parent's imports and loaded dataset, copy-on-write);
+* :func:`start_spawned` runs ``python -m govreport.run.batch_server`` (the local scheduler where ``fork`` is
+  not used, and a Dask worker: a daemon process that may not start ``multiprocessing`` children, and is
+  multi-threaded), connected by a :class:`~govreport.run.worker.SpawnedModule`.
 
-Either way the worker ends with its parent: ``PR_SET_PDEATHSIG`` delivers SIGTERM, which stops its running
-children (their staging directories are removed) and closes its browser. A worker also stops when its
-connection closes.
+Either way the worker ends with its parent: on Linux ``PR_SET_PDEATHSIG`` delivers SIGTERM, which stops its
+running children (their staging directories are removed) and closes its browser
+(:func:`~govreport.run.worker.die_with_parent`). A worker also stops when its connection closes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,6 +37,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govreport.core.errors import FIX_LABEL, GovreportError, RenderError
+from govreport.run.worker import SpawnedModule, connect_to_parent, die_with_parent
+
+try:
+    import resource
+except ImportError:  # Windows: no getrusage, the peak memory is left out (see govreport.run.worker)
+    resource = None  # type: ignore[assignment]
+
+#: seconds a worker has to connect, and then to report ready
+START_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +94,8 @@ class ItemResult:
 
 
 def _memory() -> dict[str, int]:
+    if resource is None:
+        return {}
     return {"worker_peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             "child_peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
 
@@ -143,26 +153,13 @@ def warm_up(data_dir: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to send SIGTERM when the parent ends (no-op elsewhere); end now if it already has."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux
-        return
-    if os.getppid() != parent:
-        raise SystemExit(0)
-
-
 def _terminate(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
 def serve(conn: Any, config: ServerConfig, parent: int) -> None:
     """The worker's main loop (see the module docstring). Returns when told to stop or the parent is gone."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides and stops the workers
     from govreport.run.pipeline import Renderer
@@ -188,7 +185,7 @@ def serve(conn: Any, config: ServerConfig, parent: int) -> None:
         conn.send(("ready", {"pid": os.getpid(), **_memory()}))
         listening = True
         while listening or renderer.active:
-            done, ready = renderer.collect(also=[conn.fileno()] if listening else [])
+            done, ready = renderer.collect(also=[conn] if listening else [])
             for rendered in done:
                 conn.send(("done", _item(rendered, rendered.agency, rendered.year)))
             if not ready:
@@ -217,15 +214,36 @@ def serve(conn: Any, config: ServerConfig, parent: int) -> None:
 
 
 class ServerHandle:
-    """The parent's end of a worker: its connection and process."""
+    """The parent's end of a worker: its connection and process. A spawned worker's connection is
+    established by :meth:`connect` (:func:`wait_ready` calls it), so several workers start at once."""
 
-    def __init__(self, conn: Any, pid: int, process: Any) -> None:
-        self.conn = conn
+    def __init__(self, conn: Any, pid: int, process: Any, spawned: SpawnedModule | None = None) -> None:
+        self._conn = conn  # None until a spawned worker has connected
         self.pid = pid
         self._process = process  # multiprocessing.Process or subprocess.Popen
+        self._spawned = spawned
         self.inflight: list[tuple[str, int]] = []
         self.ready = False
         self._stop_sent = False
+
+    @property
+    def conn(self) -> Any:
+        """The connection to the worker (waits for a spawned worker to connect)."""
+        if self._conn is None:
+            self.connect(START_TIMEOUT)
+        return self._conn
+
+    def connect(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for a spawned worker to connect; a worker that ends first, or does
+        not connect in time, is a :class:`RenderError`."""
+        if self._conn is not None:
+            return
+        assert self._spawned is not None
+        self._conn = self._spawned.connection(timeout)
+        if self._conn is None:
+            if self.alive():
+                raise RenderError(f"batch 工作进程 {self.pid} 未在 {timeout:g} 秒内启动")
+            raise RenderError(f"batch 工作进程 {self.pid} 在启动时结束")
 
     def fileno(self) -> int:
         return self.conn.fileno()
@@ -240,31 +258,35 @@ class ServerHandle:
         return self._process.is_alive()
 
     def ask_to_stop(self) -> None:
-        if not self._stop_sent:
+        if not self._stop_sent and self._conn is not None:
             self._stop_sent = True
             with contextlib.suppress(OSError, ValueError):
-                self.conn.send(("stop",))
+                self._conn.send(("stop",))
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the worker to finish what it has and end; terminate it if it does not within ``timeout``."""
         self.ask_to_stop()
-        self._join(timeout)
+        if self._conn is not None:
+            self._join(timeout)
         if self.alive():
             self.terminate()
 
     def terminate(self, timeout: float = 10.0) -> None:
-        """SIGTERM: the worker stops its children, removes their staging, closes its browser; SIGKILL after
-        ``timeout`` seconds."""
+        """Terminate (SIGTERM on POSIX: the worker stops its children, removes their staging, closes its
+        browser); kill after ``timeout`` seconds."""
         if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError, OSError):
+                self._process.terminate()
             self._join(timeout)
         if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError, OSError):
+                self._process.kill()
             self._join(5.0)
-        with contextlib.suppress(OSError):
-            self.conn.close()
+        if self._spawned is not None:
+            self._spawned.close()
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.close()
 
     def _join(self, timeout: float) -> None:
         if isinstance(self._process, subprocess.Popen):
@@ -294,22 +316,16 @@ def _forked_main(conn: Any, parent_end: Any, config: ServerConfig, parent: int) 
 
 
 def start_spawned(config: ServerConfig, *, env: dict[str, str] | None = None) -> ServerHandle:
-    """A worker in a new interpreter (``python -m govreport.run.batch_server``), connected by a socket pair."""
-    from multiprocessing.connection import Connection
-
-    ours, theirs = socket.socketpair()
-    proc = subprocess.Popen([sys.executable, "-m", "govreport.run.batch_server", str(theirs.fileno()),
-                             str(os.getpid())],
-                            pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
-    theirs.close()
-    conn = Connection(ours.detach())
-    conn.send(config)
-    return ServerHandle(conn, proc.pid, proc)
+    """A worker in a new interpreter (``python -m govreport.run.batch_server``); returns at once, the worker
+    connects meanwhile (:class:`~govreport.run.worker.SpawnedModule`)."""
+    spawned = SpawnedModule("govreport.run.batch_server", str(os.getpid()), payload=config, env=env)
+    return ServerHandle(None, spawned.pid, spawned.process, spawned)
 
 
-def wait_ready(handle: ServerHandle, timeout: float = 120.0) -> dict[str, Any]:
+def wait_ready(handle: ServerHandle, timeout: float = START_TIMEOUT) -> dict[str, Any]:
     """Wait for a worker's ``ready``; its ``fatal`` error is raised, as is a worker that dies first."""
     deadline = time.monotonic() + timeout
+    handle.connect(timeout)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -328,12 +344,10 @@ def wait_ready(handle: ServerHandle, timeout: float = 120.0) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of a spawned worker: ``python -m govreport.run.batch_server FD PARENT_PID``."""
-    from multiprocessing.connection import Connection
-
+    """Entry point of a spawned worker: ``python -m govreport.run.batch_server ADDRESS PARENT_PID`` (the
+    authkey and the :class:`ServerConfig` come on standard input: :func:`~govreport.run.worker.connect_to_parent`)."""
     argv = sys.argv[1:] if argv is None else argv
-    conn = Connection(int(argv[0]))
-    config = conn.recv()
+    conn, config = connect_to_parent(argv[0])
     with contextlib.suppress(KeyboardInterrupt):
         serve(conn, config, int(argv[1]))
     return 0

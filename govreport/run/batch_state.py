@@ -1,7 +1,8 @@
 """The batch's files in the output directory: the lock, leftovers of a killed run, ``batch.json``.
 
-* ``.batch.lock`` — one batch at a time per output directory (``flock``; the kernel releases it when the
-  processes holding it end, so a killed batch never leaves a stale lock).
+* ``.batch.lock`` — one batch at a time per output directory (``flock``, ``msvcrt.locking`` where
+  :mod:`fcntl` is missing; the system releases it when the processes holding it end, so a killed batch
+  never leaves a stale lock).
 * Leftovers — a render stages its files in ``<agency-id>/<year>/.staging-<pid>-*/`` and renames them into
   place only when all succeeded; index and state files are written beside their target and renamed. A run
   killed half-way can leave those hidden staging directories and temporary files, never a partial output.
@@ -14,7 +15,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -24,6 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from govreport.core.errors import GovreportError
+
+try:
+    import fcntl
+except ImportError:  # Windows (see govreport.run.worker: the POSIX-only pieces)
+    fcntl = None  # type: ignore[assignment]
 
 STATE_FILE = "batch.json"
 INDEX_FILE = "index.html"
@@ -47,7 +52,7 @@ def locked(out_dir: Path, *, wait: float = 60.0) -> Iterator[None]:
         deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _lock(fd)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -57,6 +62,19 @@ def locked(out_dir: Path, *, wait: float = 60.0) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock (the batch's forked workers drop their copies when they end)
+
+
+def _lock(fd: int) -> None:
+    """Take the lock on ``fd`` without waiting; :class:`BlockingIOError` when another process holds it."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    import msvcrt
+
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError as exc:  # EACCES or EDEADLOCK: held by another process
+        raise BlockingIOError(str(exc)) from None
 
 
 def remove_leftovers(out_dir: Path) -> int:

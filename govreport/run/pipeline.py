@@ -10,18 +10,20 @@
 For each :meth:`Renderer.render`:
 
 1. This process checks the parameters against the notebook's declared parameters (names and types: no
-   pandas, no dataset) and forks a child (:class:`~govreport.run.worker.ForkedCall`).
-2. The child checks the values against the dataset (the directory loads, the agency exists, the year has
-   data) *before anything executes*: a bad value is a :class:`~govreport.core.errors.GovreportError` (the CLI
-   exits 2) and nothing is written. Then it executes the notebook with papermill — in-process (IPython
-   shell in the child: no kernel to start) or with a real kernel (``engine="kernel"``) — and exports the
-   HTML (nbconvert) into a staging directory. Meanwhile this process starts Chromium: on two cores the
-   browser's start-up overlaps the child's data loading and imports.
+   pandas, no dataset) and starts a child (:func:`~govreport.run.worker.isolated_call`: forked where
+   ``fork`` is used, spawned elsewhere).
+2. The child (:mod:`govreport.run.child`) checks the values against the dataset (the directory loads, the
+   agency exists, the year has data) *before anything executes*: a bad value is a
+   :class:`~govreport.core.errors.GovreportError` (the CLI exits 2) and nothing is written. Then it executes
+   the notebook with papermill — in-process (IPython shell in the child: no kernel to start) or with a real
+   kernel (``engine="kernel"``) — and exports the HTML (nbconvert) into a staging directory. Meanwhile this
+   process starts Chromium: on two cores the browser's start-up overlaps the child's data loading and imports.
 3. This process prints the PDF from the publication HTML with its one browser page.
    With ``to`` holding ``docx`` the child also writes ``report.docx`` (GB/T 9704-2012 layout, render/docx.py);
    with ``layout="official"`` it stages the inputs of the official-layout ``report.pdf`` and this process
    typesets it with its Typst compiler (render/official_pdf.py) in step 3; no browser is started.
-4. Every output is staged beside its destination and renamed into place only when all succeeded;
+4. Every output is staged beside its destination and renamed into place only when all succeeded
+   (:mod:`govreport.run.publish`);
    ``provenance.json`` (the record of the last good render, with ``pdf_layout`` when report.pdf was written)
    is written last. A failing cell leaves the
    executed notebook (with papermill's error banner) at ``<out>/<agency-id>/<year>/failed/report.ipynb``
@@ -32,24 +34,25 @@ For each :meth:`Renderer.render`:
 
 Publishing is gated: the child runs the agency-year's checks first (their counts are in the result and in
 ``provenance.json``). When they find errors the publication copies asked for (``report.html``, ``report.pdf``,
-``report.docx``: :func:`publication_files`) are held back — only ``review.html`` (whatever the outputs asked
-for) and the notebook are written, and an earlier publication copy is removed — unless the renderer was made
-with ``allow_errors=True`` (then ``allow_errors`` is recorded among the parameters of the provenance).
+``report.docx``: :func:`~govreport.run.publish.publication_files`) are held back — only ``review.html``
+(whatever the outputs asked for) and the notebook are written, and an earlier publication copy is removed —
+unless the renderer was made with ``allow_errors=True`` (then ``allow_errors`` is recorded among the
+parameters of the provenance).
 
 Isolation: each report runs in its own child; the parent only checks names, prints and renames. Nothing a
 notebook does (variables, imports, rcParams, working directory, builtins) reaches another report.
 
-Many reports: :meth:`Renderer.render_many` loads the dataset once in this process (the children inherit
+Many reports: :meth:`Renderer.render_many` loads the dataset once in this process (forked children inherit
 it), keeps ``jobs`` children executing at once while this process prints each finished report with its
 browser, and yields one :class:`Rendered` per item (result or error) without stopping at failures — the
 building block of ``govreport batch``. The same scheduling is available one step at a time —
 :meth:`Renderer.submit` starts an agency-year in a child and returns at once, :meth:`Renderer.collect` waits
-for finished children (or for other file descriptors, such as a batch worker's connection) and finishes
+for finished children (or for other connections, such as a batch worker's to its parent) and finishes
 them — so a long-lived worker can take new work while earlier reports execute.
 
 Any parameterised notebook: :meth:`Renderer.render_notebook` renders an arbitrary notebook (e.g. the
 comparison report) into a directory with the same guarantees — parameters checked against the notebook's
-declarations and by an optional ``validate`` hook before anything executes, execution in a forked child,
+declarations and by an optional ``validate`` hook before anything executes, execution in a child,
 ``report.ipynb``, ``report.html``, ``report.pdf`` and ``provenance.json`` staged and renamed into place, a
 failing cell's notebook kept under ``failed/``.
 """
@@ -59,31 +62,26 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
-from govreport.core.errors import CellExecutionError, DependencyError, GovreportError, ParameterError, RenderError
+from govreport.core.errors import DependencyError, GovreportError, ParameterError, RenderError
 from govreport.core.schema import dataset_name
 from govreport.run import params as P
 from govreport.run import pdfpost
+from govreport.run.child import ExecOutcome, Job, NotebookJob
+from govreport.run.publish import OFFICIAL_INPUTS, PDF_SUBJECT, STAGING_PREFIX, commit, publication_files
 from govreport.store import provenance as prov
-from govreport.store.paths import inside, remove_stale
+from govreport.store.paths import inside
 
 OUTPUTS = ("html", "pdf", "ipynb", "docx")
 #: report.pdf's look: "web" (Chromium prints report.html) or "official" (GB/T 9704-2012, typeset by Typst)
 LAYOUTS = ("web", "official")
 DEFAULT_TO = ("html", "pdf")
 NOTEBOOK_ENV = "GOVREPORT_NOTEBOOK"
-PDF_SUBJECT = "政府信息公开工作年度报告"
-OFFICIAL_INPUTS = "official-inputs.json"  # staged by the child for the official-layout PDF (not an output)
-#: Output files a render may leave in its directory. A successful render removes those of them it did not
-#: produce this time (left from an earlier render with other inputs or outputs, they would be stale).
-RENDERED_FILES = ("report.ipynb", "report.html", "review.html", "report.pdf", "report.docx")
 
 
 def default_notebook() -> Path:
@@ -106,74 +104,7 @@ def parse_to(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(o for o in OUTPUTS if o in items)
 
 
-def publication_files(to: Iterable[str]) -> tuple[str, ...]:
-    """The publication copies these outputs ask for (held back when the checks find errors)."""
-    to = set(to)
-    return tuple(name for out, name in (("html", "report.html"), ("pdf", "report.pdf"), ("docx", "report.docx"))
-                 if out in to)
-
-
-def expected_files(to: Iterable[str]) -> tuple[str, ...]:
-    """The files a good render with these outputs leaves (``provenance.json`` aside)."""
-    to = set(to)
-    files = ["report.ipynb"]
-    if "html" in to:
-        files += ["report.html", "review.html"]
-    if "pdf" in to:
-        files.append("report.pdf")
-    if "docx" in to:
-        files.append("report.docx")
-    return tuple(files)
-
-
-# ------------------------------------------------------------------------------------------ data
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """What the forked child is asked to do (it inherits everything else)."""
-
-    values: dict[str, Any]  # declared parameters, names and types checked
-    extra: dict[str, Any]  # parameters beyond agency/year/data_dir, recorded in the provenance
-    out_dir: str
-    notebook: str
-    notebook_name: str
-    notebook_hash: str
-    engine: str
-    html: bool
-    data_hash: str | None = None  # Dataset.report_hash when the caller computed it already (a batch)
-    allow_errors: bool = False  # write the publication copy even when the checks find errors
-    docx: bool = False  # write report.docx (render/docx.py)
-    official_pdf: bool = False  # write report.pdf in the official layout here (render/official_pdf.py)
-
-
-@dataclass(frozen=True, slots=True)
-class NotebookJob:
-    """An arbitrary parameterised notebook rendered into ``out_dir`` (see :meth:`Renderer.render_notebook`)."""
-
-    notebook: str
-    parameters: dict[str, Any]  # injected as given
-    record: dict[str, Any]  # the provenance, computed before the fork
-    out_dir: str
-    engine: str
-    html: bool
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class ExecOutcome:
-    """What the child reports back: where it staged which files, for which agency-year."""
-
-    agency_id: str
-    agency_name: str
-    year: int
-    target: str
-    staging: str
-    files: tuple[str, ...]
-    provenance: dict[str, Any]
-    timings: dict[str, float]
-    findings: dict[str, int] = field(default_factory=dict)  # errors, warnings, infos of the agency-year
-    held_back: bool = False  # errors found: the publication copy was not written
+# ---------------------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,194 +153,6 @@ class Rendered:
         return self.error is None
 
 
-# ------------------------------------------------------------------------------------ the child
-
-
-def _record(ds: Any, agency_id: str, year: int, parameters: dict[str, Any], job: Job) -> prov.Provenance:
-    if job.data_hash is None:
-        return prov.for_report(ds, agency_id, year, parameters, notebook=job.notebook_name,
-                               nb_hash=job.notebook_hash)
-    return prov.Provenance(agency_id=agency_id, agency=ds.agency(agency_id).name, year=int(year),
-                           data_hash=job.data_hash, dataset=dataset_name(ds.root), notebook=job.notebook_name,
-                           notebook_hash=job.notebook_hash, parameters=dict(parameters))
-
-
-def _remember(ds: Any, agency_id: str, year: int, report: Any, data_hash: str) -> None:
-    """In the child — one agency-year, then gone — let the dataset answer ``report`` and ``report_hash`` for
-    this agency-year with what is already known (the notebook asks for both again: ~70 ms of a batch
-    report). Other agency-years are computed as usual. The dataset is read-only; the parent never sees this."""
-    plain_report, plain_hash = ds.report, ds.report_hash
-
-    def known_report(agency: str, y: int) -> Any:
-        if int(y) == year and ds.agency_id(agency) == agency_id:
-            return report
-        return plain_report(agency, y)
-
-    def known_hash(agency: str, y: int) -> str:
-        if int(y) == year and agency == agency_id:
-            return data_hash
-        return plain_hash(agency, y)
-
-    ds.report, ds.report_hash = known_report, known_hash
-
-
-def _execute_job(job: Job) -> ExecOutcome:
-    """Runs in the forked child: resolve the parameters against the dataset, then execute the notebook and
-    export it into a staging directory beside the destination. Cleans up after itself on any error; a
-    failing cell's notebook is moved to ``failed/report.ipynb``."""
-    t0 = time.perf_counter()
-    res = P.resolve(job.values)  # the dataset checks: nothing has executed or been written yet
-    ds = res.dataset
-    report = ds.report(res.agency_id, res.year)
-    public = prov.public_parameters(report.agency.name, res.year, res.data_dir)  # one form, however given
-    from govreport.checks import run as run_checks
-
-    found = run_checks(ds, agencies=[res.agency_id], years=[res.year])
-    counts = {"errors": found.errors, "warnings": found.warnings, "infos": found.infos}
-    publishes = job.html or job.docx or job.official_pdf  # a publication copy is requested (not just .ipynb)
-    held = bool(found.errors) and not job.allow_errors and publishes  # only a requested publication is held
-    recorded_params = {**public, **job.extra}
-    if job.allow_errors and found.errors:
-        recorded_params["allow_errors"] = True  # published over errors, on the user's explicit request
-    record = _record(ds, res.agency_id, res.year, recorded_params, job)
-    if job.data_hash is not None:
-        _remember(ds, res.agency_id, res.year, report, job.data_hash)
-    target = inside(job.out_dir, res.agency_id, str(res.year))  # never outside the output folder
-    target.mkdir(parents=True, exist_ok=True)
-    remove_stale(target, ".staging-")  # left by a killed render
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=target))
-    t1 = time.perf_counter()
-    try:
-        import nbformat
-
-        from govreport.run import engine
-
-        parameters = {"agency": res.agency, "year": res.year, "data_dir": str(res.data_dir), **job.extra}
-        notebook = Path(job.notebook)
-        nb = engine.execute_notebook(notebook, staging / "report.ipynb", parameters, engine=job.engine,
-                                     cwd=notebook.parent)
-        t2 = time.perf_counter()
-        nb.metadata["govreport"] = record.as_dict()
-        nbformat.write(nb, str(staging / "report.ipynb"))
-        files = ["report.ipynb"]
-        if job.html or held:  # held back: the reviewer's copy is written whatever the outputs asked for
-            from govreport.render import html
-
-            renditions = (("publication", "report.html"), ("review", "review.html"))
-            for rendition, name in renditions[1:] if held else renditions:
-                text = html.export(nb, rendition=rendition, title=report.title, meta=record.meta_tags())
-                (staging / name).write_text(text, encoding="utf-8", newline="\n")
-                files.append(name)
-        t3 = time.perf_counter()
-        print_timings = {} if held else _print_outputs(job, ds, res, report, record, staging, files)
-    except CellExecutionError as exc:
-        raise _failed_cell(exc, staging, target) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    timings = {"validate": t1 - t0, "execute": t2 - t1, **print_timings}
-    if job.html or held:
-        timings["export"] = t3 - t2
-    return ExecOutcome(res.agency_id, report.agency.name, res.year, str(target), str(staging), tuple(files),
-                       record.as_dict(), timings, findings=counts, held_back=held)
-
-
-def _print_outputs(job: Job, ds: Any, res: Any, report: Any, record: prov.Provenance, staging: Path,
-                   files: list[str]) -> dict[str, float]:
-    """In the child: report.docx and the official-layout report.pdf, from one document spec of the same
-    agency-year (render/docspec.py), with the provenance in their metadata."""
-    if not (job.docx or job.official_pdf):
-        return {}
-    import dataclasses
-
-    from govreport.render.docspec import build
-    from govreport.render.document import ReportDocument
-
-    t, c = time.perf_counter(), time.process_time()
-    doc = ReportDocument.prepare(ds, res.agency_id, res.year)
-    spec = dataclasses.replace(build(doc), keywords=record.keywords(layout="official"))  # both in GB/T 9704
-    timings = {"spec": time.perf_counter() - t, "spec_cpu": time.process_time() - c}
-    if job.docx:
-        from govreport.render.docx import render_docx
-
-        t, c = time.perf_counter(), time.process_time()
-        (staging / "report.docx").write_bytes(render_docx(spec, subject=PDF_SUBJECT))
-        files.append("report.docx")
-        timings["docx"], timings["docx_cpu"] = time.perf_counter() - t, time.process_time() - c
-    if job.official_pdf:  # the inputs only: the parent owns the Typst compiler (its threads do not fork)
-        from govreport.render.official_pdf import spec_inputs
-
-        t, c = time.perf_counter(), time.process_time()
-        (staging / OFFICIAL_INPUTS).write_text(json.dumps(spec_inputs(spec), ensure_ascii=False), encoding="utf-8")
-        timings["pdf_inputs"], timings["pdf_inputs_cpu"] = time.perf_counter() - t, time.process_time() - c
-    return timings
-
-
-def _execute_notebook_job(job: NotebookJob) -> ExecOutcome:
-    """Runs in the forked child: execute an arbitrary notebook and export its publication HTML."""
-    target = Path(job.out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    remove_stale(target, ".staging-")  # left by a killed render
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=target))
-    t1 = time.perf_counter()
-    try:
-        import nbformat
-
-        from govreport.run import engine
-
-        notebook = Path(job.notebook)
-        nb = engine.execute_notebook(notebook, staging / "report.ipynb", job.parameters, engine=job.engine,
-                                     cwd=notebook.parent)
-        t2 = time.perf_counter()
-        nb.metadata["govreport"] = job.record
-        nbformat.write(nb, str(staging / "report.ipynb"))
-        files = ["report.ipynb"]
-        if job.html:
-            from govreport.render import html
-
-            text = html.export(nb, rendition="publication", title=job.title, meta=_meta_tags(job.record))
-            (staging / "report.html").write_text(text, encoding="utf-8", newline="\n")
-            files.append("report.html")
-        t3 = time.perf_counter()
-    except CellExecutionError as exc:
-        raise _failed_cell(exc, staging, target) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    timings = {"execute": t2 - t1}
-    if job.html:
-        timings["export"] = t3 - t2
-    return ExecOutcome("", "", 0, str(target), str(staging), tuple(files), job.record, timings)
-
-
-def _failed_cell(exc: CellExecutionError, staging: Path, target: Path) -> CellExecutionError:
-    kept = _keep_failed(staging, target)
-    shutil.rmtree(staging, ignore_errors=True)
-    return CellExecutionError(exc.message, cell_index=exc.cell_index, ename=exc.ename, evalue=exc.evalue,
-                              notebook_path=str(kept), hint=f"出错的已执行笔记本保存在：{kept}")
-
-
-def _keep_failed(staging: Path, target: Path) -> Path:
-    failed = target / "failed"
-    failed.mkdir(parents=True, exist_ok=True)
-    kept = failed / "report.ipynb"
-    if (staging / "report.ipynb").exists():
-        os.replace(staging / "report.ipynb", kept)
-    return kept
-
-
-def _meta_tags(record: Mapping[str, Any]) -> str:
-    """``<meta>`` tags of a generic notebook's provenance (as :meth:`Provenance.meta_tags` for a report)."""
-    version = str(record.get("govreport_version", ""))
-    items = [("generator", f"govreport {version}"), ("govreport:version", version)]
-    for key, value in sorted(record.items()):
-        if key in ("govreport_version", "notebook"):
-            continue
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-        items.append((f"govreport:{key.replace('_', '-')}", text))
-    return "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in items)
-
-
 def _keywords(record: Mapping[str, Any]) -> str:
     params = json.dumps(record.get("parameters", {}), ensure_ascii=False, sort_keys=True)
     data = record.get("data_hash") or "-"
@@ -417,12 +160,9 @@ def _keywords(record: Mapping[str, Any]) -> str:
             f"notebook {record.get('notebook_hash') or '-'}; parameters {params}")
 
 
-# ---------------------------------------------------------------------------------- the parent
-
-
 @dataclass(eq=False)
 class _Task:
-    """One render on its way: the job, the forked child executing it, what it reported, the timings."""
+    """One render on its way: the job, the child executing it, what it reported, the timings."""
 
     agency: str
     year: int
@@ -433,10 +173,11 @@ class _Task:
     outcome: ExecOutcome | None = None
 
     def launch(self) -> None:
-        from govreport.run.worker import ForkedCall
+        from govreport.run.child import execute_job, execute_notebook_job
+        from govreport.run.worker import isolated_call
 
-        fn = _execute_job if isinstance(self.job, Job) else _execute_notebook_job
-        self.call = ForkedCall(fn, self.job)
+        fn = execute_job if isinstance(self.job, Job) else execute_notebook_job
+        self.call = isolated_call(fn, self.job)
 
     def fileno(self) -> int:
         return self.call.fileno()
@@ -462,7 +203,7 @@ class _Task:
 
     def _remove_stale_staging(self) -> None:
         """A child stopped from outside cannot clean up: remove its staging directory (named by its pid)."""
-        pattern = f".staging-{self.call.pid}-*"
+        pattern = f"{STAGING_PREFIX}{self.call.pid}-*"
         where = Path(self.job.out_dir).glob(f"*/*/{pattern}" if isinstance(self.job, Job) else pattern)
         for path in where:
             shutil.rmtree(path, ignore_errors=True)
@@ -508,7 +249,6 @@ class Renderer:
         #: write the publication copy of an agency-year whose checks find errors (recorded in its provenance)
         self.allow_errors = bool(allow_errors)
         self._running: dict[int, _Task] = {}  # fd -> task, for submit/collect
-        self._selector: Any = None
 
     @property
     def needs_chromium(self) -> bool:
@@ -528,7 +268,7 @@ class Renderer:
     # ------------------------------------------------------------------------------ life cycle
 
     def start(self, *, preload: bool = False, browser: bool = False) -> Renderer:
-        """Warm up: ``preload`` imports everything a render needs and compiles the templates (children
+        """Warm up: ``preload`` imports everything a render needs and compiles the templates (forked children
         inherit it all); ``browser`` starts Chromium now. A single render needs neither: the browser starts
         while the notebook runs."""
         if preload:
@@ -604,14 +344,14 @@ class Renderer:
 
     def render_many(self, items: Iterable[tuple[str, int]], *, data_dir: str | os.PathLike[str] = "data",
                     jobs: int = 1) -> Iterator[Rendered]:
-        """Render many agency-years, ``jobs`` notebooks executing at a time (each in its own forked child)
+        """Render many agency-years, ``jobs`` notebooks executing at a time (each in its own child)
         while this process prints the PDFs with its one browser. Yields a :class:`Rendered` per item as it
         completes (not necessarily in input order); a failing item never stops the others. ``items`` is
         consumed lazily, as children finish."""
         from govreport.store.cache import load
 
         if Path(data_dir).is_dir():
-            load(Path(data_dir).resolve())  # once here; every child inherits the loaded dataset
+            load(Path(data_dir).resolve())  # once here; every forked child inherits the loaded dataset
         pending = iter(items)
         exhausted = False
         try:
@@ -640,51 +380,36 @@ class Renderer:
 
     def submit(self, agency: str, year: int, *, data_dir: str | os.PathLike[str] = "data",
                parameters: dict[str, Any] | None = None, data_hash: str | None = None) -> Rendered | None:
-        """Start rendering one agency-year in a forked child and return at once: None when it started (its
+        """Start rendering one agency-year in a child and return at once: None when it started (its
         result comes from :meth:`collect`), or a :class:`Rendered` with the error when the parameters are
         refused. ``data_hash``: the agency-year's :meth:`Dataset.report_hash
         <govreport.store.dataset.Dataset.report_hash>` when the caller has computed it already."""
-        import selectors
-
         try:
             task = self._task(agency, year, data_dir, parameters, data_hash=data_hash)
         except GovreportError as exc:
             return Rendered(str(agency), int(year), None, exc)
         task.launch()
-        if self._selector is None:
-            self._selector = selectors.DefaultSelector()
         self._running[task.fileno()] = task
-        self._selector.register(task.fileno(), selectors.EVENT_READ)
         self._start_browser(task)
         return None
 
-    def collect(self, timeout: float | None = None, *, also: Sequence[int] = ()) -> tuple[list[Rendered], list[int]]:
-        """Wait until a submitted render's child has finished, one of the file descriptors in ``also`` is
-        readable, or ``timeout`` seconds have passed; then finish every child that is done (print its PDF,
-        rename its files into place). Returns those renders and the ready descriptors of ``also``. A child
-        past the time limit is stopped and reported as failed."""
-        import selectors
+    def collect(self, timeout: float | None = None, *, also: Sequence[Any] = ()) -> tuple[list[Rendered], list[Any]]:
+        """Wait until a submitted render's child has finished, one of the objects in ``also`` (a
+        :class:`~multiprocessing.connection.Connection`, anything :func:`multiprocessing.connection.wait`
+        takes) is readable, or ``timeout`` seconds have passed; then finish every child that is done (print
+        its PDF, rename its files into place). Returns those renders and the ready objects of ``also``. A
+        child past the time limit is stopped and reported as failed."""
+        from multiprocessing.connection import wait
 
-        extra = [fd for fd in also if fd not in self._running]
-        if not self._running and not extra:
+        if not self._running and not also:
             return [], []
-        if self._selector is None:
-            self._selector = selectors.DefaultSelector()
-        sel = self._selector
-        for fd in extra:
-            sel.register(fd, selectors.EVENT_READ)
-        try:
-            waits = [t for t in (timeout, self._next_deadline(self._running.values())) if t is not None]
-            events = sel.select(min(waits) if waits else None)
-        finally:
-            for fd in extra:
-                sel.unregister(fd)
-        ready = {key.fd for key, _ in events}
+        waits = [t for t in (timeout, self._next_deadline(self._running.values())) if t is not None]
+        events = wait([*self._running.values(), *also], min(waits) if waits else None)
+        ready = {task.fileno() for task in events if isinstance(task, _Task)}
         ready |= {fd for fd, t in self._running.items() if self._remaining(t) == 0}
         done: list[Rendered] = []
         for fd in sorted(ready & set(self._running)):
             task = self._running.pop(fd)
-            sel.unregister(fd)
             try:
                 task.wait(self._remaining(task), self.timeout)
                 done.append(Rendered(task.agency, task.year, self._finish(task), None))
@@ -695,14 +420,12 @@ class Renderer:
                 raise
             finally:
                 task.cleanup()
-        return done, [fd for fd in extra if fd in ready]
+        return done, [obj for obj in also if any(obj is e for e in events)]
 
     def abort(self) -> None:
         """Stop every submitted render that has not been collected (their staging is removed)."""
         while self._running:
-            fd, task = self._running.popitem()
-            if self._selector is not None:
-                self._selector.unregister(fd)
+            _, task = self._running.popitem()
             task.abort()
             task.cleanup()
 
@@ -783,7 +506,7 @@ class Renderer:
         """Start Chromium (once) while a child executes; a missing browser is remembered, not raised."""
         if self.layout == "official" and "pdf" in self.to and isinstance(task.job, Job):
             from govreport.render.official_pdf import (
-                preload as _official,  # the child is forked: warm Typst up meanwhile
+                preload as _official,  # the child is running: warm Typst up meanwhile
             )
 
             t = time.perf_counter()
@@ -856,7 +579,7 @@ class Renderer:
             record["findings"] = dict(out.findings)
             if held:
                 record["held_back"] = list(publication_files(self.to))
-        files = _commit(staging, target, produced, record)
+        files = commit(staging, target, produced, record)
         timings["commit"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - task.t0
         if browser_error is not None:
@@ -867,23 +590,6 @@ class Renderer:
             return NotebookResult(target, files, dict(out.provenance), timings)
         return RenderResult(out.agency_id, out.agency_name, out.year, target, files,
                             prov.Provenance(**out.provenance), timings, dict(out.findings), held)
-
-
-def _commit(staging: Path, target: Path, produced: list[str], record: Mapping[str, Any]) -> dict[str, Path]:
-    """Rename the staged files into place; ``provenance.json`` (the record of this good render) last. Output
-    files of an earlier render that this one did not produce are removed first (they would be stale)."""
-    manifest = dict(record) | {"files": sorted(produced)}
-    (staging / "provenance.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
-    for name in RENDERED_FILES:
-        if name not in produced:
-            (target / name).unlink(missing_ok=True)
-    files: dict[str, Path] = {}
-    for name in [*produced, "provenance.json"]:
-        os.replace(staging / name, target / name)
-        files[name] = target / name
-    shutil.rmtree(target / "failed", ignore_errors=True)
-    return files
 
 
 def render(agency: str, year: int, *, data_dir: str | os.PathLike[str] = "data",

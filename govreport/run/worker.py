@@ -18,19 +18,46 @@ Processes
 How a child starts
     ``fork`` (the fast path, the default on Linux and the other POSIX systems that have ``os.fork``
     except macOS): the child is a copy of the warm parent and inherits its imports, compiled templates and
-    loaded dataset, so a render pays for none of them again. :class:`ForkedCall`.
+    loaded dataset, so a render pays for none of them again. :class:`ForkedCall`; batch workers are forked
+    by :mod:`multiprocessing`'s ``fork`` context.
 
     ``spawn`` (where ``fork`` is missing, on Windows, and on macOS, where forking a process that has loaded
-    system frameworks is unsafe): the child is a fresh interpreter started by :mod:`multiprocessing`. It
-    imports what the render needs and loads the dataset from its Parquet cache itself, so each render costs
-    a few seconds more; the outputs are the same bytes. :class:`SpawnedCall`. Batch workers are then started
-    as ``python -m govreport.run.batch_server`` instead of being forked.
+    system frameworks is unsafe): the child is a fresh interpreter started by :mod:`multiprocessing`'s
+    ``spawn`` context and connected by a :func:`~multiprocessing.Pipe`. It imports what the render needs
+    and loads the dataset from its Parquet cache itself, so each render costs a few seconds more; the
+    outputs are the same bytes. :class:`SpawnedCall`. Batch workers are then started as
+    ``python -m govreport.run.batch_server`` (:class:`SpawnedModule`), as they always are under Dask.
 
     ``GOVREPORT_START_METHOD=fork|spawn`` overrides the choice (``tests/test_no_fork.py`` forces
-    ``spawn`` on Linux). :func:`start_method` is the one place that decides.
+    ``spawn`` on Linux). :func:`start_method` is the one place that decides; batch workers ask
+    :func:`worker_start_method`, which also spawns them where a forked worker would inherit a running Typst
+    compiler (the official layout; its threads do not survive a fork).
 
-Linux only, and harmless elsewhere: a batch worker asks the kernel to end it with its parent
-(``PR_SET_PDEATHSIG``); elsewhere a worker ends when its connection to the parent closes.
+How a batch worker talks to its parent
+    Pickled messages over a :class:`multiprocessing.connection.Connection`: a pipe for a forked worker; for
+    a worker started as a module (:class:`SpawnedModule`), a :class:`~multiprocessing.connection.Listener`
+    of the parent (a Unix socket; a named pipe on Windows) guarded by a random authkey that the child reads,
+    with its configuration, from its standard input (:func:`connect_to_parent`). No descriptor is passed
+    (``pass_fds`` does not exist on Windows), and a daemonic process (a Dask worker), which
+    :mod:`multiprocessing` forbids to have children, can start one. The parent waits for its render
+    children and its workers with :func:`multiprocessing.connection.wait` (never ``select`` on a pipe, which
+    Windows lacks).
+
+POSIX-only pieces, each guarded, with the portable behaviour as the fallback
+    * ``os.fork``, ``os.waitpid``, ``select`` on the result pipe: :class:`ForkedCall` only, used only when
+      :func:`start_method` is ``fork``.
+    * ``PR_SET_PDEATHSIG`` (``prctl`` through ctypes, Linux only): :func:`die_with_parent` asks the kernel
+      to end a batch worker with its parent; elsewhere a worker ends when its connection to the parent
+      closes (the parent's end is closed by the system when the parent dies).
+    * Signals: a worker's SIGTERM handler stops its children and closes its browser; a worker is stopped
+      with ``terminate()``/``kill()`` of its process object (SIGTERM/SIGKILL on POSIX,
+      ``TerminateProcess`` on Windows, where a stopped render's staging directory is removed by its parent).
+    * ``resource.getrusage`` (the peak memory a batch reports): left out where :mod:`resource` is missing.
+    * ``flock`` (the batch's output-folder lock, :mod:`govreport.run.batch_state`): ``msvcrt.locking``
+      where :mod:`fcntl` is missing.
+    * ``os.kill(pid, 0)`` (is the owner of a staging folder alive, :func:`govreport.store.paths.pid_alive`),
+      which would end the process on Windows: ``OpenProcess`` there. ``/proc/self/status`` (the umask,
+      :mod:`govreport.store.textfile`) and ``os.sched_getaffinity`` (``--jobs``) fall back when missing.
 
 :class:`ForkedCall` forks the current process, runs ``fn(*args, **kwargs)`` in the child and sends the
 result (or the error) back through a pipe; the parent goes on with other work (starting Chromium) and
@@ -43,6 +70,7 @@ callers written for the fork path run unchanged; new callers use :func:`isolated
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -70,6 +98,19 @@ def start_method() -> str:
                                  hint=f"删去环境变量 {START_METHOD_ENV}（本系统使用 spawn）")
         return forced
     return "fork" if hasattr(os, "fork") and sys.platform != "darwin" else "spawn"
+
+
+def worker_start_method(*, typesets: bool) -> str:
+    """How batch workers start: :func:`start_method`, except ``spawn`` where a forked worker could not work —
+    one that typesets the official layout (``typesets``), forked from a process whose Typst compiler exists
+    already (its worker threads do not survive a fork: the worker would hang). The command never makes one
+    before it starts its workers; a library caller (a test) that has typeset in-process may have."""
+    method = start_method()
+    if method == "fork" and typesets:
+        official = sys.modules.get("govreport.render.official_pdf")
+        if official is not None and official.compiler.cache_info().currsize:
+            return "spawn"
+    return method
 
 
 def isolated_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> ForkedCall | SpawnedCall:
@@ -262,3 +303,85 @@ class SpawnedCall:
             self._proc.terminate()
         self._proc.join()
         self._done = True
+
+
+# ------------------------------------------------------------------------ batch workers started as a module
+
+
+class SpawnedModule:
+    """``python -m module ADDRESS *args`` in a new interpreter, connected to this process (see "How a batch
+    worker talks to its parent" above): the child reads the authkey and ``payload`` from its standard input
+    and connects to ``ADDRESS`` with :func:`connect_to_parent`; :meth:`connection` gives this end.
+
+    The connection is accepted in a thread, so several children start at once."""
+
+    def __init__(self, module: str, *args: str, payload: Any = None, env: dict[str, str] | None = None) -> None:
+        import subprocess
+        import threading
+        from multiprocessing.connection import Listener
+
+        self._key = os.urandom(32)
+        self._listener = Listener(authkey=self._key)  # a Unix socket; a named pipe on Windows
+        self._accepted: list[Any] = []
+        self.process = subprocess.Popen([sys.executable, "-m", module, str(self._listener.address), *args],
+                                        env=env, stdin=subprocess.PIPE)
+        self.pid = self.process.pid
+        with contextlib.suppress(OSError):  # the child has already ended: connection() says so
+            self.process.stdin.write(pickle.dumps((self._key, payload), protocol=pickle.HIGHEST_PROTOCOL))
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        self._thread = threading.Thread(target=self._accept, name=f"govreport-accept-{self.pid}", daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(Exception):  # the child ended during the handshake: connection() says so
+            self._accepted.append(self._listener.accept())
+
+    def connection(self, timeout: float) -> Any:
+        """The child's connection once it has connected, or None when it ended first or did not connect
+        within ``timeout`` seconds (then it is left running: the caller stops it)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self._thread.is_alive() and self.process.poll() is None and time.monotonic() < deadline:
+            self._thread.join(min(0.1, max(0.0, deadline - time.monotonic())))
+        self.close()
+        return self._accepted[0] if self._accepted else None
+
+    def close(self) -> None:
+        """Stop waiting for the child to connect (a connection accepted before stays open)."""
+        from multiprocessing.connection import Client
+
+        if self._thread.is_alive():
+            with contextlib.suppress(OSError):  # unblock accept(): a connection without the authkey, refused
+                Client(self._listener.address).close()
+            self._thread.join()
+            while self._accepted:  # accepted meanwhile: too late
+                self._accepted.pop().close()
+        with contextlib.suppress(OSError):
+            self._listener.close()
+
+
+def connect_to_parent(address: str) -> tuple[Any, Any]:
+    """In a child started by :class:`SpawnedModule`: read the authkey and the payload from standard input,
+    connect to the parent; returns the connection and the payload."""
+    from multiprocessing.connection import Client
+
+    key, payload = pickle.load(sys.stdin.buffer)
+    return Client(address, authkey=key), payload
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM to this process when its parent ends (a no-op elsewhere: see the POSIX-only
+    pieces above); end now if the parent already has."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        raise SystemExit(0)
