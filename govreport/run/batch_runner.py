@@ -96,24 +96,12 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
     """Run a batch (see the module docstring). Progress goes to ``stream`` (default stderr)."""
     from govreport.run import batch_plan as plan
     from govreport.run import batch_state as state
-    from govreport.run.batch_progress import Progress
     from govreport.run.pipeline import Renderer, parse_to
-    from govreport.run.publish import expected_files
     from govreport.store.cache import load
 
     t0 = time.perf_counter()
     to = parse_to(opts.to)
-    if opts.scheduler not in SCHEDULERS:
-        raise ParameterError(f"未知的调度方式 {opts.scheduler!r}", hint=f"请用其中之一：{', '.join(SCHEDULERS)}")
-    if opts.scheduler == "dask" and not opts.dask_address:
-        raise ParameterError("--scheduler dask 需要 --dask-address tcp://HOST:PORT",
-                             hint="填写正在运行的 Dask 调度器的地址（dask scheduler / dask worker）")
-    jobs = resolve_jobs(opts.jobs)
-    data_dir = Path(os.path.abspath(opts.data_dir))
-    if not data_dir.is_dir():
-        raise NotFoundError(f"数据目录不存在：{opts.data_dir}",
-                            hint="用 --data 指定数据集目录（含 agencies.csv、reports.csv 等）")
-    out_dir = Path(os.path.abspath(opts.out_dir))
+    jobs, data_dir, out_dir = _validated(opts)
     probe = Renderer(out_dir, to=to, engine=opts.engine, notebook=opts.notebook, browser=opts.browser,
                      timeout=opts.timeout, layout=opts.layout)
     ds = load(data_dir)
@@ -130,56 +118,99 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
         state.remove_leftovers(out_dir)
         previous = state.read_state(out_dir)
         hashes, sigs = plan.input_hashes(ds, keys, previous)
-        files = expected_files(to)
-        names = dict(zip(ds.agencies["agency_id"].astype(str), ds.agencies["name"].astype(str), strict=True))
-        expected = {k: Expected(hashes[k], probe.notebook_hash, __version__,
-                                _parameters(probe, k, data_dir, names[k[0]]), files, pdf_layout=opts.layout)
-                    for k in keys}
-        recorded = {k: plan.read_provenance(probe.target_dir(*k)) for k in keys}
-        current = {k: plan.is_current(recorded[k], expected[k], probe.target_dir(*k)) for k in keys}
-        todo = [k for k in selection.items if opts.force or not current[k]]
-        report.skipped = [k for k in selection.items if not opts.force and current[k]]
-        report.stale_reasons = {k: plan.staleness(recorded[k], expected[k]) for k in todo}
+        expected, todo = _plan(ds, opts, probe, to, data_dir, keys, hashes, selection, report)
         config = ServerConfig(out_dir=str(out_dir), data_dir=str(data_dir), to=to,
                               notebook=str(probe.notebook.resolve()), engine=opts.engine, browser=opts.browser,
                               timeout=opts.timeout, inflight=max(1, opts.inflight),
                               allow_errors=bool(opts.allow_errors), layout=opts.layout)
-        results: dict[Key, ItemResult] = {}
-        progress = Progress(len(todo), stream=stream, bar=bar)
-        if report.skipped:
-            progress.note(f"{len(selection.items)} 份报告中 {len(report.skipped)} 份已是最新，跳过")
-        scheduler = _scheduler(opts, config, jobs)
-        index_inputs: dict[str, Any] = {}
-
-        def while_starting() -> None:  # the workers start their browsers: compute what the index needs
-            index_inputs.update(_index_inputs(ds))
-
-        t1 = time.perf_counter()
-        try:
-            for r in scheduler.run([(a, y, hashes[(a, y)]) for a, y in todo], while_starting=while_starting):
-                results[(r.agency_id, r.year)] = r
-                progress.update(r.agency_id, r.year, r.ok, r.reason, r.timings.get("total"))
-        except KeyboardInterrupt:
-            report.interrupted = True
-            scheduler.terminate()
-        finally:
-            progress.close()
-        report.render_seconds = time.perf_counter() - t1
-        report.workers = getattr(scheduler, "started", 0)
-        report.rendered = [results[k] for k in todo if k in results and results[k].ok]
-        report.failed = [results[k] for k in todo if k in results and not results[k].ok]
-        report.not_run = [k for k in todo if k not in results]
-        for k in selection.items:  # the counts each render recorded (skipped ones: their last render's)
-            recorded = plan.read_provenance(probe.target_dir(*k))
-            if recorded and isinstance(recorded.get("findings"), dict):
-                report.findings[k] = {n: int(v) for n, v in recorded["findings"].items()}
-                if recorded.get("held_back"):
-                    report.held.append(k)
+        results, index_inputs = _render(ds, _scheduler(opts, config, jobs), todo, hashes, report, stream, bar)
+        _collect_findings(report, probe)
         report.index, report.state = _write_outputs(ds, out_dir, opts, to, probe.notebook, probe.notebook_hash,
                                                     keys, selection, expected, sigs, results, report, previous,
                                                     index_inputs or _index_inputs(ds))
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _validated(opts: BatchOptions) -> tuple[int, Path, Path]:
+    """The options a batch cannot start without, checked: (jobs, data directory, output directory)."""
+    if opts.scheduler not in SCHEDULERS:
+        raise ParameterError(f"未知的调度方式 {opts.scheduler!r}", hint=f"请用其中之一：{', '.join(SCHEDULERS)}")
+    if opts.scheduler == "dask" and not opts.dask_address:
+        raise ParameterError("--scheduler dask 需要 --dask-address tcp://HOST:PORT",
+                             hint="填写正在运行的 Dask 调度器的地址（dask scheduler / dask worker）")
+    jobs = resolve_jobs(opts.jobs)
+    data_dir = Path(os.path.abspath(opts.data_dir))
+    if not data_dir.is_dir():
+        raise NotFoundError(f"数据目录不存在：{opts.data_dir}",
+                            hint="用 --data 指定数据集目录（含 agencies.csv、reports.csv 等）")
+    return jobs, data_dir, Path(os.path.abspath(opts.out_dir))
+
+
+def _plan(ds: Any, opts: BatchOptions, probe: Any, to: Any, data_dir: Path, keys: list[Key],
+          hashes: dict[Key, str], selection: Any, report: BatchReport) -> tuple[dict[Key, Expected], list[Key]]:
+    """What each agency-year's provenance must say to be current, and the selected ones that are not (all with
+    ``--force``); records the skipped ones and why the others are stale in ``report``."""
+    from govreport.run import batch_plan as plan
+    from govreport.run.publish import expected_files
+
+    files = expected_files(to)
+    names = dict(zip(ds.agencies["agency_id"].astype(str), ds.agencies["name"].astype(str), strict=True))
+    expected = {k: Expected(hashes[k], probe.notebook_hash, __version__,
+                            _parameters(probe, k, data_dir, names[k[0]]), files, pdf_layout=opts.layout)
+                for k in keys}
+    recorded = {k: plan.read_provenance(probe.target_dir(*k)) for k in keys}
+    current = {k: plan.is_current(recorded[k], expected[k], probe.target_dir(*k)) for k in keys}
+    todo = [k for k in selection.items if opts.force or not current[k]]
+    report.skipped = [k for k in selection.items if not opts.force and current[k]]
+    report.stale_reasons = {k: plan.staleness(recorded[k], expected[k]) for k in todo}
+    return expected, todo
+
+
+def _render(ds: Any, scheduler: Any, todo: list[Key], hashes: dict[Key, str], report: BatchReport,
+            stream: IO[str] | None, bar: bool | None) -> tuple[dict[Key, ItemResult], dict[str, Any]]:
+    """Render ``todo`` on ``scheduler`` with progress; the results, and the index's inputs when they were
+    computed while the workers started."""
+    from govreport.run.batch_progress import Progress
+
+    results: dict[Key, ItemResult] = {}
+    progress = Progress(len(todo), stream=stream, bar=bar)
+    if report.skipped:
+        progress.note(f"{len(report.selection.items)} 份报告中 {len(report.skipped)} 份已是最新，跳过")
+    index_inputs: dict[str, Any] = {}
+
+    def while_starting() -> None:  # the workers start their browsers: compute what the index needs
+        index_inputs.update(_index_inputs(ds))
+
+    t1 = time.perf_counter()
+    try:
+        for r in scheduler.run([(a, y, hashes[(a, y)]) for a, y in todo], while_starting=while_starting):
+            results[(r.agency_id, r.year)] = r
+            progress.update(r.agency_id, r.year, r.ok, r.reason, r.timings.get("total"))
+    except KeyboardInterrupt:
+        report.interrupted = True
+        scheduler.terminate()
+    finally:
+        progress.close()
+    report.render_seconds = time.perf_counter() - t1
+    report.workers = getattr(scheduler, "started", 0)
+    report.rendered = [results[k] for k in todo if k in results and results[k].ok]
+    report.failed = [results[k] for k in todo if k in results and not results[k].ok]
+    report.not_run = [k for k in todo if k not in results]
+    return results, index_inputs
+
+
+def _collect_findings(report: BatchReport, probe: Any) -> None:
+    """The finding counts each render recorded (skipped agency-years: their last render's), and which were
+    held back."""
+    from govreport.run import batch_plan as plan
+
+    for k in report.selection.items:
+        recorded = plan.read_provenance(probe.target_dir(*k))
+        if recorded and isinstance(recorded.get("findings"), dict):
+            report.findings[k] = {n: int(v) for n, v in recorded["findings"].items()}
+            if recorded.get("held_back"):
+                report.held.append(k)
 
 
 def _parameters(probe: Any, key: Key, data_dir: Path, agency_name: str) -> dict[str, Any]:
@@ -217,9 +248,55 @@ def _write_outputs(ds: Any, out_dir: Path, opts: BatchOptions, to: Sequence[str]
                    results: dict[Key, ItemResult], report: BatchReport, previous: dict[str, Any] | None,
                    index_inputs: dict[str, Any]) -> tuple[Path, Path]:
     from govreport.render.index_page import IndexInput, build_index, collect_status
-    from govreport.run import batch_plan as plan
     from govreport.run import batch_state as state
     from govreport.store.textfile import write_text_atomic
+
+    entries, failures, stale, n_current = _state_entries(ds, out_dir, keys, selection, expected, sigs, results,
+                                                         report, previous)
+    dataset = dataset_name(ds.root)
+    document = {
+        "schema": state.STATE_SCHEMA,
+        "govreport_version": __version__,
+        "dataset": dataset,
+        "data_hash": ds.data_hash,
+        "notebook": notebook.name,
+        "notebook_hash": nb_hash,
+        "outputs": list(to),
+        "layout": opts.layout,
+        "selection": {"agencies": list(selection.agencies) if selection.agencies is not None else None,
+                      "years": list(selection.years) if selection.years is not None else None,
+                      "force": bool(opts.force)},
+        "summary": {"selected": len(selection.items), "rendered": len(report.rendered), "failed": len(report.failed),
+                    "skipped": len(report.skipped), "not_run": len(report.not_run),
+                    "current": n_current, "agency_years": len(keys), "interrupted": report.interrupted},
+        "reports": entries,
+    }
+    state_path = out_dir / state.STATE_FILE
+    write_text_atomic(state_path, state.state_json(document))
+
+    years = sorted({y for _, y in keys} | set(selection.years or ()))
+    status = collect_status(out_dir, keys, failures, stale=stale)
+    page = build_index(IndexInput(
+        panel=index_inputs["panel"],
+        findings=index_inputs["findings"],
+        status=status,
+        agencies=ds.agencies,
+        years=tuple(years),
+        provenance={"数据集": dataset, "数据哈希": ds.data_hash, "笔记本": f"{notebook.name} {nb_hash}",
+                    "已生成": f"{n_current} / {len(keys)}"},
+    ))
+    index_path = out_dir / state.INDEX_FILE
+    write_text_atomic(index_path, page)
+    return index_path, state_path
+
+
+def _state_entries(ds: Any, out_dir: Path, keys: list[Key], selection: Selection, expected: dict[Key, Expected],
+                   sigs: dict[Key, str], results: dict[Key, ItemResult], report: BatchReport,
+                   previous: dict[str, Any] | None) -> tuple[list[dict[str, Any]], dict[Key, str], set[Key], int]:
+    """Each agency-year's entry of ``batch.json`` (last run, state, error, files), the failures and the stale
+    ones for the index, and how many are current."""
+    from govreport.run import batch_plan as plan
+    from govreport.run import batch_state as state
 
     earlier = state.previous_failures(previous)
     selected = set(selection.items)
@@ -263,41 +340,7 @@ def _write_outputs(ds: Any, out_dir: Path, opts: BatchOptions, to: Sequence[str]
         entry["files"] = sorted(recorded.get("files") or []) if recorded else []
         entries.append(entry)
 
-    dataset = dataset_name(ds.root)
-    document = {
-        "schema": state.STATE_SCHEMA,
-        "govreport_version": __version__,
-        "dataset": dataset,
-        "data_hash": ds.data_hash,
-        "notebook": notebook.name,
-        "notebook_hash": nb_hash,
-        "outputs": list(to),
-        "layout": opts.layout,
-        "selection": {"agencies": list(selection.agencies) if selection.agencies is not None else None,
-                      "years": list(selection.years) if selection.years is not None else None,
-                      "force": bool(opts.force)},
-        "summary": {"selected": len(selection.items), "rendered": len(report.rendered), "failed": len(report.failed),
-                    "skipped": len(report.skipped), "not_run": len(report.not_run),
-                    "current": n_current, "agency_years": len(keys), "interrupted": report.interrupted},
-        "reports": entries,
-    }
-    state_path = out_dir / state.STATE_FILE
-    write_text_atomic(state_path, state.state_json(document))
-
-    years = sorted({y for _, y in keys} | set(selection.years or ()))
-    status = collect_status(out_dir, keys, failures, stale=stale)
-    page = build_index(IndexInput(
-        panel=index_inputs["panel"],
-        findings=index_inputs["findings"],
-        status=status,
-        agencies=ds.agencies,
-        years=tuple(years),
-        provenance={"数据集": dataset, "数据哈希": ds.data_hash, "笔记本": f"{notebook.name} {nb_hash}",
-                    "已生成": f"{n_current} / {len(keys)}"},
-    ))
-    index_path = out_dir / state.INDEX_FILE
-    write_text_atomic(index_path, page)
-    return index_path, state_path
+    return entries, failures, stale, n_current
 
 
 def _no_abs_paths(text: str, data_dir: Path | None, out_dir: Path) -> str:
