@@ -15,6 +15,9 @@ that executes the notebook; the notebook then asks for the same dataset and gets
 (the fork copies them). A batch worker loads a dataset once for all its reports.
 
 Every memo is per process. :func:`clear` empties them all (tests, long-lived workers).
+
+Constant tables (functions of the formats and layouts alone, e.g. :func:`govreport.store.matrix.luts`)
+are built once per process with :func:`functools.cache`; everything derived from data goes through this module.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ import numpy as np
 from govreport.core.formats import FORMATS, ValueType, cell_catalog
 from govreport.core.keys import ReportIndex, row_positions
 from govreport.core.values import Mark
-from govreport.store.dataset import CACHE_DIR_KEY
+from govreport.store.cache import derived
 
 if TYPE_CHECKING:  # pragma: no cover
     from govreport.store.dataset import Dataset
@@ -265,17 +265,19 @@ def build_matrices(ds: Dataset, index: ReportIndex, need: np.ndarray | None = No
 
 
 def cell_matrices(ds: Dataset, index: ReportIndex | None = None) -> CellMatrices:
-    """The dataset's cell matrices: kept with the dataset after first use; read from the dataset's cache
-    directory when they were saved there for the same data, else built (and saved)."""
-    cm = ds._derived.get("cell_matrices")
-    if cm is None:
-        index = ReportIndex(ds.reports) if index is None else index
-        cm = read_saved(ds, index)
+    """The dataset's cell matrices: memoised for the dataset (:func:`govreport.store.cache.derived`) after
+    first use; read from the dataset's cache directory when they were saved there for the same data, else
+    built (and saved)."""
+
+    def build() -> CellMatrices:
+        where = ReportIndex(ds.reports) if index is None else index
+        cm = read_saved(ds, where)
         if cm is None:
-            cm = build_matrices(ds, index)
+            cm = build_matrices(ds, where)
             save(ds, cm)
-        ds._derived["cell_matrices"] = cm
-    return cm  # type: ignore[return-value]
+        return cm
+
+    return derived(ds, "cell_matrices", build)
 
 
 # ------------------------------------------------------------------------------- saved beside the cache
@@ -295,10 +297,9 @@ def signature() -> str:
 
 
 def _saved_dir(ds: Dataset) -> Path | None:
-    cache_dir = ds._derived.get(CACHE_DIR_KEY)
-    if cache_dir is None or not ds.data_hash:
+    if ds.cache_dir is None or not ds.data_hash:
         return None
-    return Path(str(cache_dir)) / SAVED_DIR
+    return ds.cache_dir / SAVED_DIR
 
 
 def _meta(ds: Dataset, cm: CellMatrices | None = None) -> dict:
