@@ -218,9 +218,9 @@ def resolve(params: CompareParams | Mapping[str, Any], *, base: Path | None = No
         if not data_dir.is_dir():
             raise NotFoundError(f"找不到数据集目录 {p.data_dir}",
                                 hint="给出数据集目录（内有 agencies.csv、reports.csv 等）")
-        from govreport.store.cache import load
+        from govreport.store.dataset import load_shared
 
-        dataset = load(data_dir)
+        dataset = load_shared(data_dir)
     ds = dataset
     agencies = ds.agencies
     keep = np.ones(len(agencies), dtype=bool)

@@ -98,7 +98,7 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
     from govreport.run import batch_state as state
     from govreport.run.batch_progress import Progress
     from govreport.run.pipeline import Renderer, expected_files, parse_to
-    from govreport.store.cache import load
+    from govreport.store.dataset import load_shared
 
     t0 = time.perf_counter()
     to = parse_to(opts.to)
@@ -115,7 +115,7 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
     out_dir = Path(os.path.abspath(opts.out_dir))
     probe = Renderer(out_dir, to=to, engine=opts.engine, notebook=opts.notebook, browser=opts.browser,
                      timeout=opts.timeout, layout=opts.layout)
-    ds = load(data_dir)
+    ds = load_shared(data_dir)
     selection = plan.select(ds, opts.agencies, opts.years)
     keys: list[Key] = ds.keys()
     if keys:

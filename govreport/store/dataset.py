@@ -24,7 +24,7 @@ from govreport.core import schema as layout
 from govreport.core.errors import NotFoundError
 from govreport.core.keys import agency_year_key, frame_keys
 from govreport.core.model import Agency, Report
-from govreport.store.cache import derived
+from govreport.store.cache import Memo, derived, signature
 from govreport.store.dataset_files import cache_dir, link_frames, read_frames
 from govreport.store.frames import agency_from_row, report_from_rows
 
@@ -536,6 +536,19 @@ def load(path: str | os.PathLike[str] = "data", *, use_cache: bool = True) -> Da
     return Dataset(**frames, root=Path(path), data_hash=data_hash, cache_dir=where)
 
 
+#: ``signature(directory) -> Dataset`` (see :mod:`govreport.store.cache`); a few datasets per process at most.
+_SHARED = Memo(maxsize=4)
+
+
+def load_shared(path: str | os.PathLike[str]) -> Dataset:
+    """:func:`load` through the per-process memo of loaded datasets, keyed by
+    :func:`govreport.store.cache.signature` (narratives are read by the dataset on demand, as always)."""
+    root = Path(path)
+    if not root.is_dir():
+        return load(root)
+    return _SHARED.get(signature(root), lambda: load(root))
+
+
 def from_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> Dataset:
     """Build a dataset from validated (typed) frames, e.g. an ingested report not written anywhere."""
     linked = link_frames(frames, root)
@@ -546,6 +559,7 @@ __all__ = [
     "Dataset",
     "from_frames",
     "load",
+    "load_shared",
 ]
 
 
