@@ -326,22 +326,19 @@ class Generator:
 
     # -------------------------------------------------------------------------------- table 2
 
-    def _table2(self) -> None:
-        """Table 2 blocks as (R, rows, cols) values and marks, per version; continuity across years."""
-        rng = self.rng["t2"]
+    def _rows_mark(self, power: np.ndarray, style_col: int, shape: tuple[int, ...]) -> np.ndarray:
+        """VALUE where the agency has the power; else 不适用 or 0 by the agency's style."""
+        ag, R = self.r_agency, self.n_reports
+        no = ~power[ag] & self.na_style[ag, style_col]
+        mark = np.where(no, Mark.NA, Mark.VALUE).astype(np.int8)
+        return np.broadcast_to(mark.reshape((R,) + (1,) * len(shape)), (R, *shape)).copy()
+
+    def _zero_if_no_power(self, v: np.ndarray, power: np.ndarray) -> np.ndarray:
+        return np.where(power[self.r_agency].reshape((self.n_reports,) + (1,) * (v.ndim - 1)), v, 0)
+
+    def _table2_stocks(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Table 2 (一) of both versions: values and marks of 2021 and of 2019, continuous across years."""
         n, R, ny = self.p.agencies, self.n_reports, len(self.years)
-        ag = self.r_agency
-        VAL, NA = Mark.VALUE, Mark.NA
-
-        def rows_mark(power: np.ndarray, style_col: int, shape: tuple[int, ...]) -> np.ndarray:
-            """VALUE where the agency has the power; else 不适用 or 0 by the agency's style."""
-            no = ~power[ag] & self.na_style[ag, style_col]
-            mark = np.where(no, NA, VAL).astype(np.int8)
-            return np.broadcast_to(mark.reshape((R,) + (1,) * len(shape)), (R, *shape)).copy()
-
-        def zero_if_no_power(v: np.ndarray, power: np.ndarray) -> np.ndarray:
-            return np.where(power[ag].reshape((R,) + (1,) * (v.ndim - 1)), v, 0)
-
         # stocks evolve per agency; regulations (规章) and normative documents
         reg_stock0 = rng.poisson(np.where(self.a_level == L_PROV, 60, 20) * self.power_reg)
         norm_stock0 = rng.poisson(self.normative_scale * self.power_norm)
@@ -357,8 +354,8 @@ class Generator:
             stock = stock + issued - repealed
             t2a21[r, :, 0], t2a21[r, :, 1], t2a21[r, :, 2] = issued, repealed, stock
         powers = (self.power_reg, self.power_norm)
-        m2a21 = np.stack([rows_mark(powers[i], 0 if i == 0 else 1, (3,)) for i in range(2)], axis=1)
-        t2a21 = np.stack([zero_if_no_power(t2a21[:, i], powers[i]) for i in range(2)], axis=1)
+        m2a21 = np.stack([self._rows_mark(powers[i], 0 if i == 0 else 1, (3,)) for i in range(2)], axis=1)
+        t2a21 = np.stack([self._zero_if_no_power(t2a21[:, i], powers[i]) for i in range(2)], axis=1)
         # ---- 2019 t2a: new_made, new_published, total_published (cumulative; R12b)
         t2a19 = np.zeros((R, 2, 3), dtype=np.int64)
         pub = np.stack([reg_stock0, norm_stock0], axis=1)
@@ -369,7 +366,33 @@ class Generator:
             pub = pub + published
             t2a19[r, :, 0], t2a19[r, :, 1], t2a19[r, :, 2] = made, published, pub
         m2a19 = m2a21.copy()
-        t2a19 = np.stack([zero_if_no_power(t2a19[:, i], powers[i]) for i in range(2)], axis=1)
+        t2a19 = np.stack([self._zero_if_no_power(t2a19[:, i], powers[i]) for i in range(2)], axis=1)
+        return t2a21, m2a21, t2a19, m2a19
+
+    def _items_block(self, rng: np.random.Generator, power: np.ndarray, base: float,
+                     decisions: np.ndarray | None) -> np.ndarray:
+        """2019 t2b/t2c/t2d rows: prev_items, delta_items (R12 continuity) and the decisions."""
+        n, R, ny = self.p.agencies, self.n_reports, len(self.years)
+        out = np.zeros((R, 3 if decisions is not None else 2), dtype=np.int64)
+        items = rng.poisson(base * (0.5 + self.decision_scale / self.decision_scale.mean()) * power)
+        for yi in range(ny):
+            r = np.arange(n) * ny + yi
+            lo = -np.minimum(items, 3)
+            delta = rng.integers(lo, 5)
+            out[r, 0], out[r, 1] = items, delta
+            items = items + delta
+        if decisions is not None:
+            out[:, 2] = decisions
+        return np.where(power[self.r_agency][:, None], out, 0)
+
+    def _table2(self) -> None:
+        """Table 2 blocks as (R, rows, cols) values and marks, per version; continuity across years."""
+        rng = self.rng["t2"]
+        R = self.n_reports
+        ag = self.r_agency
+        VAL, NA = Mark.VALUE, Mark.NA
+        rows_mark, items_block = self._rows_mark, self._items_block
+        t2a21, m2a21, t2a19, m2a19 = self._table2_stocks(rng)
         # ---- decisions (licensing, penalty, coercion)
         dec = self.decision_scale[ag] * (1.0 + 0.04 * (self.r_year - 2019))
         lic_dec = rng.poisson(dec)
@@ -377,27 +400,14 @@ class Generator:
         pen_dec = rng.poisson(dec * 0.4)
         coe_dec = rng.poisson(dec * 0.05)
         # ---- 2019 t2b/t2c/t2d: prev_items, delta_items (R12 continuity), decisions
-        def items_block(power: np.ndarray, base: float, decisions: np.ndarray | None) -> np.ndarray:
-            out = np.zeros((R, 3 if decisions is not None else 2), dtype=np.int64)
-            items = rng.poisson(base * (0.5 + self.decision_scale / self.decision_scale.mean()) * power)
-            for yi in range(ny):
-                r = np.arange(n) * ny + yi
-                lo = -np.minimum(items, 3)
-                delta = rng.integers(lo, 5)
-                out[r, 0], out[r, 1] = items, delta
-                items = items + delta
-            if decisions is not None:
-                out[:, 2] = decisions
-            return np.where(power[ag][:, None], out, 0)
-
-        t2b19 = np.stack([items_block(self.power_lic, 20.0, lic_dec),
-                          items_block(self.power_lic & (self.a_type != T_TOWN), 8.0, other_dec)], axis=1)
+        t2b19 = np.stack([items_block(rng, self.power_lic, 20.0, lic_dec),
+                          items_block(rng, self.power_lic & (self.a_type != T_TOWN), 8.0, other_dec)], axis=1)
         m2b19 = np.stack([rows_mark(self.power_lic, 2, (3,)),
                           rows_mark(self.power_lic & (self.a_type != T_TOWN), 2, (3,))], axis=1)
-        t2c19 = np.stack([items_block(self.power_pen, 30.0, pen_dec),
-                          items_block(self.power_pen, 5.0, coe_dec)], axis=1)
+        t2c19 = np.stack([items_block(rng, self.power_pen, 30.0, pen_dec),
+                          items_block(rng, self.power_pen, 5.0, coe_dec)], axis=1)
         m2c19 = np.stack([rows_mark(self.power_pen, 3, (3,))] * 2, axis=1)
-        t2d19 = items_block(self.power_fee, 4.0, None)[:, None, :]
+        t2d19 = items_block(rng, self.power_fee, 4.0, None)[:, None, :]
         m2d19 = rows_mark(self.power_fee, 4, (1, 2))
         # ---- 2019 t2e: central procurement (projects, amount 万元); often blank
         projects = rng.poisson(np.maximum(self.proactive_scale[ag] / 100.0, 1.0))

@@ -243,6 +243,14 @@ def build_matrices(ds: Dataset, index: ReportIndex, need: np.ndarray | None = No
         group_cells = np.flatnonzero(loc == lut.trash)
         if (cell_marks == Mark.NA).any():
             values[marks == Mark.NA] = 0.0  # 不适用 contributes nothing to a sum
+    present = _tables_present(lut, marks, offsets, rowmaps, n, cid, group_cells, pos, bounds)
+    return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, group_cells, arrays, pos, bounds)
+
+
+def _tables_present(lut: Luts, marks: np.ndarray, offsets: list[tuple[int, int]], rowmaps: list[np.ndarray], n: int,
+                    cid: np.ndarray, group_cells: np.ndarray, pos: np.ndarray | None,
+                    bounds: np.ndarray | None) -> np.ndarray:
+    """(reports × tables) whether a report has any cell of each table (of :attr:`Luts.table_keys`)."""
     nk = len(lut.table_keys)
     present = np.zeros((n, nk), dtype=bool)
     key_index = {k: i for i, k in enumerate(lut.table_keys)}
@@ -261,7 +269,7 @@ def build_matrices(ds: Dataset, index: ReportIndex, need: np.ndarray | None = No
     if len(group_cells):
         gk = np.asarray([key_index[(k.version, k.table)] for k in cell_catalog()])
         present[row_positions(pos, bounds, group_cells), gk[cid[group_cells]]] = True
-    return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, group_cells, arrays, pos, bounds)
+    return present
 
 
 def cell_matrices(ds: Dataset, index: ReportIndex | None = None) -> CellMatrices:
