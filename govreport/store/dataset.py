@@ -43,6 +43,9 @@ class Dataset:
     Build one with :func:`load`. The frames are never modified in place; labelled views
     (:meth:`table`, :meth:`tidy`, :meth:`wide`) and statistics (:meth:`panel`, :meth:`check`) derive from them.
 
+    Values derived from the frames (lookup indexes, row blocks, the cell matrices) are memoised with
+    :func:`govreport.store.cache.derived`, keyed by the dataset.
+
     Attributes
     ----------
     agencies : pandas.DataFrame
@@ -63,9 +66,6 @@ class Dataset:
     cache_dir : pathlib.Path or None
         The dataset's cache directory (set by :func:`load` when it uses the Parquet cache; the cell
         matrices are saved there, see :mod:`govreport.store.matrix`); None for a subset or built frames.
-
-    Values derived from the frames (lookup indexes, row blocks, the cell matrices) are memoised with
-    :func:`govreport.store.cache.derived`, keyed by the dataset.
     """
 
     agencies: pd.DataFrame
