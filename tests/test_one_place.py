@@ -232,7 +232,7 @@ def test_a_cell_is_looked_up_by_its_cell_key():
 
     ids = cell_ids()
     assert list(ids) == list(cell_catalog()) and list(ids.values()) == list(range(len(ids)))
-    assert all(type(k) is CellKey for k in synth.CELL_POS)
+    assert all(type(k) is CellKey for k in synth_vocab.CELL_POS)
     assert not hasattr(luts(), "gid")  # the catalog's ids are not tabulated a second time
     k = CellKey("2021", "t3", "new_received", "total")
     assert k.table_cell == ("t3", "new_received", "total") and ids[k] == cell_catalog().index(k)
