@@ -219,10 +219,10 @@ def run_own_work(data: Path, items: list[tuple[str, int]]) -> dict:
     from govreport.run import pdfpost
     from govreport.run.engine import preload
     from govreport.run.pdf import PdfPrinter
-    from govreport.store.cache import load
+    from govreport.store.dataset import load_shared
 
     preload()
-    ds = load(data)
+    ds = load_shared(data)
     steps: dict[str, list[float]] = defaultdict(list)
     with PdfPrinter() as printer:
         for i, (agency, year) in enumerate([items[0], *items]):  # the first is a warm-up

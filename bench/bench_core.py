@@ -245,7 +245,8 @@ def _child(args: argparse.Namespace, name: str, data: Path) -> dict:
 
 
 def _dataset(args: argparse.Namespace, years: list[int]) -> tuple[Path, dict | None]:
-    from govreport.analysis.synth import GENERATOR_VERSION, SynthParams, is_synthetic_dir
+    from govreport.analysis.synth import SynthParams, is_synthetic_dir
+    from govreport.analysis.synth_gen import GENERATOR_VERSION
 
     params = SynthParams(agencies=args.agencies, years=tuple(years), seed=args.seed, narratives=False)
     key = f"core-a{args.agencies}-y{years[0]}-{years[-1]}-s{args.seed}-g{GENERATOR_VERSION}"

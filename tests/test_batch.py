@@ -182,8 +182,8 @@ def test_failures_do_not_stop_the_others(tmp_path):
 LEAK_CHECK = """\
 import builtins, os, sys
 import matplotlib
-import govreport.store.cache as _dc
-_ds = _dc.load(data_dir)
+import govreport.store.dataset as _dc
+_ds = _dc.load_shared(data_dir)
 _seen = {
     "variable": "LEAKED_VARIABLE" in globals(),
     "module": "govreport_leak_module" in sys.modules,

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import govreport
-from govreport.analysis import compare, stats
+from govreport.analysis import compare, compare_parts, stats
 from govreport.checks import run as run_checks
 from govreport.core.errors import NotFoundError, ParameterError
 from govreport.render.compare_document import CompareDocument
@@ -325,11 +325,11 @@ def test_aggregates_by_year_level_and_area(scope):
 
 def test_area_depth_below_the_region_prefix():
     regions = ["甲省/甲市/甲县", "甲省/甲市/乙县", "甲省/甲市"]
-    assert compare.area_depth(regions) == 3
-    assert compare.area_depth(regions, "甲省/甲市") == 3
-    assert compare.area_label("甲省/甲市/甲县", 3, "甲省/甲市") == "甲县"
-    assert compare.area_label("甲省/甲市", 3, "甲省/甲市") == "甲市（本级）"
-    assert compare.area_depth(["甲省/甲市", "乙省"]) == 1
+    assert compare_parts.area_depth(regions) == 3
+    assert compare_parts.area_depth(regions, "甲省/甲市") == 3
+    assert compare_parts.area_label("甲省/甲市/甲县", 3, "甲省/甲市") == "甲县"
+    assert compare_parts.area_label("甲省/甲市", 3, "甲省/甲市") == "甲市（本级）"
+    assert compare_parts.area_depth(["甲省/甲市", "乙省"]) == 1
 
 
 # =============================================================================================== synth

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govreport.analysis import stats, synth
+from govreport.analysis import stats_cells, synth_vocab
 from govreport.checks import rules
 from govreport.core.errors import ParameterError
 from govreport.core.formats import FORMATS, T4_OUTCOMES, T4_ROUTES, table_spec
@@ -48,9 +48,9 @@ def test_rules_stats_and_synth_use_the_derived_groups():
     t3 = {v: table_spec(v, "t3") for v in FORMATS}
     assert {v: t3[v].parts("row", "results") for v in FORMATS} == rules.T3_OUTCOMES
     assert t3["2021"].parts("column", "applicant") == rules.T3_APPLICANTS
-    assert stats._T3_PARTS["other_handling"] == list(t3["2021"].parts("row", "other_handling"))
-    assert t3["2021"].parts("row", "results") == synth.OUTCOMES
-    assert len(synth.OUTCOMES) == len(synth.OUTCOME_P)
+    assert stats_cells.T3_PARTS["other_handling"] == list(t3["2021"].parts("row", "other_handling"))
+    assert t3["2021"].parts("row", "results") == synth_vocab.OUTCOMES
+    assert len(synth_vocab.OUTCOMES) == len(synth_vocab.OUTCOME_P)
 
 
 # ------------------------------------------------------------------------------------------------ labels
@@ -232,7 +232,7 @@ def test_a_cell_is_looked_up_by_its_cell_key():
 
     ids = cell_ids()
     assert list(ids) == list(cell_catalog()) and list(ids.values()) == list(range(len(ids)))
-    assert all(type(k) is CellKey for k in synth.CELL_POS)
+    assert all(type(k) is CellKey for k in synth_vocab.CELL_POS)
     assert not hasattr(luts(), "gid")  # the catalog's ids are not tabulated a second time
     k = CellKey("2021", "t3", "new_received", "total")
     assert k.table_cell == ("t3", "new_received", "total") and ids[k] == cell_catalog().index(k)

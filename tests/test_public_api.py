@@ -17,8 +17,7 @@ PUBLIC_MODULES = ("checks", "checks.engine", "checks.results", "analysis.compare
 PACKAGE_INTERNAL = {
     "checks.results": {"FINDING_HEADERS", "SUMMARY_HEADERS", "where_text"},  # shared with render.display
     "analysis.compare": {"COVERAGE_COLUMNS", "DISTRIBUTION_COLUMNS", "LEAGUE_COLUMNS", "LEVEL_ORDER", "MIX_COLUMNS",
-                "MOVER_COLUMNS", "NOTHING_TO_RATE", "area_depth", "area_label", "finding_counts", "parse_list",
-                "parse_region", "region_matches"},
+                "MOVER_COLUMNS", "NOTHING_TO_RATE"},
     "store.dataset": {"extra_row_hashes", "omitted_columns", "report_row_bytes"},  # hashing shared with batch.plan
 }
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govreport
-from govreport.analysis import stats
+from govreport.analysis import stats, stats_cells
 from govreport.cli import main
 from tests.factories import agency, channel, report, t3_column, t4, write_dataset
 
@@ -116,7 +116,7 @@ def test_mixed_units_have_no_shares(tmp_path):
 
 def test_rank_ties():
     v = np.array([5, 7, 7, 1, np.nan])
-    assert stats._competition_rank(v, np.zeros(5, dtype=np.int64))[:4].tolist() == [3, 1, 1, 4]
+    assert stats_cells.competition_rank(v, np.zeros(5, dtype=np.int64))[:4].tolist() == [3, 1, 1, 4]
 
 
 T3_FULL = {

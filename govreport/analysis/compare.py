@@ -31,7 +31,6 @@ figure, a rate that cannot be computed is NaN with a reason, never 0 or 100 %.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,16 @@ import numpy as np
 import pandas as pd
 
 from govreport.analysis import stats
-from govreport.checks.rules import SUMMABLE_UNITS
+from govreport.analysis.compare_parts import (
+    area_depth,
+    area_label,
+    finding_counts,
+    parse_list,
+    parse_region,
+    pooled_mask,
+    region_hint,
+    region_matches,
+)
 from govreport.core.channels import CHANNEL_BY_ID
 from govreport.core.errors import NotFoundError, ParameterError
 from govreport.core.model import Level
@@ -77,7 +85,6 @@ REASONS: dict[str, str] = {
 
 NOTHING_TO_RATE = 3  # status of a rate whose denominator is 0 (next to the Mark codes 0, 1, 2)
 LEVEL_ORDER: tuple[str, ...] = tuple(lv.value for lv in Level)
-_LIST_SEP = re.compile(r"[,，、;；\n]+")
 
 
 # ======================================================================================== parameters
@@ -102,17 +109,6 @@ class CompareParams:
             "region": self.region,
             "min_n": self.min_n,
         }
-
-
-def parse_list(text: str) -> tuple[str, ...]:
-    """Comma-separated (also ，、；) items, stripped, empty items dropped, first occurrence kept."""
-    items = [p.strip() for p in _LIST_SEP.split(str(text))]
-    return tuple(dict.fromkeys(p for p in items if p))
-
-
-def parse_region(text: str) -> str:
-    """A region path prefix, components stripped: ``" 内蒙古自治区 / 巴彦淖尔市/ "`` → ``内蒙古自治区/巴彦淖尔市``."""
-    return "/".join(p.strip() for p in str(text).replace("／", "/").split("/") if p.strip())
 
 
 def check_parameters(values: Mapping[str, Any]) -> CompareParams:
@@ -206,14 +202,6 @@ def years_label(years: Sequence[int]) -> str:
     return f"{text}年" if text else ""
 
 
-def region_matches(regions: pd.Series, prefix: str) -> np.ndarray:
-    """Whether each region path starts with ``prefix`` by whole components."""
-    if not prefix:
-        return np.ones(len(regions), dtype=bool)
-    r = regions.fillna("").astype(str).str.replace("／", "/", regex=False)
-    return (r == prefix).to_numpy() | r.str.startswith(prefix + "/").to_numpy()
-
-
 def resolve(params: CompareParams | Mapping[str, Any], *, base: Path | None = None,
             dataset: Dataset | None = None) -> Scope:
     """Check the parameters against the dataset and return the :class:`Scope`.
@@ -230,9 +218,9 @@ def resolve(params: CompareParams | Mapping[str, Any], *, base: Path | None = No
         if not data_dir.is_dir():
             raise NotFoundError(f"找不到数据集目录 {p.data_dir}",
                                 hint="给出数据集目录（内有 agencies.csv、reports.csv 等）")
-        from govreport.store.cache import load
+        from govreport.store.dataset import load_shared
 
-        dataset = load(data_dir)
+        dataset = load_shared(data_dir)
     ds = dataset
     agencies = ds.agencies
     keep = np.ones(len(agencies), dtype=bool)
@@ -242,7 +230,7 @@ def resolve(params: CompareParams | Mapping[str, Any], *, base: Path | None = No
     if p.region:
         in_region = region_matches(agencies["region"], p.region)
         if not in_region.any():
-            raise NotFoundError(f"地区 {p.region!r} 中没有机关", hint=_region_hint(agencies["region"], p.region))
+            raise NotFoundError(f"地区 {p.region!r} 中没有机关", hint=region_hint(agencies["region"], p.region))
         keep &= in_region
         if not keep.any():
             raise NotFoundError(f"所列机关都不在地区 {p.region!r} 中",
@@ -314,16 +302,6 @@ def preflight(values: Mapping[str, Any], *, base: Path | None = None) -> dict[st
     }
 
 
-def _region_hint(regions: pd.Series, prefix: str) -> str:
-    paths = sorted({str(r) for r in regions.dropna() if str(r)})
-    parts = prefix.split("/")
-    close = [r for r in paths if parts[-1] in r][:5]
-    if close:
-        return f"包含 {parts[-1]!r} 的地区：{'、'.join(close)}"
-    tops = sorted({r.split("/")[0] for r in paths})[:8]
-    return f"数据集中的一级地区：{'、'.join(tops) or '（未记录）'}"
-
-
 # ========================================================================================= panel
 
 
@@ -333,29 +311,6 @@ def scope_panel(scope: Scope) -> pd.DataFrame:
     p = stats.panel(scope.data)
     p["proactive_total_mark"] = scope.data.reports["proactive_total_mark"].to_numpy().astype(np.int8)
     return add_area(p, scope.region)
-
-
-def area_depth(regions: Sequence[str], prefix: str = "") -> int:
-    """The shallowest region depth below ``prefix`` at which the regions split into at least two areas."""
-    base = len(prefix.split("/")) if prefix else 0
-    parts = [tuple(r.split("/")) if r else () for r in regions]
-    deepest = max((len(p) for p in parts), default=0)
-    for d in range(base + 1, deepest + 1):
-        if len({p[:d] for p in parts}) >= 2:
-            return d
-    return max(base + 1, 1)
-
-
-def area_label(region: str, depth: int, prefix: str = "") -> str:
-    """The area of ``region`` at ``depth``, written below ``prefix``; an agency above that depth is its
-    region's own level (``（本级）``)."""
-    parts = region.split("/") if region else []
-    base = len(prefix.split("/")) if prefix else 0
-    if not parts:
-        return "（未载明地区）"
-    shown = parts[base:depth] if len(parts) >= depth else parts[base:]
-    text = "/".join(shown) or parts[-1]
-    return text if len(parts) >= depth else f"{text}（本级）"
 
 
 def add_area(panel: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
@@ -372,29 +327,6 @@ def add_area(panel: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
 
 
 COVERAGE_COLUMNS = ("agency_id", "name", "level", "region", "year", "has_report", "format", "errors", "warnings")
-
-
-def finding_counts(findings: pd.DataFrame | None) -> pd.DataFrame:
-    """Errors and warnings per agency-year: agency_id, year, errors, warnings, rules (``R1、R3``)."""
-    cols = ["agency_id", "year", "errors", "warnings", "rules"]
-    if findings is None or len(findings) == 0:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
-    f = findings[findings["severity"].isin(["error", "warning"])]
-    if len(f) == 0:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
-    f = pd.DataFrame({"agency_id": f["agency_id"].astype(str).to_numpy(), "year": f["year"].astype(int).to_numpy(),
-                      "error": (f["severity"] == "error").to_numpy(),
-                      "warning": (f["severity"] == "warning").to_numpy(),
-                      "rule": f["rule"].astype(str).to_numpy()})
-    g = f.groupby(["agency_id", "year"], sort=True)
-    out = pd.DataFrame({"errors": g["error"].sum().astype(int), "warnings": g["warning"].sum().astype(int),
-                        "rules": g["rule"].agg(lambda s: "、".join(sorted(set(s), key=_rule_key)))})
-    return out.reset_index()
-
-
-def _rule_key(rule: str) -> tuple[str, int, str]:
-    m = re.match(r"([A-Za-z]+)(\d+)(.*)", rule)
-    return (m[1], int(m[2]), m[3]) if m else (rule, 0, "")
 
 
 def coverage(agencies: pd.DataFrame, reports: pd.DataFrame, years: Sequence[int],
@@ -493,7 +425,7 @@ def channel_mix(channels: pd.DataFrame) -> pd.DataFrame:
     >>> mix[["channel_label", "value", "share"]].values.tolist()[0]
     ['政府网站', 58.0, 13.88]
     """
-    ok = _pooled_mask(channels)
+    ok = pooled_mask(channels)
     c = channels[ok]
     if len(c) == 0:
         return pd.DataFrame({k: pd.Series([], dtype="object") for k in MIX_COLUMNS})
@@ -516,13 +448,6 @@ def channel_mix(channels: pd.DataFrame) -> pd.DataFrame:
     return out[list(MIX_COLUMNS)]
 
 
-def _pooled_mask(channels: pd.DataFrame) -> np.ndarray:
-    if len(channels) == 0:
-        return np.zeros(0, dtype=bool)
-    return ((channels["value_mark"].to_numpy() == Mark.VALUE)
-            & channels["unit"].fillna("").astype(str).isin(SUMMABLE_UNITS).to_numpy())
-
-
 def channel_basis(channels: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Per year with reports: agency-years, those with pooled channel figures, those saying their channels
     overlap, and the channel figures left out (blank, 不适用, other units such as 期 or 人次)."""
@@ -531,7 +456,7 @@ def channel_basis(channels: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame
     out = rep.groupby("year", sort=True).agg(agency_years=("overlap", "size"), overlap=("overlap", "sum"))
     ch = channels
     marks = ch["value_mark"].to_numpy() if len(ch) else np.zeros(0, dtype=np.int8)
-    pooled = _pooled_mask(ch)
+    pooled = pooled_mask(ch)
     frame = pd.DataFrame({
         "year": ch["year"].astype(int).to_numpy() if len(ch) else np.zeros(0, dtype=int),
         "agency_id": ch["agency_id"].astype(str).to_numpy() if len(ch) else np.zeros(0, dtype=object),

@@ -33,8 +33,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from govreport.analysis.stats_cells import (
+    T3_BLOCK,
+    T3_KEYS,
+    T3_PARTS,
+    T4_BLOCK,
+    T4_KEYS,
+    T4_OUTCOME_KEYS,
+    block_matrices,
+    cell_field,
+    competition_rank,
+    group_codes,
+    sum_parts,
+)
 from govreport.core.channels import AUDIENCE_UNITS, CHANNEL_BY_ID
-from govreport.core.formats import T4_OUTCOME_LABELS, T4_ROUTES, table_spec
+from govreport.core.formats import T4_ROUTES
 from govreport.core.keys import frame_keys
 from govreport.core.values import Mark
 
@@ -44,32 +57,8 @@ if TYPE_CHECKING:  # pragma: no cover
 SHARE_DECIMALS = 2
 DEFAULT_MIN_N = 30
 
-_T3_2021 = table_spec("2021", "t3")
-#: The sub-rows of each group under 三、本年度办理结果 (denied, unable, not_processed and the 2021
-#: sub-rows of other_handling), derived from the table declaration.
-_T3_PARTS = {g: list(_T3_2021.parts("row", g)) for g in _T3_2021.subgroups("row", "results")}
-_T3_SINGLE = ["new_received", "carried_over", "granted", "partial", "other_handling", "results_total",
-              "carried_forward"]
-_T4_ROUTES = T4_ROUTES
-_T4_OUTCOMES = tuple(k for k, _ in T4_OUTCOME_LABELS)  # maintained … pending, total
-
 
 # ------------------------------------------------------------------------------------ helpers
-
-
-def _group_codes(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
-    """Consecutive group numbers for (agency_id, year) blocks; frames are sorted by that key."""
-    if len(frame) == 0:
-        return np.zeros(0, dtype=np.int64), 0
-    codes = frame_keys(frame)
-    change = np.empty(len(codes), dtype=bool)
-    change[0] = True
-    change[1:] = codes[1:] != codes[:-1]
-    if not np.all(codes[1:] >= codes[:-1]):
-        _, inv = np.unique(codes, return_inverse=True)
-        return inv.astype(np.int64), int(inv.max()) + 1
-    groups = np.cumsum(change) - 1
-    return groups, int(groups[-1]) + 1
 
 
 def largest_remainder(values: np.ndarray, groups: np.ndarray, ngroups: int, decimals: int = SHARE_DECIMALS
@@ -97,26 +86,6 @@ def largest_remainder(values: np.ndarray, groups: np.ndarray, ngroups: int, deci
     shares = units / 10**decimals
     shares[~ok | (denom <= 0)] = np.nan
     return np.round(shares, decimals)
-
-
-def _competition_rank(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """1 = largest within group; ties share the better rank; NaN values get NaN."""
-    n = len(values)
-    ranks = np.full(n, np.nan)
-    ok = ~np.isnan(values)
-    if not ok.any():
-        return ranks
-    idx = np.flatnonzero(ok)
-    g, v = groups[idx], values[idx]
-    order = np.lexsort((-v, g))
-    g_s, v_s = g[order], v[order]
-    start = np.searchsorted(g_s, g_s)  # first position of each group in sorted order
-    new_value = np.ones(len(v_s), dtype=bool)
-    new_value[1:] = (g_s[1:] != g_s[:-1]) | (v_s[1:] != v_s[:-1])
-    pos = np.arange(len(v_s))
-    first_of_run = np.maximum.accumulate(np.where(new_value, pos, 0))
-    ranks[idx[order]] = first_of_run - start + 1
-    return ranks
 
 
 # ------------------------------------------------------------------------------ channel shares
@@ -151,7 +120,7 @@ def channel_distribution(channels: pd.DataFrame) -> pd.DataFrame:
     if len(channels) == 0:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
     channels = channels.reset_index(drop=True)
-    groups, ngroups = _group_codes(channels)
+    groups, ngroups = group_codes(channels)
     values = channels["value"].to_numpy(dtype="float64", na_value=np.nan)
     marks = channels["value_mark"].to_numpy()
     unit = channels["unit"].astype("category")
@@ -166,7 +135,7 @@ def channel_distribution(channels: pd.DataFrame) -> pd.DataFrame:
     mixed = (umax[groups] != umin[groups]) & (umax[groups] >= 0)
     share_values = np.where(shareable & ~mixed, values, np.nan)
     shares = largest_remainder(share_values, groups, ngroups)
-    ranks = _competition_rank(np.where(marks == Mark.VALUE, values, np.nan), groups)
+    ranks = competition_rank(np.where(marks == Mark.VALUE, values, np.nan), groups)
     status = np.select(
         [marks == Mark.BLANK, marks == Mark.NA, ~shareable, mixed, np.isnan(shares)],
         ["blank", "not_applicable", "audience_metric", "mixed_units", "zero_total"],
@@ -224,65 +193,6 @@ def report_channels(ds: Dataset, agency_id: str, year: int) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------- tables 3, 4
 
 
-_Block = tuple[str, str | None, str | None, tuple[str, ...]]  # table, column (or None), row (or None), keys
-
-
-def _matrices(ds: Dataset, blocks: dict[str, _Block]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """One (reports × keys) value and mark matrix per block, read from the dataset's cell matrices.
-
-    A block is one table column (``row`` None: keys are row ids) or one table row (``column`` None: keys
-    are column ids); both table versions map to the same keys. The cells are scattered once per dataset
-    (:func:`govreport.store.matrix.cell_matrices`, shared with the checks); absent cells are blank.
-    """
-    from govreport.store.matrix import ABSENT, cell_matrices
-
-    n = len(ds.reports)
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    cm = cell_matrices(ds) if n and len(ds.cells) else None
-    for name, (table, column, row, keys) in blocks.items():
-        values = np.full((n, len(keys)), np.nan)
-        marks = np.full((n, len(keys)), Mark.BLANK, dtype=np.int8)
-        for mat in (cm.matrices.values() if cm is not None else ()):
-            pairs = [(i, mat.col.get((table, k, column) if column is not None else (table, row, k)))
-                     for i, k in enumerate(keys)]
-            pairs = [(i, c) for i, c in pairs if c is not None]
-            if not pairs:
-                continue
-            rows = np.flatnonzero(mat.rowmap >= 0)
-            keys_at = np.array([i for i, _ in pairs])
-            cols = np.array([c for _, c in pairs])
-            m = mat.marks[np.ix_(mat.rowmap[rows], cols)]
-            v = mat.values[np.ix_(mat.rowmap[rows], cols)]
-            present = m != ABSENT
-            sub_m = marks[np.ix_(rows, keys_at)]
-            sub_v = values[np.ix_(rows, keys_at)]
-            sub_m[present] = m[present]
-            sub_v[present] = np.where(m[present] == Mark.VALUE, v[present], np.nan)
-            marks[np.ix_(rows, keys_at)] = sub_m
-            values[np.ix_(rows, keys_at)] = sub_v
-        out[name] = (values, marks)
-    return out
-
-
-_T3_KEYS = tuple(_T3_SINGLE + [k for parts in _T3_PARTS.values() for k in parts])
-_T4_KEYS = tuple(f"{r}_{o}" for r in _T4_ROUTES for o in _T4_OUTCOMES)
-_T3_BLOCK: _Block = ("t3", "total", None, _T3_KEYS)
-_T4_BLOCK: _Block = ("t4", None, "value", _T4_KEYS)
-
-
-def _sum_parts(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
-    """Row-wise sum of parts; NaN when any part is blank; 不适用 parts count as none."""
-    contrib = np.where(marks == Mark.NA, 0.0, values)
-    out = contrib.sum(axis=1)
-    out[(marks == Mark.BLANK).any(axis=1)] = np.nan
-    return out
-
-
-def _field(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
-    """Value of a single cell for arithmetic: NaN when blank, 0 contribution when 不适用 handled by caller."""
-    return np.where(marks == Mark.VALUE, values, np.nan)
-
-
 RATE_STATUSES = ("ok", "none_handled", "missing")
 
 
@@ -322,19 +232,19 @@ def application_outcomes(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] |
     >>> application_outcomes(govreport.load("data"))[["received", "handled", "disclosure_rate_status"]].values.tolist()
     [[0.0, 0.0, 'none_handled']]
     """
-    values, marks = _cells or _matrices(ds, {"t3": _T3_BLOCK})["t3"]
-    col = {k: i for i, k in enumerate(_T3_KEYS)}
+    values, marks = _cells or block_matrices(ds, {"t3": T3_BLOCK})["t3"]
+    col = {k: i for i, k in enumerate(T3_KEYS)}
 
     def one(k: str) -> np.ndarray:
-        return _field(values[:, col[k]], marks[:, col[k]])
+        return cell_field(values[:, col[k]], marks[:, col[k]])
 
     def parts(name: str) -> np.ndarray:
-        idx = [col[k] for k in _T3_PARTS[name]]
-        return _sum_parts(values[:, idx], marks[:, idx])
+        idx = [col[k] for k in T3_PARTS[name]]
+        return sum_parts(values[:, idx], marks[:, idx])
 
     other_2019 = one("other_handling")
     other_2021 = parts("other_handling")
-    has_2021_other = (marks[:, [col[k] for k in _T3_PARTS["other_handling"]]] != Mark.BLANK).any(axis=1)
+    has_2021_other = (marks[:, [col[k] for k in T3_PARTS["other_handling"]]] != Mark.BLANK).any(axis=1)
     handled = one("results_total")
     granted, partial = one("granted"), one("partial")
     rate, status = _rate(granted + partial, handled, handled)
@@ -377,17 +287,17 @@ def review_rates(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] | None = 
     >>> review_rates(govreport.load("data"))[["review_total", "review_correction_rate_status"]].values.tolist()
     [[0.0, 'none_handled']]
     """
-    values, marks = _cells or _matrices(ds, {"t4": _T4_BLOCK})["t4"]
+    values, marks = _cells or block_matrices(ds, {"t4": T4_BLOCK})["t4"]
     out = _report_index(ds)
-    col = {k: i for i, k in enumerate(_T4_KEYS)}
-    for k in _T4_KEYS:
-        out[k] = _field(values[:, col[k]], marks[:, col[k]])
-    for r in _T4_ROUTES:
+    col = {k: i for i, k in enumerate(T4_KEYS)}
+    for k in T4_KEYS:
+        out[k] = cell_field(values[:, col[k]], marks[:, col[k]])
+    for r in T4_ROUTES:
         total = out[f"{r}_total"].to_numpy()
         rate, status = _rate(out[f"{r}_corrected"].to_numpy(), total - out[f"{r}_pending"].to_numpy(), total)
         out[f"{r}_correction_rate"] = rate
         out[f"{r}_correction_rate_status"] = status
-    lit = {o: out[f"direct_{o}"].to_numpy() + out[f"after_review_{o}"].to_numpy() for o in _T4_OUTCOMES}
+    lit = {o: out[f"direct_{o}"].to_numpy() + out[f"after_review_{o}"].to_numpy() for o in T4_OUTCOME_KEYS}
     out["litigation_total"] = lit["total"]
     rate, status = _rate(lit["corrected"], lit["total"] - lit["pending"], lit["total"])
     out["litigation_correction_rate"] = rate
@@ -460,7 +370,7 @@ def panel(ds: Dataset) -> pd.DataFrame:
     [['五原县民政局', 418.0, 0.0]]
     """
     base = proactive_totals(ds)
-    mats = _matrices(ds, {"t3": _T3_BLOCK, "t4": _T4_BLOCK})
+    mats = block_matrices(ds, {"t3": T3_BLOCK, "t4": T4_BLOCK})
     apps = application_outcomes(ds, _cells=mats["t3"])
     rev = review_rates(ds, _cells=mats["t4"])
     out = base.join(apps.drop(columns=["agency_id", "year"])).join(
@@ -708,7 +618,7 @@ def league_table(ds: Dataset, metric: str, *, by: str = "agency_id", year: int |
     out["ranked"] = (out["n"] >= min_n) & out["value"].notna()
     ranked = out["ranked"].to_numpy()
     vals = np.where(ranked, out["value"].to_numpy(dtype="float64"), np.nan)
-    out["rank"] = _competition_rank(vals, np.zeros(len(out), dtype=np.int64))
+    out["rank"] = competition_rank(vals, np.zeros(len(out), dtype=np.int64))
     k = ranked.sum()
     with np.errstate(invalid="ignore"):
         out["percentile"] = np.where(ranked, np.round((k - out["rank"]) / max(k - 1, 1) * 100, 1), np.nan)
@@ -790,9 +700,9 @@ def report_stats(ds: Dataset, agency_id: str, year: int) -> dict[str, Any]:
             "disclosure_rate_status": apps["disclosure_rate_status"],
         },
         "reviews": {
-            **{f"{r}_{o}": _json_number(rev[f"{r}_{o}"]) for r in _T4_ROUTES for o in _T4_OUTCOMES},
-            **{f"{r}_correction_rate": _json_number(rev[f"{r}_correction_rate"]) for r in _T4_ROUTES},
-            **{f"{r}_correction_rate_status": rev[f"{r}_correction_rate_status"] for r in _T4_ROUTES},
+            **{f"{r}_{o}": _json_number(rev[f"{r}_{o}"]) for r in T4_ROUTES for o in T4_OUTCOME_KEYS},
+            **{f"{r}_correction_rate": _json_number(rev[f"{r}_correction_rate"]) for r in T4_ROUTES},
+            **{f"{r}_correction_rate_status": rev[f"{r}_correction_rate_status"] for r in T4_ROUTES},
             "litigation_correction_rate": _json_number(rev["litigation_correction_rate"]),
             "litigation_correction_rate_status": rev["litigation_correction_rate_status"],
         },

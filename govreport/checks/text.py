@@ -309,9 +309,8 @@ def _figure_cache(engine: _Engine) -> Any:
     fc = engine._cache.get("figure_cache")
     if fc is None:
         from govreport.readers.stated import FigureCache
-        from govreport.store.matrix import CACHE_DIR_KEY
 
-        fc = engine._cache["figure_cache"] = FigureCache(engine.ds._derived.get(CACHE_DIR_KEY))
+        fc = engine._cache["figure_cache"] = FigureCache(engine.ds.cache_dir)
     return fc
 
 

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from govreport.core.formats import FORMATS, Axis, CellKey, TableSpec, ValueType, cell_catalog
+from govreport.core.keys import frame_keys
 from govreport.core.values import Mark, format_value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -499,7 +500,7 @@ def wide_figures(ds: Dataset, *, tables: list[str] | tuple[str, ...] | None = No
     values = np.full((n, len(keys)), np.nan)
     marks = np.full((n, len(keys)), int(Mark.BLANK), dtype=np.int8)
     rkeys = ds._report_keys
-    ckeys = cells["agency_id"].cat.codes.to_numpy().astype(np.int64) * 10_000 + cells["year"].to_numpy()
+    ckeys = frame_keys(cells)
     rows = np.searchsorted(rkeys, ckeys)
     cols = col_of_cell[cells["cell_id"].to_numpy()]
     values[rows, cols] = cells["value"].to_numpy(dtype="float64", na_value=np.nan)

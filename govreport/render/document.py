@@ -255,13 +255,12 @@ class ReportDocument:
         from govreport.analysis import stats
         from govreport.checks import run as run_checks
         from govreport.store import provenance as prov
-        from govreport.store.cache import load
-        from govreport.store.dataset import Dataset
+        from govreport.store.dataset import Dataset, load_shared
 
         data_dir = None
         if not isinstance(ds, Dataset):
             data_dir = ds
-            ds = load(ds)
+            ds = load_shared(ds)
         agency_id = ds.agency_id(agency)
         report = ds.report(agency_id, int(year))
         result = run_checks(ds, agencies=[agency_id], years=[int(year)]).for_report(agency_id, int(year))

@@ -97,14 +97,14 @@ def run_batch(opts: BatchOptions, *, stream: IO[str] | None = None, bar: bool | 
     from govreport.run import batch_plan as plan
     from govreport.run import batch_state as state
     from govreport.run.pipeline import Renderer, parse_to
-    from govreport.store.cache import load
+    from govreport.store.dataset import load_shared
 
     t0 = time.perf_counter()
     to = parse_to(opts.to)
     jobs, data_dir, out_dir = _validated(opts)
     probe = Renderer(out_dir, to=to, engine=opts.engine, notebook=opts.notebook, browser=opts.browser,
                      timeout=opts.timeout, layout=opts.layout)
-    ds = load(data_dir)
+    ds = load_shared(data_dir)
     selection = plan.select(ds, opts.agencies, opts.years)
     keys: list[Key] = ds.keys()
     if keys:

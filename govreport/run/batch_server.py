@@ -128,7 +128,7 @@ def warm_up(data_dir: str) -> None:
     from govreport.render import html
     from govreport.render.document import ReportDocument
     from govreport.run import engine
-    from govreport.store.cache import load
+    from govreport.store.dataset import load_shared
 
     tmp = Path(tempfile.mkdtemp(prefix="govreport-warm-"))
     try:
@@ -143,7 +143,7 @@ def warm_up(data_dir: str) -> None:
         nbformat.write(done, str(tmp / "done.ipynb"))
         for rendition in html.RENDITIONS:
             html.export(done, rendition=rendition, title="")
-        ds = load(data_dir)
+        ds = load_shared(data_dir)
         keys = ds.keys()
         if keys:
             ReportDocument.prepare(ds, *keys[0]).fragments(review=True)
@@ -163,7 +163,7 @@ def serve(conn: Any, config: ServerConfig, parent: int) -> None:
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides and stops the workers
     from govreport.run.pipeline import Renderer
-    from govreport.store.cache import load
+    from govreport.store.dataset import load_shared
 
     renderer = None
     try:
@@ -172,7 +172,7 @@ def serve(conn: Any, config: ServerConfig, parent: int) -> None:
                                 browser=config.browser, timeout=config.timeout, allow_errors=config.allow_errors,
                                 layout=config.layout)
             renderer.start(preload=True)  # Chromium starts while the first report's child executes
-            load(config.data_dir)  # inherited when forked; loaded (from the Parquet cache) when spawned
+            load_shared(config.data_dir)  # inherited when forked; loaded (from the Parquet cache) when spawned
             if config.warm:
                 warm_up(config.data_dir)
             if renderer.needs_chromium:

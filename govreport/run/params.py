@@ -109,7 +109,7 @@ class Resolved:
 
 def resolve(params: dict[str, Any], *, base: Path | None = None) -> Resolved:
     """Check the values: the data directory loads, the agency exists, the year has a report."""
-    from govreport.store.cache import load
+    from govreport.store.dataset import load_shared
 
     data_dir = Path(params["data_dir"])
     if not data_dir.is_absolute():
@@ -118,7 +118,7 @@ def resolve(params: dict[str, Any], *, base: Path | None = None) -> Resolved:
     if not data_dir.is_dir():
         raise NotFoundError(f"数据目录不存在：{params['data_dir']}",
                             hint="用 --data 指定数据集目录（含 agencies.csv、reports.csv 等）")
-    ds = load(data_dir)
+    ds = load_shared(data_dir)
     agency_id = ds.agency_id(str(params["agency"]))
     year = int(params["year"])
     if not ds.has_report(agency_id, year):

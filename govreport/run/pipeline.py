@@ -348,10 +348,10 @@ class Renderer:
         while this process prints the PDFs with its one browser. Yields a :class:`Rendered` per item as it
         completes (not necessarily in input order); a failing item never stops the others. ``items`` is
         consumed lazily, as children finish."""
-        from govreport.store.cache import load
+        from govreport.store.dataset import load_shared
 
         if Path(data_dir).is_dir():
-            load(Path(data_dir).resolve())  # once here; every forked child inherits the loaded dataset
+            load_shared(Path(data_dir).resolve())  # once here; every forked child inherits the loaded dataset
         pending = iter(items)
         exhausted = False
         try:

@@ -15,6 +15,6 @@ Module map
 ``update``         adding reports to a dataset, all or nothing
 ``dataset``        ``Dataset`` and ``load()``: the tidy frames and single reports
 ``matrix``         the figures as wide numpy matrices, one row per agency-year
-``cache``          the per-process memo of loaded datasets
+``cache``          the one cache mechanism: values derived from a dataset or frame; loaded datasets
 ``provenance``     what every output records: version, input hash, notebook hash, parameters
 """

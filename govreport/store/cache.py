@@ -8,13 +8,18 @@ of it), ``name`` says what was derived (``"cell_matrices"``, ``"bounds"``, …) 
 depends on. The owner is held by identity and weakly: the entry goes when the owner is garbage collected,
 so an entry can never answer for another object that later reuses the same ``id``.
 
-**Loaded datasets** (:func:`load`). The key is :func:`signature`: the resolved directory and the name,
-size and modification time of each of its CSV files, so any change to a file changes the key and a stale
-dataset is never served. The renderer validates parameters against the dataset before it forks the process
-that executes the notebook; the notebook then asks for the same dataset and gets the frames already loaded
-(the fork copies them). A batch worker loads a dataset once for all its reports.
+**Loaded datasets** (:func:`govreport.store.dataset.load_shared`, a :class:`Memo` beside the dataset it
+loads, since this module sits below :mod:`govreport.store.dataset`). The key is :func:`signature`: the
+resolved directory and the name, size and modification time of each of its CSV files, so any change to a
+file changes the key and a stale dataset is never served. The renderer validates parameters against the
+dataset before it forks the process that executes the notebook; the notebook then asks for the same dataset
+and gets the frames already loaded (the fork copies them). A batch worker loads a dataset once for all its
+reports.
 
 Every memo is per process. :func:`clear` empties them all (tests, long-lived workers).
+
+Constant tables (functions of the formats and layouts alone, e.g. :func:`govreport.store.matrix.luts`)
+are built once per process with :func:`functools.cache`; everything derived from data goes through this module.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["Memo", "clear", "derived", "load", "signature"]
+__all__ = ["Memo", "clear", "derived", "signature"]
 
 T = TypeVar("T")
 
@@ -91,10 +96,6 @@ def derived(owner: object, name: str, build: Callable[[], T], *args: Hashable) -
     return _DERIVED.get((oid, name, *args), build)
 
 
-#: ``signature(directory) -> Dataset``; a few datasets per process at most.
-_DATASETS = Memo(maxsize=4)
-
-
 def signature(root: Path) -> tuple[Any, ...]:
     """The key of a loaded dataset: its resolved directory and each CSV's name, size and modification time."""
     items = []
@@ -104,16 +105,6 @@ def signature(root: Path) -> tuple[Any, ...]:
                 st = e.stat()
                 items.append((e.name, st.st_size, st.st_mtime_ns))
     return (str(root.resolve()), tuple(items))
-
-
-def load(path: str | os.PathLike[str]) -> Any:
-    """:func:`govreport.load` through the memo (narratives are read by the dataset on demand, as always)."""
-    from govreport.store.dataset import load as _load
-
-    root = Path(path)
-    if not root.is_dir():
-        return _load(root)
-    return _DATASETS.get(signature(root), lambda: _load(root))
 
 
 def clear() -> None:

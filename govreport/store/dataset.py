@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,16 +24,16 @@ from govreport.core import schema as layout
 from govreport.core.errors import NotFoundError
 from govreport.core.keys import agency_year_key, frame_keys
 from govreport.core.model import Agency, Report
-from govreport.store.dataset_files import link_frames, read_frames
+from govreport.store.cache import Memo, derived, signature
+from govreport.store.dataset_files import cache_dir, link_frames, read_frames
 from govreport.store.frames import agency_from_row, report_from_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from govreport.checks import CheckResult
     from govreport.core.labelled import LabelledFrame, LabelledTable, Labels, What
 
-#: The ``Dataset._derived`` key naming the dataset's cache directory (set by :func:`load`; the cell
-#: matrices are saved there, see :mod:`govreport.store.matrix`).
-CACHE_DIR_KEY = "cache_dir"
+#: The frames with one block of rows per report, in the reports' order (see :meth:`Dataset._bounds`).
+_ROW_FRAMES = ("cells", "channels", "categories")
 
 
 @dataclass(eq=False)
@@ -43,6 +42,9 @@ class Dataset:
 
     Build one with :func:`load`. The frames are never modified in place; labelled views
     (:meth:`table`, :meth:`tidy`, :meth:`wide`) and statistics (:meth:`panel`, :meth:`check`) derive from them.
+
+    Values derived from the frames (lookup indexes, row blocks, the cell matrices) are memoised with
+    :func:`govreport.store.cache.derived`, keyed by the dataset.
 
     Attributes
     ----------
@@ -61,6 +63,9 @@ class Dataset:
         The directory the dataset was loaded from.
     data_hash : str
         A hash of the CSV contents (recorded in every output's provenance).
+    cache_dir : pathlib.Path or None
+        The dataset's cache directory (set by :func:`load` when it uses the Parquet cache; the cell
+        matrices are saved there, see :mod:`govreport.store.matrix`); None for a subset or built frames.
     """
 
     agencies: pd.DataFrame
@@ -71,13 +76,16 @@ class Dataset:
     root: Path | None = None
     data_hash: str = ""
     _sections: pd.DataFrame | None = field(default=None, repr=False)
-    #: results derived from the frames and kept with them (frames are never modified in place)
-    _derived: dict[str, object] = field(default_factory=dict, repr=False)
+    cache_dir: Path | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------------------------ lookup
 
-    @cached_property
+    @property
     def _agency_index(self) -> dict[str, int]:
+        """Row of each agency in ``agencies``, by id and by full name."""
+        return derived(self, "agency_index", self._build_agency_index)
+
+    def _build_agency_index(self) -> dict[str, int]:
         idx: dict[str, int] = {}
         for i, (aid, name) in enumerate(zip(self.agencies["agency_id"], self.agencies["name"], strict=True)):
             idx[str(aid)] = i
@@ -126,9 +134,10 @@ class Dataset:
         """
         return agency_from_row(self.agencies.iloc[self._agency_index[self.agency_id(key)]])
 
-    @cached_property
+    @property
     def _report_keys(self) -> np.ndarray:
-        return frame_keys(self.reports)
+        """The key of every report (:mod:`govreport.core.keys`), ascending."""
+        return derived(self, "report_keys", lambda: frame_keys(self.reports))
 
     def _report_pos(self, agency_id: str, year: int) -> int | None:
         cats = self.reports["agency_id"].cat.categories
@@ -186,13 +195,15 @@ class Dataset:
         return frame.iloc[bounds[pos]: bounds[pos + 1]]
 
     def _bounds(self, frame: pd.DataFrame) -> np.ndarray | None:
-        """Row offsets of each report's block in a frame sorted by (agency, year)."""
-        cache = self.__dict__.setdefault("_bounds_cache", {})
-        key = id(frame)
-        if key not in cache:
+        """Row offsets of each report's block in a frame sorted by (agency, year).
+
+        Memoised for the dataset's own frames (cells, channels, categories), by the frame's field name."""
+        def build() -> np.ndarray:
             keys = frame_keys(frame)
-            cache[key] = np.searchsorted(keys, np.concatenate([self._report_keys, [np.iinfo(np.int64).max]]))
-        return cache[key]
+            return np.searchsorted(keys, np.concatenate([self._report_keys, [np.iinfo(np.int64).max]]))
+
+        name = next((n for n in _ROW_FRAMES if getattr(self, n) is frame), None)
+        return build() if name is None else derived(self, "bounds", build, name)
 
     def report(self, agency: str, year: int) -> Report:
         """One agency-year as a :class:`~govreport.core.model.Report`.
@@ -520,12 +531,22 @@ def load(path: str | os.PathLike[str] = "data", *, use_cache: bool = True) -> Da
     (1, ['五原县民政局'])
     """
     frames, data_hash = read_frames(path, use_cache=use_cache)
-    ds = Dataset(**frames, root=Path(path), data_hash=data_hash)
-    if use_cache:  # derived arrays (the cell matrices) may be kept beside the Parquet cache
-        from govreport.store.dataset_files import cache_dir
+    # derived arrays (the cell matrices) may be kept beside the Parquet cache
+    where = cache_dir(Path(path)) if use_cache else None
+    return Dataset(**frames, root=Path(path), data_hash=data_hash, cache_dir=where)
 
-        ds._derived[CACHE_DIR_KEY] = cache_dir(Path(path))
-    return ds
+
+#: ``signature(directory) -> Dataset`` (see :mod:`govreport.store.cache`); a few datasets per process at most.
+_SHARED = Memo(maxsize=4)
+
+
+def load_shared(path: str | os.PathLike[str]) -> Dataset:
+    """:func:`load` through the per-process memo of loaded datasets, keyed by
+    :func:`govreport.store.cache.signature` (narratives are read by the dataset on demand, as always)."""
+    root = Path(path)
+    if not root.is_dir():
+        return load(root)
+    return _SHARED.get(signature(root), lambda: load(root))
 
 
 def from_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> Dataset:
@@ -535,10 +556,10 @@ def from_frames(frames: dict[str, pd.DataFrame], root: Path | None = None) -> Da
 
 
 __all__ = [
-    "CACHE_DIR_KEY",
     "Dataset",
     "from_frames",
     "load",
+    "load_shared",
 ]
 
 

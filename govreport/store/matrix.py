@@ -30,7 +30,7 @@ import numpy as np
 from govreport.core.formats import FORMATS, ValueType, cell_catalog
 from govreport.core.keys import ReportIndex, row_positions
 from govreport.core.values import Mark
-from govreport.store.dataset import CACHE_DIR_KEY
+from govreport.store.cache import derived
 
 if TYPE_CHECKING:  # pragma: no cover
     from govreport.store.dataset import Dataset
@@ -243,6 +243,14 @@ def build_matrices(ds: Dataset, index: ReportIndex, need: np.ndarray | None = No
         group_cells = np.flatnonzero(loc == lut.trash)
         if (cell_marks == Mark.NA).any():
             values[marks == Mark.NA] = 0.0  # 不适用 contributes nothing to a sum
+    present = _tables_present(lut, marks, offsets, rowmaps, n, cid, group_cells, pos, bounds)
+    return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, group_cells, arrays, pos, bounds)
+
+
+def _tables_present(lut: Luts, marks: np.ndarray, offsets: list[tuple[int, int]], rowmaps: list[np.ndarray], n: int,
+                    cid: np.ndarray, group_cells: np.ndarray, pos: np.ndarray | None,
+                    bounds: np.ndarray | None) -> np.ndarray:
+    """(reports × tables) whether a report has any cell of each table (of :attr:`Luts.table_keys`)."""
     nk = len(lut.table_keys)
     present = np.zeros((n, nk), dtype=bool)
     key_index = {k: i for i, k in enumerate(lut.table_keys)}
@@ -261,21 +269,23 @@ def build_matrices(ds: Dataset, index: ReportIndex, need: np.ndarray | None = No
     if len(group_cells):
         gk = np.asarray([key_index[(k.version, k.table)] for k in cell_catalog()])
         present[row_positions(pos, bounds, group_cells), gk[cid[group_cells]]] = True
-    return assemble(values, marks, tuple(offsets), tuple(rowmaps), present, group_cells, arrays, pos, bounds)
+    return present
 
 
 def cell_matrices(ds: Dataset, index: ReportIndex | None = None) -> CellMatrices:
-    """The dataset's cell matrices: kept with the dataset after first use; read from the dataset's cache
-    directory when they were saved there for the same data, else built (and saved)."""
-    cm = ds._derived.get("cell_matrices")
-    if cm is None:
-        index = ReportIndex(ds.reports) if index is None else index
-        cm = read_saved(ds, index)
+    """The dataset's cell matrices: memoised for the dataset (:func:`govreport.store.cache.derived`) after
+    first use; read from the dataset's cache directory when they were saved there for the same data, else
+    built (and saved)."""
+
+    def build() -> CellMatrices:
+        where = ReportIndex(ds.reports) if index is None else index
+        cm = read_saved(ds, where)
         if cm is None:
-            cm = build_matrices(ds, index)
+            cm = build_matrices(ds, where)
             save(ds, cm)
-        ds._derived["cell_matrices"] = cm
-    return cm  # type: ignore[return-value]
+        return cm
+
+    return derived(ds, "cell_matrices", build)
 
 
 # ------------------------------------------------------------------------------- saved beside the cache
@@ -295,10 +305,9 @@ def signature() -> str:
 
 
 def _saved_dir(ds: Dataset) -> Path | None:
-    cache_dir = ds._derived.get(CACHE_DIR_KEY)
-    if cache_dir is None or not ds.data_hash:
+    if ds.cache_dir is None or not ds.data_hash:
         return None
-    return Path(str(cache_dir)) / SAVED_DIR
+    return ds.cache_dir / SAVED_DIR
 
 
 def _meta(ds: Dataset, cm: CellMatrices | None = None) -> dict:
