@@ -68,9 +68,11 @@ def _summable(series: pd.Series) -> np.ndarray:
 
 
 def _channel_data(engine: _Engine) -> dict[str, Any]:
-    cached = engine._cache.get("channels")
-    if cached is not None:
-        return cached
+    """The channel rows as arrays with each report's sums and bounds, once per run."""
+    return engine.memo("channels", lambda: _channel_arrays(engine))
+
+
+def _channel_arrays(engine: _Engine) -> dict[str, Any]:
     ch = engine.ds.channels
     rep = engine.ds.reports
     n = engine.n
@@ -98,7 +100,6 @@ def _channel_data(engine: _Engine) -> dict[str, Any]:
         "n_blank": np.bincount(pos, weights=summable & (marks == _BLANK), minlength=n),
         "total_unit_ok": _summable(rep["proactive_unit"]),
     }
-    engine._cache["channels"] = out
     return out
 
 

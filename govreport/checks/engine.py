@@ -43,8 +43,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -92,6 +93,9 @@ def _agency_attributes(agencies: pd.DataFrame, cats: pd.Index) -> tuple[np.ndarr
     return derived(cats, "agency_attributes", build, derived(agencies, "identity", object))
 
 
+T = TypeVar("T")
+
+
 class _Engine:
     def __init__(self, ds: Dataset, rules: tuple[Rule, ...], sel: np.ndarray | None = None) -> None:
         self.ds = ds
@@ -120,7 +124,6 @@ class _Engine:
         self.counts = np.zeros((len(rules), 3, n), dtype=np.int32)  # rule, status, report
         self.findings: list[tuple[tuple, dict[str, Any]]] = []
         self._cell_keys: np.ndarray | None = None
-        self._cache: dict[str, Any] = {}
 
     # ---------------------------------------------------------------------------------- positions
 
@@ -176,12 +179,14 @@ class _Engine:
         }
         self.findings.append(((pos, self.rule_index[rule.id], *order), rec))
 
+    def memo(self, name: str, build: Callable[[], T], *args: Hashable) -> T:
+        """``build()`` once per run under ``name`` and ``args``: :func:`govreport.store.cache.derived` of this
+        run (what the kernels share: the report dates, the texts, the channel arrays …)."""
+        return derived(self, name, build, *args)
+
     def agency_ids(self) -> np.ndarray:
-        """The agency id of each agency code, as Python strings (cached)."""
-        ids = self._cache.get("agency_ids")
-        if ids is None:
-            ids = self._cache["agency_ids"] = np.asarray([str(a) for a in self.agency_cats], dtype=object)
-        return ids
+        """The agency id of each agency code, as Python strings (once per run)."""
+        return self.memo("agency_ids", lambda: np.asarray([str(a) for a in self.agency_cats], dtype=object))
 
     def report_place(self, pos: int) -> tuple[str, int | None]:
         return self.files["reports"], (int(self.report_lines[pos]) if self.files["reports"] else None)
@@ -240,12 +245,11 @@ class _Engine:
         """One row's text of an optional text column of a frame ("" when absent or empty)."""
         if i is None:
             return ""
-        key = f"text:{frame_name}:{column}"
-        values = self._cache.get(key)
-        if values is None:
+        def build() -> np.ndarray:
             frame = getattr(self.ds, frame_name)
-            values = frame[column].to_numpy(dtype=object) if column in frame else np.zeros(0, dtype=object)
-            self._cache[key] = values
+            return frame[column].to_numpy(dtype=object) if column in frame else np.zeros(0, dtype=object)
+
+        values = self.memo("text_column", build, frame_name, column)
         if i >= len(values):
             return ""
         v = values[i]

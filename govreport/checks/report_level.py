@@ -54,15 +54,16 @@ def _year_bounds(years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _report_dates(engine: _Engine) -> dict[str, np.ndarray]:
-    cached = engine._cache.get("dates")
-    if cached is not None:
-        return cached
+    """Each report's period, cutoff, publication date (days) and declared format, once per run."""
+    return engine.memo("dates", lambda: _dates(engine))
+
+
+def _dates(engine: _Engine) -> dict[str, np.ndarray]:
     rep = engine.ds.reports
     first, last = _year_bounds(engine.years)
     out = {"start": _days(rep["period_start"]), "end": _days(rep["period_end"]), "cutoff": _days(rep["data_cutoff"]),
            "published": _days(rep["published"]), "first": first, "last": last,
            "format": rep["format"].astype("string").fillna("").to_numpy(dtype=object)}
-    engine._cache["dates"] = out
     return out
 
 

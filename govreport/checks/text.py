@@ -36,9 +36,19 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
     report without a narrative file: no entry; one whose file cannot be read: None, not assessable —
     rendering it names the problem); None when the dataset's narratives are not known at all (a report
     checked on its own without its text)."""
-    if "text" in engine._cache:
-        return engine._cache["text"]
+    return engine.memo("text", lambda: _read_text_data(engine))[0]
+
+
+def _raw_text(engine: _Engine) -> dict[int, str]:
+    """The narrative files as read, by report position (their lines are the files' lines)."""
+    return engine.memo("text", lambda: _read_text_data(engine))[1]
+
+
+def _read_text_data(engine: _Engine) -> tuple[dict[int, list[tuple[str, str, str, int | None]] | None] | None,
+                                               dict[int, str]]:
+    """:func:`_text_data` and :func:`_raw_text`, read together."""
     ds = engine.ds
+    raw: dict[int, str] = {}
     out: dict[int, list[tuple[str, str, str, int | None]] | None] | None = {}
     frame = ds._sections
     if frame is not None:
@@ -58,7 +68,6 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
         from govreport.store.textfile import read_text
 
         root = Path(ds.root)
-        raw: dict[int, str] = engine._cache.setdefault("raw_text", {})
         sel = np.flatnonzero(engine.sel)
         files = _narrative_files(root) if len(sel) > 1000 else None  # one listing instead of a stat each
         ids = engine.agency_ids()
@@ -77,8 +86,7 @@ def _text_data(engine: _Engine) -> dict[int, list[tuple[str, str, str, int | Non
                 continue
             raw[int(p)] = text
             out[int(p)] = [(h, b, rel, ln) for h, b, ln in split_sections(text)]
-    engine._cache["text"] = out
-    return out
+    return out, raw
 
 
 def _narrative_files(root: Path) -> set[tuple[str, int]]:
@@ -110,12 +118,11 @@ def _table_present(engine: _Engine, p: int, table: str) -> bool:
 
 def _part_figures(engine: _Engine) -> list[np.ndarray]:
     """Per official part (formats.SECTION_SPECS): which reports have figures shown in it."""
-    cached = engine._cache.get("part_figures")
-    if cached is None:
+    def build() -> list[np.ndarray]:
         from govreport.core.formats import SECTION_SPECS
 
         total_mark = engine.ds.reports["proactive_total_mark"].to_numpy()
-        cached = []
+        out = []
         for spec in SECTION_SPECS:
             has = np.zeros(engine.n, dtype=bool)
             for i, (_v, t) in enumerate(_luts().table_keys):
@@ -123,9 +130,10 @@ def _part_figures(engine: _Engine) -> list[np.ndarray]:
                     has |= engine.present[:, i]
             if spec.proactive:
                 has |= total_mark != _BLANK
-            cached.append(has)
-        engine._cache["part_figures"] = cached
-    return cached
+            out.append(has)
+        return out
+
+    return engine.memo("part_figures", build)
 
 
 _FORMATTED = ("2019", "2021", "hybrid")
@@ -277,15 +285,14 @@ def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, fi
                     k: int) -> int:
     """N2 for a channel figure of the text: against the data's channel of the same label (as written)."""
     c = _channel_data(engine)
-    idx = engine._cache.get("channel_blocks")
-    if idx is None:  # each report's channel rows, once: (order, start per report)
+    def blocks() -> tuple[Any, ...]:  # each report's channel rows, once: (order, start per report)
         ch = c["frame"]
         order = np.argsort(c["pos"], kind="stable")
         starts = np.searchsorted(c["pos"][order], np.arange(engine.n + 1))
-        idx = engine._cache["channel_blocks"] = (
-            order, starts, ch["label"].astype(str).to_numpy(dtype=object),
-            ch["line"].to_numpy() if "line" in ch else None, ch["seq"].to_numpy())
-    order, starts, labels, lines, seqs = idx
+        return (order, starts, ch["label"].astype(str).to_numpy(dtype=object),
+                ch["line"].to_numpy() if "line" in ch else None, ch["seq"].to_numpy())
+
+    order, starts, labels, lines, seqs = engine.memo("channel_blocks", blocks)
     hit = [int(i) for i in order[starts[p]:starts[p + 1]] if labels[i] == fig.row]
     if len(hit) != 1 or int(c["marks"][hit[0]]) != _VALUE:
         return _NA
@@ -306,12 +313,9 @@ def _channel_agrees(engine: _Engine, rule: Rule, p: int, fig: Any, said: str, fi
 
 def _figure_cache(engine: _Engine) -> Any:
     """The figures each text states (the prose reader), kept beside the dataset's cache when it has one."""
-    fc = engine._cache.get("figure_cache")
-    if fc is None:
-        from govreport.readers.stated import FigureCache
+    from govreport.readers.stated import FigureCache
 
-        fc = engine._cache["figure_cache"] = FigureCache(engine.ds.cache_dir)
-    return fc
+    return engine.memo("figure_cache", lambda: FigureCache(engine.ds.cache_dir))
 
 
 def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, str, str, int | None]],
@@ -322,11 +326,11 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
 
     code = int(engine.codes[p])
     year = int(engine.years[p])
-    text = engine._cache.get("raw_text", {}).get(p)  # the file as read: its lines are the file's
+    text = _raw_text(engine).get(p)  # the file as read: its lines are the file's
     with_lines = text is not None
     if text is None:
         text = join_sections([Section(h, b) for h, b, _, _ in rows])
-    agencies = engine._cache.setdefault("agency_objects", {})
+    agencies: dict[int, Any] = engine.memo("agency_objects", dict)  # the Agency of each code, once per run
     if code not in agencies:
         agencies[code] = engine.ds.agency(str(engine.agency_cats[code]))
     try:
@@ -334,11 +338,9 @@ def _figures_agree(engine: _Engine, rule: Rule, p: int, rows: list[tuple[str, st
     except GovreportError:  # a text the prose reader refuses: its figures cannot be compared
         engine.tally(rule, np.array([p]), _NA)
         return
-    totals = engine._cache.get("totals")
-    if totals is None:
-        rep = engine.ds.reports
-        totals = engine._cache["totals"] = (rep["proactive_total"].to_numpy(dtype=np.float64),
-                                            rep["proactive_total_mark"].to_numpy())
+    rep = engine.ds.reports
+    totals = engine.memo("totals", lambda: (rep["proactive_total"].to_numpy(dtype=np.float64),
+                                            rep["proactive_total_mark"].to_numpy()))
     status: list[int] = []
     for k, fig in enumerate(stated):
         where = f"正文第 {fig.line} 行" if with_lines and fig.line else "正文"

@@ -1,12 +1,14 @@
 """govreport's one cache mechanism: values memoised under a documented key, never served stale.
 
-Two uses, one mechanism (:class:`Memo`, a bounded mapping that drops its oldest entry when full):
+Two uses, one mechanism (:class:`Memo`, a mapping that, when given a size, drops its oldest entry when full):
 
 **Values derived from an object** (:func:`derived`). The key is ``(owner, name, *args)``: the owner is an
 object treated as read-only by everything in govreport (a :class:`~govreport.store.dataset.Dataset`, a frame
-of it), ``name`` says what was derived (``"cell_matrices"``, ``"bounds"``, …) and ``args`` whatever else it
-depends on. The owner is held by identity and weakly: the entry goes when the owner is garbage collected,
-so an entry can never answer for another object that later reuses the same ``id``.
+of it, or one run of the checks, whose kernels share what they derive through ``_Engine.memo``), ``name`` says
+what was derived (``"cell_matrices"``, ``"frame_bounds"``, ``"dates"`` …) and ``args`` whatever else it depends
+on. The owner is held by identity and weakly: its entries go when it is garbage collected (so they need no
+size limit, and none is evicted while its owner lives), and an entry can never answer for another object that
+later reuses the same ``id``.
 
 **Loaded datasets** (:func:`govreport.store.dataset.load_shared`, a :class:`Memo` beside the dataset it
 loads, since this module sits below :mod:`govreport.store.dataset`). The key is :func:`signature`: the
@@ -38,9 +40,9 @@ _ALL: list[Memo] = []
 
 
 class Memo:
-    """A bounded memo: ``key -> value``; when full, the oldest entry is dropped first."""
+    """A memo ``key -> value``; with a ``maxsize``, the oldest entry is dropped first when it is full."""
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int | None) -> None:
         self.maxsize = maxsize
         self._entries: dict[Hashable, Any] = {}
         _ALL.append(self)
@@ -52,7 +54,7 @@ class Memo:
         except KeyError:
             pass
         value = build()
-        if len(self._entries) >= self.maxsize:
+        if self.maxsize is not None and len(self._entries) >= self.maxsize:
             self._entries.pop(next(iter(self._entries)))
         self._entries[key] = value
         return value
@@ -68,7 +70,7 @@ class Memo:
 
 
 #: ``(id(owner), name, *args) -> value``; entries of an owner go when the owner does.
-_DERIVED = Memo(maxsize=4096)
+_DERIVED = Memo(maxsize=None)
 #: ``id(owner) -> weak reference``: whose entries are in :data:`_DERIVED`.
 _OWNERS: dict[int, weakref.ref[Any]] = {}
 
