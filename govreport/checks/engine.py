@@ -93,7 +93,7 @@ def _agency_attributes(agencies: pd.DataFrame, cats: pd.Index) -> tuple[np.ndarr
     return derived(cats, "agency_attributes", build, derived(agencies, "identity", object))
 
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class _Engine:
@@ -179,7 +179,7 @@ class _Engine:
         }
         self.findings.append(((pos, self.rule_index[rule.id], *order), rec))
 
-    def memo(self, name: str, build: Callable[[], T], *args: Hashable) -> T:
+    def memo(self, name: str, build: Callable[[], _T], *args: Hashable) -> _T:
         """``build()`` once per run under ``name`` and ``args``: :func:`govreport.store.cache.derived` of this
         run (what the kernels share: the report dates, the texts, the channel arrays …)."""
         return derived(self, name, build, *args)
