@@ -544,7 +544,7 @@ class ReportDocument:
         out.append('<dl class="sources">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in src)
                    + "</dl>")
         if self.provenance is not None:
-            out.append(self.provenance.html_block())
+            out.append(_provenance_block(self.provenance.appendix_rows()))
         out.append("</section>")
         html = "".join(out)
         return Fragment(html, text="附录　数据核验")
@@ -602,3 +602,9 @@ def _caption(layout: T.TableLayout, caption: str) -> T.TableLayout:
     import dataclasses
 
     return dataclasses.replace(layout, caption=caption)
+
+
+def _provenance_block(rows: list[tuple[str, str]]) -> str:
+    """The reviewer's provenance block: a definition list of :meth:`Provenance.appendix_rows`, escaped."""
+    body = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows)
+    return f'<dl class="provenance">{body}</dl>'

@@ -13,6 +13,7 @@ papermill metadata never reach the HTML. The exporters are built once per proces
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from functools import cache
 from html import escape
 from importlib import resources
@@ -89,6 +90,12 @@ def warm() -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
     for rendition in RENDITIONS:
         export(nb, rendition=rendition, title="")
+
+
+def meta_tags(items: Iterable[tuple[str, str]]) -> str:
+    """``<meta name=… content=…>`` tags of an output's provenance (:meth:`Provenance.meta_items
+    <govreport.store.provenance.Provenance.meta_items>`), escaped."""
+    return "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in items)
 
 
 def export(nb: Any, *, rendition: str, title: str, meta: str = "") -> str:

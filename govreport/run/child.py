@@ -17,7 +17,6 @@ import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +144,9 @@ def execute_job(job: Job) -> ExecOutcome:
             from govreport.render import html
 
             renditions = (("publication", "report.html"), ("review", "review.html"))
+            meta = html.meta_tags(record.meta_items())
             for rendition, name in renditions[1:] if held else renditions:
-                text = html.export(nb, rendition=rendition, title=report.title, meta=record.meta_tags())
+                text = html.export(nb, rendition=rendition, title=report.title, meta=meta)
                 (staging / name).write_text(text, encoding="utf-8", newline="\n")
                 files.append(name)
         t3 = time.perf_counter()
@@ -214,7 +214,8 @@ def execute_notebook_job(job: NotebookJob) -> ExecOutcome:
         if job.html:
             from govreport.render import html
 
-            text = html.export(nb, rendition="publication", title=job.title, meta=_meta_tags(job.record))
+            meta = html.meta_tags(_meta_items(job.record))
+            text = html.export(nb, rendition="publication", title=job.title, meta=meta)
             (staging / "report.html").write_text(text, encoding="utf-8", newline="\n")
             files.append("report.html")
         t3 = time.perf_counter()
@@ -229,8 +230,8 @@ def execute_notebook_job(job: NotebookJob) -> ExecOutcome:
     return ExecOutcome("", "", 0, str(target), str(staging), tuple(files), job.record, timings)
 
 
-def _meta_tags(record: Mapping[str, Any]) -> str:
-    """``<meta>`` tags of a generic notebook's provenance (as :meth:`Provenance.meta_tags` for a report)."""
+def _meta_items(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The ``<meta>`` pairs of a generic notebook's provenance (as :meth:`Provenance.meta_items` for a report)."""
     version = str(record.get("govreport_version", ""))
     items = [("generator", f"govreport {version}"), ("govreport:version", version)]
     for key, value in sorted(record.items()):
@@ -238,4 +239,4 @@ def _meta_tags(record: Mapping[str, Any]) -> str:
             continue
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
         items.append((f"govreport:{key.replace('_', '-')}", text))
-    return "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in items)
+    return items

@@ -3,7 +3,7 @@
 A :class:`Provenance` holds the govreport version, the hash of the agency-year's inputs
 (:meth:`Dataset.report_hash <govreport.store.dataset.Dataset.report_hash>`: its rows, its agency and its
 narrative), the hash of the notebook's code, and the parameters. It contains no time and no absolute
-path, so equal inputs give equal bytes. It is written as ``<meta>`` tags into both HTML files, as a block in
+path, so equal inputs give equal bytes. The renderers write it as ``<meta>`` tags into both HTML files, as a block in
 the reviewer's appendix, into the executed notebook's metadata, into the PDF's and the Word document's
 keywords, and as ``provenance.json`` next to the outputs (the record of the last good render, for incremental
 batches).
@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
-from html import escape
 from typing import Any
 
 from govreport import __version__
@@ -52,7 +51,9 @@ class Provenance:
     def parameters_json(self) -> str:
         return json.dumps(self.parameters, ensure_ascii=False, sort_keys=True)
 
-    def meta_tags(self) -> str:
+    def meta_items(self) -> list[tuple[str, str]]:
+        """The ``(name, content)`` pairs the HTML files carry as ``<meta>`` tags
+        (:func:`govreport.render.html.meta_tags` writes them)."""
         items = [
             ("generator", f"govreport {self.govreport_version}"),
             ("govreport:version", self.govreport_version),
@@ -64,7 +65,7 @@ class Provenance:
         ]
         if self.notebook_hash:
             items.append(("govreport:notebook-hash", self.notebook_hash))
-        return "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in items)
+        return items
 
     def keywords(self, layout: str = DEFAULT_LAYOUT) -> str:
         """One line for the PDF's (and the Word document's) Keywords field. ``layout``: the document's
@@ -73,7 +74,9 @@ class Provenance:
                 f"notebook {self.notebook_hash or '-'}; parameters {self.parameters_json}")
         return line if layout == DEFAULT_LAYOUT else f"{line}; layout {layout}"
 
-    def html_block(self) -> str:
+    def appendix_rows(self) -> list[tuple[str, str]]:
+        """The ``(label, value)`` rows of the reviewer's appendix block (:mod:`govreport.render.document`
+        writes them)."""
         rows = [
             ("govreport 版本", self.govreport_version),
             ("数据集", self.dataset),
@@ -82,8 +85,7 @@ class Provenance:
         ]
         if self.notebook_hash:
             rows.append(("笔记本", f"{self.notebook}（{self.notebook_hash}）"))
-        body = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows)
-        return f'<dl class="provenance">{body}</dl>'
+        return rows
 
 
 def public_parameters(agency: str, year: int, data_dir: str | os.PathLike[str]) -> dict[str, Any]:
