@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from govreport.analysis.stats import APPLICATION_FIGURES
 from govreport.core import schema as layout
 from govreport.core.channels import CATEGORY_BY_ID, CHANNEL_BY_ID
 from govreport.core.formats import FORMATS, cell_catalog
@@ -114,12 +115,6 @@ def categories_table(ds: Dataset) -> pd.DataFrame:
     })
 
 
-#: The Table 3 figures of ``reports`` (stats.application_outcomes): the 表三 row each one is, or sums.
-_T3_FIGURES: dict[str, str] = {
-    "received": "new_received", "carried_over": "carried_over", "handled": "results_total", "granted": "granted",
-    "partial": "partial", "denied": "denied", "unable": "unable", "not_processed": "not_processed",
-    "other": "other_handling", "carried_forward": "carried_forward",
-}
 _RATE = ("disclosure_rate", "disclosure_rate_status")  # stats.panel: 实质公开率
 #: The Table 4 figures of ``reports`` (stats.review_rates).
 _REVIEW = ("review_total", "review_correction_rate", "review_correction_rate_status", "litigation_total",
@@ -147,7 +142,7 @@ def reports_table(ds: Dataset) -> pd.DataFrame:
         "channels_overlap": ["" if pd.isna(v) else (layout.YES.value if v else layout.NO.value)
                              for v in r["channels_overlap"]],
     })
-    for c in (*_T3_FIGURES, *_RATE):
+    for c in (*APPLICATION_FIGURES, *_RATE):
         out[c] = p[c].to_numpy()
     for c in _REVIEW:
         out[c] = rev[c].to_numpy()
@@ -173,7 +168,7 @@ _EXPORTED: dict[str, tuple[tuple[layout.FileSpec, ...], tuple[str, ...]]] = {
     "reports": ((layout.REPORTS, layout.AGENCIES), (
         "agency_id", "agency", "year", "kind", "level", "region", "region_code", "format", "period_start",
         "period_end", "data_cutoff", "published", "proactive_total", "proactive_total_status", "proactive_qualifier",
-        "proactive_unit", "channel_sum", "channels_overlap", *_T3_FIGURES, *_RATE, *_REVIEW)),
+        "proactive_unit", "channel_sum", "channels_overlap", *APPLICATION_FIGURES, *_RATE, *_REVIEW)),
     "cells": ((layout.CELLS,), ("agency_id", "agency", "year", "version", "table", "table_label", "row", "row_label",
                                 "column", "column_label", "unit", "value", "status", "note")),
     "channels": ((layout.CHANNELS,), ("agency_id", "agency", "year", "seq", "channel", "channel_label", "label",
@@ -247,8 +242,8 @@ def data_dictionary() -> pd.DataFrame:
     for table, (files, columns) in _EXPORTED.items():
         for name in columns:
             entry = _schema_entry(files, columns, name)
-            if entry is None and table == "reports" and name in _T3_FIGURES:
-                entry = "件", _t3_meaning(_T3_FIGURES[name])
+            if entry is None and table == "reports" and name in APPLICATION_FIGURES:
+                entry = "件", _t3_meaning(APPLICATION_FIGURES[name])
             unit, meaning = entry if entry is not None else _DERIVED[name]
             rows.append((table, name, unit, meaning))
     return pd.DataFrame(rows, columns=["table", "column", "unit", "meaning"])

@@ -209,6 +209,15 @@ def _report_index(ds: Dataset) -> pd.DataFrame:
                          "year": ds.reports["year"].to_numpy().astype(int)})
 
 
+#: The counts of :func:`application_outcomes`, in column order: name → the 表三 row it is (a row with parts in
+#: the 2021 format is the sum of its parts). The open-data export names its columns after these.
+APPLICATION_FIGURES: dict[str, str] = {
+    "received": "new_received", "carried_over": "carried_over", "handled": "results_total", "granted": "granted",
+    "partial": "partial", "denied": "denied", "unable": "unable", "not_processed": "not_processed",
+    "other": "other_handling", "carried_forward": "carried_forward",
+}
+
+
 def application_outcomes(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Table 3 (总计 column) per agency-year with derived subtotals and 实质公开率.
 
@@ -246,19 +255,13 @@ def application_outcomes(ds: Dataset, *, _cells: tuple[np.ndarray, np.ndarray] |
     other_2021 = parts("other_handling")
     has_2021_other = (marks[:, [col[k] for k in T3_PARTS["other_handling"]]] != Mark.BLANK).any(axis=1)
     handled = one("results_total")
-    granted, partial = one("granted"), one("partial")
-    rate, status = _rate(granted + partial, handled, handled)
+    rate, status = _rate(one("granted") + one("partial"), handled, handled)
     out = _report_index(ds)
-    out["received"] = one("new_received")
-    out["carried_over"] = one("carried_over")
-    out["handled"] = handled
-    out["granted"] = granted
-    out["partial"] = partial
-    out["denied"] = parts("denied")
-    out["unable"] = parts("unable")
-    out["not_processed"] = parts("not_processed")
-    out["other"] = np.where(has_2021_other, other_2021, other_2019)
-    out["carried_forward"] = one("carried_forward")
+    for name, row in APPLICATION_FIGURES.items():
+        if row == "other_handling":  # 2021: the sum of its parts where any is filled; 2019: the one row
+            out[name] = np.where(has_2021_other, other_2021, other_2019)
+        else:
+            out[name] = parts(row) if row in T3_PARTS else one(row)
     out["disclosure_rate"] = rate
     out["disclosure_rate_status"] = status
     return out
@@ -720,6 +723,7 @@ def _iso(d) -> str | None:
 
 
 __all__ = [
+    "APPLICATION_FIGURES",
     "DEFAULT_MIN_N",
     "MEASURES",
     "RATE_STATUSES",
