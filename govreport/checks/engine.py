@@ -105,6 +105,8 @@ class _Engine:
         self.index = index = ReportIndex(reports)
         self.n = n = index.n
         self.agency_cats, self.codes, self.years = index.agency_cats, index.codes, index.years
+        #: the agency id of each agency code, as Python strings
+        self.agency_ids = np.asarray([str(a) for a in self.agency_cats], dtype=object)
         self.keys, self.order = index.keys, index.order
         self.sel = sel = np.ones(n, dtype=bool) if sel is None else sel
         self.all_selected = bool(sel.all())
@@ -167,7 +169,7 @@ class _Engine:
         if rule.hint:
             message += rule.hint
         code = int(self.codes[pos])
-        aid = self.agency_ids()[code]
+        aid = self.agency_ids[code]
         year = int(self.years[pos])
         fp = hashlib.blake2b(f"{rule.id}\x1f{aid}\x1f{year}\x1f{place}".encode(), digest_size=8).hexdigest()
         rec = {
@@ -183,10 +185,6 @@ class _Engine:
         """``build()`` once per run under ``name`` and ``args``: :func:`govreport.store.cache.derived` of this
         run (what the kernels share: the report dates, the texts, the channel arrays …)."""
         return derived(self, name, build, *args)
-
-    def agency_ids(self) -> np.ndarray:
-        """The agency id of each agency code, as Python strings (once per run)."""
-        return self.memo("agency_ids", lambda: np.asarray([str(a) for a in self.agency_cats], dtype=object))
 
     def report_place(self, pos: int) -> tuple[str, int | None]:
         return self.files["reports"], (int(self.report_lines[pos]) if self.files["reports"] else None)

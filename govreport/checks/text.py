@@ -70,7 +70,7 @@ def _read_text_data(engine: _Engine) -> tuple[dict[int, list[tuple[str, str, str
         root = Path(ds.root)
         sel = np.flatnonzero(engine.sel)
         files = _narrative_files(root) if len(sel) > 1000 else None  # one listing instead of a stat each
-        ids = engine.agency_ids()
+        ids = engine.agency_ids
         for p in sel:
             aid, year = ids[engine.codes[p]], int(engine.years[p])
             if files is not None and (aid, year) not in files:
@@ -156,7 +156,7 @@ def _no_text(engine: _Engine, rule: Rule, pos: np.ndarray) -> None:
     messages: dict[tuple, str] = {}
     for i in np.flatnonzero(fail):
         p = int(pos[i])
-        aid, year = engine.agency_ids()[engine.codes[p]], int(engine.years[p])
+        aid, year = engine.agency_ids[engine.codes[p]], int(engine.years[p])
         key = (bool(formatted[i]), year, figures[i].tobytes())
         message = messages.get(key)
         if message is None:
