@@ -68,7 +68,7 @@ def test_index_links_no_word_document_when_the_publication_is_held_back(seed_dat
     key = ("150821-minzhengju", 2020)
     target = tmp_path / key[0] / str(key[1])
     target.mkdir(parents=True)
-    for name in ("review.html", "report.ipynb"):  # what a held-back render leaves (render/pipeline.py)
+    for name in ("review.html", "report.ipynb"):  # what a held-back render leaves (run/publish.py)
         (target / name).write_bytes(b"x")
     status = collect_status(tmp_path, [key])
     page = build_index(IndexInput(panel=stats.panel(seed_dataset), findings=_findings([(*key, "error")]),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +37,7 @@ from govreport.readers.normalize import normalize
 from govreport.readers.proactive import Item, read_proactive
 from govreport.readers.sections import outline
 from govreport.readers.source import Source
-from govreport.readers.tables import TableRead, read_grid
+from govreport.readers.tables import TableRead, cells_of, read_grid
 from govreport.readers.texttables import read_text_tables
 
 if TYPE_CHECKING:
@@ -359,7 +358,7 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
                                   f"正文为 {pc.figure.text()}（{pc.note}）")
             continue
         v = table_versions.get(t) or default_version
-        if (r, c) not in _spec_cells(v, t):
+        if (r, c) not in cells_of(v, t):
             continue
         cells.setdefault((v, t), {})[(r, c)] = pc.figure
         notes.setdefault((v, t), {})[(r, c)] = pc.note
@@ -375,12 +374,6 @@ def _assemble_tables(doc: Document, ol, grids, unrecognised, kind: str, rep_year
     _missing_tables(tables, table_versions, present, f)
     return tables, fmt
 
-
-
-@lru_cache(maxsize=64)
-def _spec_cells(version: str, table_id: str) -> frozenset[tuple[str, str]]:
-    spec = table_spec(version, table_id)
-    return frozenset((r.id, c.id) for r in spec.rows for c in spec.columns)
 
 
 _PLACEHOLDER = re.compile(r"^［表格(\d+)］$", re.MULTILINE)

@@ -23,7 +23,7 @@ from govreport.readers.grid import Cell, Grid
 from govreport.readers.labels import fuzzy, label_key, t2_column_keys, t2_row_keys, t3_row_keys
 from govreport.readers.source import NotRead, Source
 
-__all__ = ["TableRead", "kind_of", "parse_cell", "read_grid"]
+__all__ = ["TableRead", "cells_of", "kind_of", "parse_cell", "read_grid"]
 
 _UNIT_SUFFIX = re.compile(r"(?<=\d)\s*(?:件|个|项|万元|元|次|条|起)$")
 _HAS_FIGURE = re.compile(r"\d|^[/／—\-－─]+$|不适用")
@@ -375,13 +375,13 @@ def _t2_target(cols: list[tuple[str, str]], candidates: list[tuple[str, str, str
             for rv, tid, rid in candidates:
                 if same_version and rv != v:
                     continue
-                if (rid, cid) in _cells_of(v, tid):
+                if (rid, cid) in cells_of(v, tid):
                     return CellKey(v, tid, rid, cid)
     return None
 
 
 @lru_cache(maxsize=64)
-def _cells_of(version: str, table_id: str) -> frozenset[tuple[str, str]]:
+def cells_of(version: str, table_id: str) -> frozenset[tuple[str, str]]:
     """The (row, column) pairs of a table (empty when the version has no such table)."""
     if not FORMATS[version].has_table(table_id):
         return frozenset()

@@ -20,8 +20,11 @@ reports.
 
 Every memo is per process. :func:`clear` empties them all (tests, long-lived workers).
 
-Constant tables (functions of the formats and layouts alone, e.g. :func:`govreport.store.matrix.luts`)
-are built once per process with :func:`functools.cache`; everything derived from data goes through this module.
+Two kinds of memo stay on :mod:`functools` by design, because their key is their arguments and nothing can
+go stale: constant tables (functions of the formats and layouts alone, e.g. :func:`govreport.store.matrix.luts`)
+with :func:`functools.cache`, and pure functions of small values (a label's key, a table's cells by version and
+id) with :func:`functools.lru_cache`. Everything derived from a dataset, a frame or a run goes through this
+module.
 """
 
 from __future__ import annotations

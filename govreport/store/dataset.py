@@ -564,7 +564,7 @@ __all__ = [
 
 
 
-# The ``omit_when_empty`` columns (io/layout.py) enter a hash only when set, so a dataset written before
+# The ``omit_when_empty`` columns (core/schema.py) enter a hash only when set, so a dataset written before
 # such a column existed keeps its hashes (and its renders stay current). batch.plan hashes the same way.
 
 
