@@ -95,3 +95,25 @@ def test_readme_map():
         for path in sorted((PACKAGE / layer).glob("*.py")):
             if path.stem != "__init__":
                 assert f"`{path.stem}`" in section, f"README code map: {layer}/{path.name} is not listed"
+
+
+#: Functions allowed over :data:`MAX_FUNCTION_LINES`: declarations written as code, not logic.
+LONG_DECLARATIONS = frozenset({"govreport/core/formats.py:_t3_rows"})
+MAX_FILE_LINES, MAX_FUNCTION_LINES = 800, 80
+
+
+def test_files_and_functions_stay_small():
+    """Files under ~800 lines and functions under ~80, so that each file holds one concern."""
+    big, long = [], []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(REPO).as_posix()
+        if text.count("\n") > MAX_FILE_LINES:
+            big.append(f"{rel}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                n = node.end_lineno - node.lineno + 1
+                if n > MAX_FUNCTION_LINES and f"{rel}:{node.name}" not in LONG_DECLARATIONS:
+                    long.append(f"{rel}:{node.lineno} {node.name}: {n} lines")
+    assert not big, "files over the limit (split them by concern):\n" + "\n".join(big)
+    assert not long, "functions over the limit (split them into named steps):\n" + "\n".join(long)
