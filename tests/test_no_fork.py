@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -93,8 +92,10 @@ def test_the_owner_of_a_staging_folder_is_never_signalled_on_windows(monkeypatch
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork is not the default here")
 def test_batch_workers_are_spawned_where_a_forked_one_would_inherit_typst(monkeypatch):
     monkeypatch.delenv(worker.START_METHOD_ENV, raising=False)
+    from govreport.render import official_pdf
+
     made = functools.cache(object)  # stands for official_pdf.compiler (Typst's threads start with it)
-    monkeypatch.setitem(sys.modules, "govreport.render.official_pdf", types.SimpleNamespace(compiler=made))
+    monkeypatch.setattr(official_pdf, "compiler", made)
     assert worker.worker_start_method(typesets=True) == "fork"  # no compiler yet: the fast path
     made()
     assert worker.worker_start_method(typesets=True) == "spawn"

@@ -82,6 +82,12 @@ def compiler() -> Any:
     return typst.Compiler(str(root / "report.typ"), root=str(root), font_paths=fonts)
 
 
+def compiler_started() -> bool:
+    """Whether this process has built the compiler (a process forked from it then cannot typeset: the
+    compiler's worker threads do not survive a fork)."""
+    return compiler.cache_info().currsize > 0
+
+
 _warm = False
 
 

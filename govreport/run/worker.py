@@ -108,7 +108,7 @@ def worker_start_method(*, typesets: bool) -> str:
     method = start_method()
     if method == "fork" and typesets:
         official = sys.modules.get("govreport.render.official_pdf")
-        if official is not None and official.compiler.cache_info().currsize:
+        if official is not None and official.compiler_started():
             return "spawn"
     return method
 
