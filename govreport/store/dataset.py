@@ -145,8 +145,9 @@ class Dataset:
         if code < 0:
             return None
         key = int(agency_year_key(code, int(year)))
-        pos = int(np.searchsorted(self._report_keys, key))
-        if pos < len(self._report_keys) and self._report_keys[pos] == key:
+        keys = self._report_keys
+        pos = int(np.searchsorted(keys, key))
+        if pos < len(keys) and keys[pos] == key:
             return pos
         return None
 
