@@ -125,7 +125,6 @@ class _Engine:
                                          ("channels", layout.CHANNELS))}
         self.counts = np.zeros((len(rules), 3, n), dtype=np.int32)  # rule, status, report
         self.findings: list[tuple[tuple, dict[str, Any]]] = []
-        self._cell_keys: np.ndarray | None = None
 
     # ---------------------------------------------------------------------------------- positions
 
@@ -215,10 +214,9 @@ class _Engine:
                 return lo + i
             hits = np.flatnonzero(block == gid)  # a block not sorted by cell id
             return lo + int(hits[0]) if len(hits) else None
-        if self._cell_keys is None:
-            cell_pos = self.cell_positions(np.arange(len(self.cell_id)))
-            self._cell_keys = cell_pos * (len(cell_catalog()) + 1) + self.cell_id
-        hits = np.flatnonzero(self._cell_keys == pos * (len(cell_catalog()) + 1) + gid)
+        width = len(cell_catalog()) + 1
+        keys = self.memo("cell_keys", lambda: self.cell_positions(np.arange(len(self.cell_id))) * width + self.cell_id)
+        hits = np.flatnonzero(keys == pos * width + gid)
         return int(hits[0]) if len(hits) else None
 
     def cell_line(self, pos: int, gid: int) -> int | None:
