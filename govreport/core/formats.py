@@ -11,6 +11,7 @@ reports give in section 六 (not an official table; modelled like one so the sam
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -104,18 +105,20 @@ class TableSpec:
         """The entries directly under ``parent``, in document order."""
         return tuple(a for a in self._axis(axis) if a.parent == parent)
 
+    def ancestors(self, axis: str, entry: Axis) -> tuple[Axis, ...]:
+        """The groups ``entry`` sits under, outermost first (empty for an entry at the top level)."""
+        items = self._axis(axis)  # checks the axis name
+        by_id: Mapping[str, Axis] = self._rows_by_id if items is self.rows else self._cols_by_id
+        out: list[Axis] = []
+        p = entry.parent
+        while p is not None:
+            out.append(by_id[p])
+            p = by_id[p].parent
+        return tuple(reversed(out))
+
     def descendants(self, axis: str, group: str) -> tuple[Axis, ...]:
         """Every entry under ``group`` at any depth, in document order."""
-        items = self._axis(axis)
-        parent = {a.id: a.parent for a in items}
-        out = []
-        for a in items:
-            p = a.parent
-            while p is not None and p != group:
-                p = parent.get(p)
-            if p == group:
-                out.append(a)
-        return tuple(out)
+        return tuple(a for a in self._axis(axis) if any(g.id == group for g in self.ancestors(axis, a)))
 
     def parts(self, axis: str, group: str) -> tuple[str, ...]:
         """Ids of the data entries under ``group`` (any depth) that add up to its total, in document order:

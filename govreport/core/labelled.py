@@ -56,14 +56,9 @@ What = Literal["value", "status", "text", "labelled"]
 # ------------------------------------------------------------------------------------- axes
 
 
-def _chain(items: dict[str, Axis], axis: Axis, labels: Labels) -> tuple[str, ...]:
-    """Labels (or ids) of an axis and its group headers, outermost first."""
-    out: list[str] = []
-    cur: Axis | None = axis
-    while cur is not None:
-        out.append(cur.id if labels == "id" else cur.label)
-        cur = items.get(cur.parent) if cur.parent else None
-    return tuple(reversed(out))
+def _chain(spec: TableSpec, axis: Literal["row", "column"], entry: Axis, labels: Labels) -> tuple[str, ...]:
+    """Labels (or ids) of an entry's group headers and of the entry itself, outermost first."""
+    return tuple(a.id if labels == "id" else a.label for a in (*spec.ancestors(axis, entry), entry))
 
 
 def axis_index(spec: TableSpec, axis: Literal["row", "column"], labels: Labels = "label") -> pd.Index:
@@ -95,9 +90,8 @@ def axis_index(spec: TableSpec, axis: Literal["row", "column"], labels: Labels =
     ['行政事业性收费']
     """
     items = spec.rows if axis == "row" else spec.columns
-    by_id = {a.id: a for a in items}
     data = [a for a in items if not a.group]
-    paths = [_chain(by_id, a, labels) for a in data]
+    paths = [_chain(spec, axis, a, labels) for a in data]
     if labels == "label":
         paths = [tuple(p if p else spec.ref for p in path) if path == ("",) else path for path in paths]
     depth = max((len(p) for p in paths), default=1)
@@ -384,7 +378,7 @@ def axis_index_path(spec: TableSpec, axis: Literal["row", "column"], item: str) 
     """
     items = spec.rows if axis == "row" else spec.columns
     by_id = {a.id: a for a in items}
-    path = _chain(by_id, by_id[item], "label")
+    path = _chain(spec, axis, by_id[item], "label")
     if axis == "column" and len(path) > 1 and path[0] == by_id.get("applicant", Axis("", "")).label:
         path = path[1:]
     if axis == "row" and len(path) > 1:

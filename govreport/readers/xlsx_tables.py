@@ -74,16 +74,6 @@ def find_blocks(grid: Grid) -> dict[str, Block]:
 # ------------------------------------------------------------------------------------------ tables
 
 
-def _ancestors(items: tuple[Axis, ...], a: Axis) -> list[Axis]:
-    index = {x.id: x for x in items}
-    chain: list[Axis] = []
-    p = a.parent
-    while p is not None:
-        chain.append(index[p])
-        p = index[p].parent
-    return chain
-
-
 def _find_columns(grid: Grid, block: Block, spec: TableSpec) -> tuple[list[int], dict[str, int]]:
     """Header rows of a table block and the grid column of each data column, found by the header labels."""
     vocab = axis_vocabulary(spec.columns)
@@ -137,8 +127,8 @@ def _pick_column(spec: TableSpec, cands: list[Column], path: list[Column]) -> Co
     if len(cands) == 1:
         return cands[0]
     on_path = {p.id for p in path}
-    fits = [x for x in cands if {a.id for a in _ancestors(spec.columns, x) if a.group} <= on_path
-            and any(a.id in on_path for a in _ancestors(spec.columns, x))]
+    fits = [x for x in cands if {a.id for a in spec.ancestors("column", x) if a.group} <= on_path
+            and any(a.id in on_path for a in spec.ancestors("column", x))]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -182,7 +172,7 @@ def read_table(grid: Grid, block: Block, spec: TableSpec, errors: CellErrors
                                  f"行标签不要改动（如 {options} …）；用 govreport template 重新生成模板", spec.ref)
             pick = _pick_row(spec, cands, active)
             if pick.group:
-                active = [*_ancestors(spec.rows, pick)[::-1], pick]
+                active = [*spec.ancestors("row", pick), pick]
             else:
                 data_row = pick
         if data_row is None:

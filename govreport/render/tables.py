@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from govreport.checks.rules import SEVERITY_LABELS
-from govreport.core.formats import Axis, TableSpec
+from govreport.core.formats import TableSpec
 from govreport.core.model import TableData
 from govreport.core.values import Figure, Mark
 
@@ -95,37 +95,15 @@ def figure_cell(fig: Figure, key: str | None = None, *, classes: tuple[str, ...]
 # ------------------------------------------------------------------------------- official tables
 
 
-def _depths(items: Sequence[Axis]) -> dict[str, int]:
-    by_id = {a.id: a for a in items}
-    out: dict[str, int] = {}
-    for a in items:
-        d, p = 1, a.parent
-        while p is not None:
-            d += 1
-            p = by_id[p].parent
-        out[a.id] = d
-    return out
-
-
-def _ancestors(a: Axis, by_id: dict[str, Axis]) -> list[Axis]:
-    chain = []
-    p = a.parent
-    while p is not None:
-        chain.append(by_id[p])
-        p = by_id[p].parent
-    return list(reversed(chain))
-
-
 def column_header(spec: TableSpec, corner_text: str | None, label_columns: int) -> tuple[tuple[Cell, ...], ...]:
     """Header rows from the column tree: groups span their leaves, leaves span down to the last row."""
     cols = spec.columns
-    depth = _depths(cols)
-    by_id = {c.id: c for c in cols}
+    depth = {c.id: len(spec.ancestors("column", c)) + 1 for c in cols}
     leaves = [c for c in cols if not c.group]
     height = max(depth[c.id] for c in leaves)
     leaf_count: dict[str, int] = {c.id: 0 for c in cols}
     for leaf in leaves:
-        for anc in _ancestors(leaf, by_id):
+        for anc in spec.ancestors("column", leaf):
             leaf_count[anc.id] += 1
     rows: list[list[Cell]] = [[] for _ in range(height)]
     if label_columns:
@@ -149,21 +127,20 @@ def row_labels(spec: TableSpec) -> tuple[int, dict[str, tuple[Cell, ...]]]:
     rows = spec.rows
     if not any(r.label for r in rows):
         return 0, {r.id: () for r in rows if not r.group}
-    depth = _depths(rows)
-    by_id = {r.id: r for r in rows}
+    depth = {r.id: len(spec.ancestors("row", r)) + 1 for r in rows}
     data_rows = [r for r in rows if not r.group]
     width = max(depth[r.id] for r in data_rows)
     span: dict[str, int] = {r.id: 0 for r in rows}
     first: dict[str, str] = {}
     for r in data_rows:
-        for anc in _ancestors(r, by_id):
+        for anc in spec.ancestors("row", r):
             span[anc.id] += 1
             first.setdefault(anc.id, r.id)
     out: dict[str, tuple[Cell, ...]] = {}
     for r in data_rows:
         cells = [
             Cell(anc.label, kind="label", header=True, rowspan=span[anc.id], key=f"{anc.id}:", classes=("group",))
-            for anc in _ancestors(r, by_id)
+            for anc in spec.ancestors("row", r)
             if first[anc.id] == r.id
         ]
         cells.append(Cell(r.label, kind="label", header=True, colspan=width - depth[r.id] + 1, key=f"{r.id}:"))

@@ -18,7 +18,6 @@ import datetime as dt
 import io
 import os
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from openpyxl.xml.functions import tostring
 
 from govreport.core import template_schema as L
 from govreport.core.channels import CATEGORIES, CHANNELS
-from govreport.core.formats import FORMATS, Axis, TableSpec, ValueType
+from govreport.core.formats import FORMATS, TableSpec, ValueType
 from govreport.core.model import Agency, Report
 from govreport.core.schema import AGENCIES, Field, Kind
 from govreport.core.values import Figure, Mark
@@ -410,7 +409,7 @@ class _DataSheet:
                    fill=FILL_TITLE if caption_full else FILL_HEAD)
         # header rows: a leaf at depth d spans rows d..H; a group sits on row d across its leaves
         col_of = {c.id: L.FIRST_DATA_COL + i for i, c in enumerate(leaves)}
-        depth = {c.id: len(_ancestors(spec.columns, c)) for c in spec.columns}
+        depth = {c.id: len(spec.ancestors("column", c)) for c in spec.columns}
         height = max(depth[c.id] for c in leaves) + 1
         top = self.r
         corner = spec.corner_note or spec.row_header_label or ""
@@ -419,7 +418,7 @@ class _DataSheet:
         for col in spec.columns:
             d = depth[col.id]
             if col.group:
-                span = [col_of[x.id] for x in leaves if col.id in {a.id for a in _ancestors(spec.columns, x)}]
+                span = [col_of[x.id] for x in leaves if col.id in {a.id for a in spec.ancestors("column", x)}]
                 self.put(top + d, min(span), col.label, c2=max(span), font=FONT_BOLD, fill=FILL_HEAD)
             else:
                 c = col_of[col.id]
@@ -433,10 +432,10 @@ class _DataSheet:
         data_rows = list(spec.data_rows)
         row_of = {a.id: self.r + i for i, a in enumerate(data_rows)}
         for a in spec.rows:
-            d = len(_ancestors(spec.rows, a))
+            d = len(spec.ancestors("row", a))
             c1 = 1 + d
             if a.group:
-                span = [row_of[x.id] for x in data_rows if a.id in {y.id for y in _ancestors(spec.rows, x)}]
+                span = [row_of[x.id] for x in data_rows if a.id in {y.id for y in spec.ancestors("row", x)}]
                 self.put(min(span), c1, a.label, r2=max(span), align=CENTER if d == 0 else LEFT)
             else:
                 r = row_of[a.id]
@@ -452,16 +451,6 @@ class _DataSheet:
             c = L.col_letter(col_of[col.id])
             self.figure_validation(f"{c}{first}:{c}{last_row}", f"{c}{first}", col.value_type)
         self.r = last_row + 1
-
-
-def _ancestors(items: Iterable[Axis], a: Axis) -> list[Axis]:
-    index = {x.id: x for x in items}
-    out: list[Axis] = []
-    p = a.parent
-    while p is not None:
-        out.append(index[p])
-        p = index[p].parent
-    return out
 
 
 # ------------------------------------------------------------------------------------- text sheet
